@@ -1,0 +1,616 @@
+/*
+ * value.c - value constructors, ordering, hashing, Java-compatible text forms,
+ * DECIMAL arithmetic helpers, calendar math and base64 (see value.h).
+ */
+#include "value.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+Value val_cstr(Arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    return val_string(arena_strndup(a, s, n), (uint32_t)n);
+}
+
+Value val_array_new(Arena *a, uint32_t n, const Type *type)
+{
+    Value v = {.kind = TYPE_ARRAY, .len = n, .type = type};
+    v.u.items = n ? arena_alloc(a, sizeof(Value) * n) : NULL;
+    return v;
+}
+
+Value val_map_new(Arena *a, uint32_t n, const Type *type)
+{
+    Value v = {.kind = TYPE_MAP, .len = n, .type = type};
+    v.u.items = n ? arena_alloc(a, sizeof(Value) * 2 * n) : NULL;
+    return v;
+}
+
+Value val_struct_new(Arena *a, const Type *type)
+{
+    Value v = {.kind = TYPE_STRUCT, .len = (uint32_t)type->nfields, .type = type};
+    v.u.items = type->nfields ? arena_zalloc(a, sizeof(Value) * (size_t)type->nfields) : NULL;
+    return v;
+}
+
+Value val_default_for(const Type *t)
+{
+    (void)t;
+    return val_null();
+}
+
+Value val_copy(Arena *a, const Value *v)
+{
+    Value r = *v;
+    switch (v->kind) {
+    case TYPE_STRING:
+    case TYPE_BYTES:
+        if (v->len) {
+            char *p = arena_alloc(a, v->len);
+            memcpy(p, v->u.s, v->len);
+            r.u.s = p;
+        }
+        break;
+    case TYPE_ARRAY:
+    case TYPE_STRUCT:
+    case TYPE_MAP: {
+        size_t n = v->kind == TYPE_MAP ? 2 * (size_t)v->len : v->len;
+        if (n) {
+            r.u.items = arena_alloc(a, sizeof(Value) * n);
+            for (size_t i = 0; i < n; i++) r.u.items[i] = val_copy(a, &v->u.items[i]);
+        }
+        break;
+    }
+    default: break;
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------------- DECIMAL */
+
+static int128_t pow10_tab[39];
+static pthread_once_t pow10_once = PTHREAD_ONCE_INIT;
+
+static void pow10_init(void)
+{
+    int128_t p = 1;
+    for (int i = 0; i < 39; i++) {
+        pow10_tab[i] = p;
+        p *= 10;
+    }
+}
+
+int128_t dec_pow10(int n)
+{
+    pthread_once(&pow10_once, pow10_init);
+    if (n < 0) n = 0;
+    if (n > 38) n = 38;
+    return pow10_tab[n];
+}
+
+int dec_digits(int128_t v)
+{
+    if (v < 0) v = -v;
+    int d = 1;
+    while (d < 39 && v >= dec_pow10(d)) d++;
+    return d;
+}
+
+int dec_parse(const char *s, size_t n, int128_t *unscaled, int *precision, int *scale)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+    int128_t v = 0;
+    int digits = 0, sc = 0, any = 0;
+    bool dot = false;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            any = 1;
+            if (v == 0 && c == '0' && !dot) continue; /* leading zeros */
+            if (digits >= 38) return -1;
+            v = v * 10 + (c - '0');
+            if (v != 0 || dot) digits++;
+            if (dot) sc++;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else {
+            break;
+        }
+    }
+    if (!any) return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
+        int e = 0, edig = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            e = e * 10 + (s[i++] - '0');
+            if (++edig > 4) return -1;
+        }
+        if (!edig) return -1;
+        if (eneg) {
+            sc += e;
+        } else {
+            sc -= e;
+        }
+        if (sc < 0) { /* 1.5e3 -> 1500 scale 0 */
+            if (dec_digits(v) - sc > 38) return -1;
+            v *= dec_pow10(-sc);
+            sc = 0;
+        }
+        if (sc > 38) return -1;
+    }
+    if (i != n) return -1;
+    int p = dec_digits(v);
+    if (p < sc) p = sc;
+    if (p == 0) p = 1;
+    if (p > 38) return -1;
+    *unscaled = neg ? -v : v;
+    *precision = p;
+    *scale = sc;
+    return 0;
+}
+
+void dec_format(StrBuf *sb, int128_t unscaled, int scale)
+{
+    char tmp[64];
+    char *p = tmp + sizeof tmp;
+    bool neg = unscaled < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
+                              : (unsigned __int128)unscaled;
+    int nd = 0;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+        nd++;
+    } while (u);
+    while (nd <= scale) { /* ensure at least one digit before the point */
+        *--p = '0';
+        nd++;
+    }
+    if (neg) sb_putc(sb, '-');
+    int intdig = nd - scale;
+    sb_append(sb, p, (size_t)intdig);
+    if (scale > 0) {
+        sb_putc(sb, '.');
+        sb_append(sb, p + intdig, (size_t)scale);
+    }
+}
+
+int dec_rescale(int128_t in, int from_scale, int to_scale, int precision, int128_t *out)
+{
+    int128_t v = in;
+    if (to_scale > from_scale) {
+        int k = to_scale - from_scale;
+        if (dec_digits(v) + k > 38) return -1;
+        v *= dec_pow10(k);
+    } else if (to_scale < from_scale) {
+        int k = from_scale - to_scale;
+        if (k > 38) {
+            v = 0;
+        } else {
+            int128_t p = dec_pow10(k);
+            int128_t q = v / p, r = v % p;
+            if (r < 0) r = -r;
+            if (r * 2 >= p) q += v < 0 ? -1 : 1; /* HALF_UP */
+            v = q;
+        }
+    }
+    if (precision > 0 && dec_digits(v) > precision) return -1;
+    *out = v;
+    return 0;
+}
+
+double dec_to_double(int128_t unscaled, int scale)
+{
+    StrBuf sb = STRBUF_INIT;
+    dec_format(&sb, unscaled, scale);
+    double d = strtod(sb_cstr(&sb), NULL);
+    sb_free(&sb);
+    return d;
+}
+
+int dec_from_double(double d, int precision, int scale, int128_t *out)
+{
+    if (!isfinite(d)) return -1;
+    /* Go through the shortest decimal text of the double, as BigDecimal.valueOf does. */
+    char tmp[64];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
+        if (strtod(tmp, NULL) == d) break;
+    }
+    int128_t u;
+    int pr, sc;
+    int rc = dec_parse(tmp, strlen(tmp), &u, &pr, &sc);
+    if (rc < 0) return -1;
+    return dec_rescale(u, sc, scale, precision, out);
+}
+
+/* ---------------------------------------------------------------- compare */
+
+static bool kind_is_num(int k)
+{
+    return k == TYPE_INT || k == TYPE_BIGINT || k == TYPE_DOUBLE || k == TYPE_DECIMAL;
+}
+
+static int cmp_num(const Value *a, const Value *b)
+{
+    if (a->kind == TYPE_DOUBLE || b->kind == TYPE_DOUBLE) {
+        double x = a->kind == TYPE_DOUBLE    ? a->u.d
+                   : a->kind == TYPE_DECIMAL ? dec_to_double(a->u.dec, a->scale)
+                   : a->kind == TYPE_INT     ? a->u.i
+                                             : (double)a->u.l;
+        double y = b->kind == TYPE_DOUBLE    ? b->u.d
+                   : b->kind == TYPE_DECIMAL ? dec_to_double(b->u.dec, b->scale)
+                   : b->kind == TYPE_INT     ? b->u.i
+                                             : (double)b->u.l;
+        /* Java Double.compare: NaN greatest, -0.0 < 0.0 */
+        if (x < y) return -1;
+        if (x > y) return 1;
+        if (x == y) return 0;
+        return isnan(x) ? (isnan(y) ? 0 : 1) : -1;
+    }
+    if (a->kind == TYPE_DECIMAL || b->kind == TYPE_DECIMAL) {
+        int128_t x = a->kind == TYPE_DECIMAL ? a->u.dec : a->kind == TYPE_INT ? a->u.i : a->u.l;
+        int128_t y = b->kind == TYPE_DECIMAL ? b->u.dec : b->kind == TYPE_INT ? b->u.i : b->u.l;
+        int sx = a->kind == TYPE_DECIMAL ? a->scale : 0;
+        int sy = b->kind == TYPE_DECIMAL ? b->scale : 0;
+        int s = sx > sy ? sx : sy;
+        int128_t X, Y;
+        if (dec_rescale(x, sx, s, 0, &X) < 0 || dec_rescale(y, sy, s, 0, &Y) < 0) {
+            double dx = dec_to_double(x, sx), dy = dec_to_double(y, sy);
+            return dx < dy ? -1 : dx > dy;
+        }
+        return X < Y ? -1 : X > Y;
+    }
+    int64_t x = a->kind == TYPE_INT ? a->u.i : a->u.l;
+    int64_t y = b->kind == TYPE_INT ? b->u.i : b->u.l;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_bytes(const char *a, uint32_t la, const char *b, uint32_t lb)
+{
+    uint32_t n = la < lb ? la : lb;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return la < lb ? -1 : la > lb;
+}
+
+int val_compare(const Value *a, const Value *b)
+{
+    if (a->kind == TYPE_NULL || b->kind == TYPE_NULL)
+        return (a->kind != TYPE_NULL) - (b->kind != TYPE_NULL);
+    if (kind_is_num(a->kind) && kind_is_num(b->kind)) return cmp_num(a, b);
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    switch (a->kind) {
+    case TYPE_BOOLEAN: return (int)a->u.b - (int)b->u.b;
+    case TYPE_DATE:
+    case TYPE_TIME: return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+    case TYPE_TIMESTAMP: return a->u.l < b->u.l ? -1 : a->u.l > b->u.l;
+    case TYPE_STRING:
+    case TYPE_BYTES: return cmp_bytes(a->u.s, a->len, b->u.s, b->len);
+    case TYPE_ARRAY:
+    case TYPE_STRUCT:
+    case TYPE_MAP: {
+        uint32_t n = a->kind == TYPE_MAP ? 2 * (a->len < b->len ? a->len : b->len)
+                                         : (a->len < b->len ? a->len : b->len);
+        for (uint32_t i = 0; i < n; i++) {
+            int c = val_compare(&a->u.items[i], &b->u.items[i]);
+            if (c) return c;
+        }
+        return a->len < b->len ? -1 : a->len > b->len;
+    }
+    default: return 0;
+    }
+}
+
+static bool map_equal(const Value *a, const Value *b)
+{
+    if (a->len != b->len) return false;
+    for (uint32_t i = 0; i < a->len; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < b->len; j++) {
+            if (val_equal(&a->u.items[2 * i], &b->u.items[2 * j])) {
+                if (!val_equal(&a->u.items[2 * i + 1], &b->u.items[2 * j + 1])) return false;
+                found = true;
+                break;
+            }
+        }
+        if (!found) return false;
+    }
+    return true;
+}
+
+bool val_equal(const Value *a, const Value *b)
+{
+    if (a->kind == TYPE_MAP && b->kind == TYPE_MAP) return map_equal(a, b);
+    if (a->kind == TYPE_ARRAY && b->kind == TYPE_ARRAY) {
+        if (a->len != b->len) return false;
+        for (uint32_t i = 0; i < a->len; i++)
+            if (!val_equal(&a->u.items[i], &b->u.items[i])) return false;
+        return true;
+    }
+    if (a->kind == TYPE_STRUCT && b->kind == TYPE_STRUCT) {
+        if (a->len != b->len) return false;
+        for (uint32_t i = 0; i < a->len; i++)
+            if (!val_equal(&a->u.items[i], &b->u.items[i])) return false;
+        return true;
+    }
+    if (a->kind != b->kind && !(kind_is_num(a->kind) && kind_is_num(b->kind))) return false;
+    return val_compare(a, b) == 0;
+}
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+static uint64_t hash_mem(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+uint64_t val_hash(const Value *v)
+{
+    switch (v->kind) {
+    case TYPE_NULL: return 0x12345;
+    case TYPE_BOOLEAN: return v->u.b ? 1231 : 1237;
+    case TYPE_INT:
+    case TYPE_BIGINT:
+    case TYPE_DECIMAL:
+    case TYPE_DOUBLE: {
+        /* Equal numbers of different kinds must hash alike. */
+        double d;
+        if (v->kind == TYPE_INT) d = v->u.i;
+        else if (v->kind == TYPE_BIGINT) d = (double)v->u.l;
+        else if (v->kind == TYPE_DOUBLE) d = v->u.d;
+        else d = dec_to_double(v->u.dec, v->scale);
+        if (d == 0) d = 0; /* -0.0 */
+        uint64_t bits;
+        memcpy(&bits, &d, 8);
+        return mix(0x51ed27, bits);
+    }
+    case TYPE_DATE:
+    case TYPE_TIME: return mix((uint64_t)v->kind, (uint64_t)(uint32_t)v->u.i);
+    case TYPE_TIMESTAMP: return mix((uint64_t)v->kind, (uint64_t)v->u.l);
+    case TYPE_STRING:
+    case TYPE_BYTES: return hash_mem(v->u.s, v->len);
+    case TYPE_MAP: {
+        uint64_t h = 0x77; /* order-independent */
+        for (uint32_t i = 0; i < v->len; i++)
+            h += mix(val_hash(&v->u.items[2 * i]), val_hash(&v->u.items[2 * i + 1]));
+        return h;
+    }
+    case TYPE_ARRAY:
+    case TYPE_STRUCT: {
+        uint64_t h = (uint64_t)v->kind;
+        for (uint32_t i = 0; i < v->len; i++) h = mix(h, val_hash(&v->u.items[i]));
+        return h;
+    }
+    default: return 0;
+    }
+}
+
+/* ---------------------------------------------------------------- text */
+
+void fmt_java_double(StrBuf *sb, double d)
+{
+    if (isnan(d)) {
+        sb_puts(sb, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        sb_puts(sb, d > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    if (d == 0) {
+        sb_puts(sb, signbit(d) ? "-0.0" : "0.0");
+        return;
+    }
+    /* Shortest digits that round-trip. */
+    char tmp[40];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
+        if (strtod(tmp, NULL) == d) break;
+    }
+    /* tmp is [-]D[.DDD]e[+-]XX */
+    char digits[24];
+    int nd = 0;
+    const char *q = tmp;
+    bool neg = false;
+    if (*q == '-') {
+        neg = true;
+        q++;
+    }
+    for (; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9') digits[nd++] = *q;
+    int exp = atoi(q + 1);
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    if (neg) sb_putc(sb, '-');
+    double ad = fabs(d);
+    if (ad >= 1e-3 && ad < 1e7) {
+        if (exp >= 0) {
+            for (int i = 0; i <= exp; i++) sb_putc(sb, i < nd ? digits[i] : '0');
+            sb_putc(sb, '.');
+            if (nd > exp + 1) sb_append(sb, digits + exp + 1, (size_t)(nd - exp - 1));
+            else sb_putc(sb, '0');
+        } else {
+            sb_puts(sb, "0.");
+            for (int i = 0; i < -exp - 1; i++) sb_putc(sb, '0');
+            sb_append(sb, digits, (size_t)nd);
+        }
+    } else {
+        sb_putc(sb, digits[0]);
+        sb_putc(sb, '.');
+        if (nd > 1) sb_append(sb, digits + 1, (size_t)(nd - 1));
+        else sb_putc(sb, '0');
+        sb_printf(sb, "E%d", exp);
+    }
+}
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t yy = (int64_t)yoe + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yy + (*m <= 2);
+}
+
+static void fmt_date(StrBuf *sb, int64_t days)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    sb_printf(sb, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+static void fmt_time(StrBuf *sb, int64_t ms, bool always_ms)
+{
+    int64_t s = ms / 1000, frac = ms % 1000;
+    sb_printf(sb, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
+    if (s % 60 || frac || always_ms) sb_printf(sb, ":%02lld", (long long)(s % 60));
+    if (frac || always_ms) sb_printf(sb, ".%03lld", (long long)frac);
+}
+
+void val_format(StrBuf *sb, const Value *v)
+{
+    switch (v->kind) {
+    case TYPE_NULL: sb_puts(sb, "null"); break;
+    case TYPE_BOOLEAN: sb_puts(sb, v->u.b ? "true" : "false"); break;
+    case TYPE_INT: sb_put_i64(sb, v->u.i); break;
+    case TYPE_BIGINT: sb_put_i64(sb, v->u.l); break;
+    case TYPE_DOUBLE: fmt_java_double(sb, v->u.d); break;
+    case TYPE_DECIMAL: dec_format(sb, v->u.dec, v->scale); break;
+    case TYPE_STRING: sb_append(sb, v->u.s, v->len); break;
+    case TYPE_BYTES: base64_encode(sb, v->u.s, v->len); break;
+    case TYPE_DATE: fmt_date(sb, v->u.i); break;
+    case TYPE_TIME: fmt_time(sb, v->u.i, false); break;
+    case TYPE_TIMESTAMP: {
+        int64_t ms = v->u.l;
+        int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        fmt_date(sb, days);
+        sb_putc(sb, 'T');
+        fmt_time(sb, ms - days * 86400000, true);
+        break;
+    }
+    case TYPE_ARRAY:
+        sb_putc(sb, '[');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i) sb_puts(sb, ", ");
+            val_format(sb, &v->u.items[i]);
+        }
+        sb_putc(sb, ']');
+        break;
+    case TYPE_MAP:
+        sb_putc(sb, '{');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i) sb_puts(sb, ", ");
+            val_format(sb, &v->u.items[2 * i]);
+            sb_putc(sb, '=');
+            val_format(sb, &v->u.items[2 * i + 1]);
+        }
+        sb_putc(sb, '}');
+        break;
+    case TYPE_STRUCT:
+        sb_puts(sb, "Struct{");
+        {
+            bool first = true;
+            for (uint32_t i = 0; i < v->len; i++) {
+                if (v->u.items[i].kind == TYPE_NULL) continue; /* Connect omits nulls */
+                if (!first) sb_putc(sb, ',');
+                first = false;
+                sb_puts(sb, v->type->fields[i].name);
+                sb_putc(sb, '=');
+                val_format(sb, &v->u.items[i]);
+            }
+        }
+        sb_putc(sb, '}');
+        break;
+    default: break;
+    }
+}
+
+/* ---------------------------------------------------------------- base64 */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void base64_encode(StrBuf *sb, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    sb_reserve(sb, (n + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], b64[(x >> 6) & 63], b64[x & 63]};
+        sb_append(sb, o, 4);
+    }
+    if (i < n) {
+        unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], i + 1 < n ? b64[(x >> 6) & 63] : '=',
+                     '='};
+        sb_append(sb, o, 4);
+    }
+}
+
+static int b64val(char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+}
+
+long base64_decode(Arena *a, const char *s, size_t n, char **out)
+{
+    while (n && s[n - 1] == '=') n--;
+    if (n % 4 == 1) return -1;
+    char *o = arena_alloc(a, n * 3 / 4 + 3);
+    size_t k = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64val(s[i]);
+        if (v < 0) return -1;
+        acc = acc << 6 | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            o[k++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    *out = o;
+    return (long)k;
+}
