@@ -1,0 +1,50 @@
+/*
+ * serde.h - turning Kafka key/value bytes into column values and back, in ksqlDB's
+ * byte formats: JSON, KAFKA, DELIMITED (and NONE for keys).
+ *
+ * A Serde is built once per source/sink at plan instantiation for a fixed list of
+ * columns, and then called per record: decoding writes straight into the caller's
+ * Value array (only strings/collections are allocated, from the batch arena) and
+ * encoding appends to a reused StrBuf. Nothing is looked up by name per record.
+ */
+#ifndef EDDY_SERDE_H
+#define EDDY_SERDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/arena.h"
+#include "../common/error.h"
+#include "../common/format.h"
+#include "../common/strbuf.h"
+#include "../common/value.h"
+
+typedef struct Serde Serde;
+
+/* Creates a serde for `ncols` columns (names as in the schema, types interned).
+ * is_key selects key rules (single key columns unwrapped). The format must have
+ * passed format_validate. Returns NULL with err set when unsupported. */
+Serde *serde_new(const FormatSpec *fmt, bool is_key, int ncols, const char *const *names,
+                 const Type *const *types, EddyError *err);
+void serde_free(Serde *s);
+
+/* Decodes buf[0..len) into cols[0..ncols). buf == NULL (a Kafka null) sets every
+ * column to NULL and returns 1 (for values the caller treats it as a tombstone).
+ * Returns 0 on success, ERR_SERDE with a ksqlDB-style message on bad input
+ * (e.g. "Failed to deserialize value from topic: t. Can't convert type. sourceType:
+ * TextNode, requiredType: INTEGER"). Strings may point into buf: buf must outlive
+ * the values or the caller copies them. */
+int serde_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err);
+
+/* Encodes cols into out (appending). Sets *is_null when the encoding is a Kafka
+ * null (e.g. a KAFKA-format single NULL column). Returns 0 or ERR_SERDE. */
+int serde_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyError *err);
+
+/* Windowed keys (Kafka Streams layouts): TUMBLING/HOPPING append the 8-byte
+ * big-endian window start; SESSION appends end then start. */
+void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end);
+/* Splits a windowed key: returns the inner key length, or -1 when too short. */
+long serde_window_split(const char *buf, size_t len, bool session, int64_t *start,
+                        int64_t *end);
+
+#endif
