@@ -1,0 +1,71 @@
+/*
+ * plan_int.h - the query builder shared by plan_query.c, plan_join.c and
+ * plan_pull.c. Internal to src/planner/.
+ */
+#ifndef EDDY_PLAN_INT_H
+#define EDDY_PLAN_INT_H
+
+#include "planner.h"
+#include "planner_int.h"
+
+typedef struct SelItem {
+    const AstExpr *ast;   /* the expression (synthesised for * expansion) */
+    const char *name;     /* output column name */
+    bool aliased;
+    bool from_star;
+    int offset;
+    Expr *bound;          /* bound against the projection's input */
+    int key_pos;          /* index of the key it carries, or -1 */
+} SelItem;
+
+/* A column that * expands to. */
+typedef struct StarCol {
+    const char *qual;     /* source name it belongs to */
+    const char *alt_qual; /* its alias */
+    const char *ref_qual; /* qualifier used in the synthesised reference */
+    const char *ref_name;
+    const char *out_name; /* output column name */
+} StarCol;
+
+#define QB_MAX_SOURCES 8
+
+typedef struct QB {
+    const PlanRequest *req;
+    Plan *plan;
+    Arena *a;
+    EddyError *err;
+    const AstSelect *sel;
+    bool persistent;
+    const char *sink_name;
+    int nsrc;
+    Source *srcs[QB_MAX_SOURCES];
+    const char *quals[QB_MAX_SOURCES]; /* alias or name per source */
+    Step *cur;
+    Scope scope;          /* names visible over cur's output */
+    int nitems;
+    SelItem *items;
+    int nstar;
+    StarCol *star;
+    bool windowed_output;
+    /* joins */
+    bool join_names;      /* column names follow the join schema (L_A, R_A) */
+    int njoin_srcs;
+    FormatKind join_key_fmt;
+    Expr *join_key;       /* the join key expression over the join output, if any */
+    const AstExpr *join_key_ast;
+    const char *join_key_what;
+} QB;
+
+int qb_from(QB *qb);
+void qb_fill_source_step(QB *qb, Step *s, const Source *src, const char *alias);
+int qb_join(QB *qb);
+void qb_join_star_cols(QB *qb);
+const char *qb_join_column_name(QB *qb, const AstExpr *col);
+const char *qb_column_output_name(QB *qb, const AstExpr *e);
+int qb_plan_pull(QB *qb);
+int qb_validate_sink_formats(QB *qb, const Source *snk);
+int qb_check_insert_schema(QB *qb, const Step *last, const Source *target);
+void scope_from_schema(Arena *a, Scope *s, const Schema *sc, const char *qual, const char *alias);
+Expr *expr_shift(Arena *a, const Expr *e, int delta);
+
+#endif

@@ -1,0 +1,1098 @@
+/*
+ * plan_query.c - planning SELECTs: CREATE STREAM/TABLE AS SELECT, INSERT INTO ...
+ * SELECT and push queries, into steps (plan.h).
+ *
+ * The shapes follow ksqlDB's logical planner:
+ *   stateless:  SOURCE -> [FILTER where] -> [FLATMAP] -> SELECT -> SINK
+ *   aggregate:  SOURCE -> [FILTER where] -> [REKEY (repartition)] -> AGGREGATE
+ *               -> [FILTER having] -> SELECT -> [SUPPRESS] -> SINK
+ *   joins:      see plan_join.c
+ * and so do the rules for key columns (the projection must carry them),
+ * generated column names (KSQL_COL_n) and sink properties.
+ */
+#include "ddl_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plan_int.h"
+
+/* ---------------------------------------------------------------- plan basics */
+
+void plan_free(Plan *p)
+{
+    if (!p) return;
+    arena_free(&p->arena);
+    free(p);
+}
+
+Step *plan_step_new(Plan *p, StepKind kind, Step *input)
+{
+    Step *s = arena_zalloc(&p->arena, sizeof *s);
+    s->kind = kind;
+    s->input = input;
+    s->ts_col = -1;
+    s->join_grace_ms = -1;
+    if (input) {
+        s->schema = input->schema;
+        s->is_table = input->is_table;
+        s->window = input->window;
+    }
+    s->id = p->nsteps;
+    p->steps = arena_realloc(&p->arena, p->steps, sizeof(Step *) * (size_t)p->nsteps,
+                             sizeof(Step *) * (size_t)(p->nsteps + 1));
+    p->steps[p->nsteps++] = s;
+    p->root = s;
+    return s;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+Expr *expr_shift(Arena *a, const Expr *e, int delta)
+{
+    if (!e) return NULL;
+    Expr *c = arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (c->kind == EX_COLUMN) c->index += delta;
+    if (e->nargs) {
+        c->args = arena_alloc(a, sizeof(Expr *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = expr_shift(a, e->args[i], delta);
+    }
+    return c;
+}
+
+static bool is_pseudo_name(const char *n)
+{
+    return ddl_reserved_column(n);
+}
+
+/* Builds a scope over `sc` where every column is visible under `qual` (and `alias`). */
+void scope_from_schema(Arena *a, Scope *s, const Schema *sc, const char *qual, const char *alias)
+{
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < sc->ncols; i++) {
+        scope_add(a, s, qual, sc->cols[i].name, i, sc->cols[i].type);
+        if (alias && strcmp(alias, qual) != 0)
+            scope_add(a, s, alias, sc->cols[i].name, i, sc->cols[i].type);
+    }
+    if (qual) scope_add_qual(s, qual);
+    if (alias && (!qual || strcmp(alias, qual) != 0)) scope_add_qual(s, alias);
+}
+
+/* An AST column reference synthesised by * expansion. */
+static AstExpr *ast_col(Arena *a, const char *qual, const char *name, int offset)
+{
+    AstExpr *e = ast_expr_new(a, AST_COLUMN, offset);
+    e->qualifier = qual;
+    e->name = name;
+    e->quoted = ident_needs_quotes(name);
+    return e;
+}
+
+/* Copies an AST expression, qualifying unqualified column references with
+ * `qual` (ksqlDB prints rewritten expressions that way in some messages). */
+static AstExpr *ast_qualify(Arena *a, const AstExpr *e, const char *qual)
+{
+    if (!e) return NULL;
+    AstExpr *c = arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (c->kind == AST_COLUMN && !c->qualifier && !is_pseudo_name(c->name)) c->qualifier = qual;
+    c->left = ast_qualify(a, e->left, qual);
+    c->right = ast_qualify(a, e->right, qual);
+    if (e->nargs && e->kind != AST_LAMBDA) {
+        c->args = arena_alloc(a, sizeof(AstExpr *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = ast_qualify(a, e->args[i], qual);
+    }
+    return c;
+}
+
+static const char *service_id(const Props *p)
+{
+    return props_get_str(p, "ksql.service.id", "default_");
+}
+
+/* "A, B and C" */
+static void join_names(StrBuf *sb, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i) sb_puts(sb, i == n - 1 ? " and " : ", ");
+        sb_puts(sb, names[i]);
+    }
+}
+
+/* ---------------------------------------------------------------- FROM */
+
+int qb_from(QB *qb)
+{
+    const AstRelation *rel = qb->sel->from;
+    if (rel->kind == AST_REL_JOIN) return qb_join(qb);
+    Source *src = catalog_find(qb->req->catalog, rel->name);
+    if (!src) {
+        int line, col;
+        err_line_col(qb->req->text, rel->offset, &line, &col);
+        return err_set(qb->err, ERR_SEMANTIC, rel->offset, "Line: %d, Col: %d: Source `%s` does not exist.",
+                       line, col, rel->name);
+    }
+    Step *s = plan_step_new(qb->plan, STEP_SOURCE, NULL);
+    qb_fill_source_step(qb, s, src, rel->alias);
+    qb->cur = s;
+    qb->nsrc = 1;
+    qb->srcs[0] = src;
+    qb->quals[0] = rel->alias ? rel->alias : src->name;
+    scope_from_schema(qb->a, &qb->scope, &s->schema, src->name, rel->alias);
+    qb->scope.windowed = src->window.type != WIN_NONE;
+    return 0;
+}
+
+void qb_fill_source_step(QB *qb, Step *s, const Source *src, const char *alias)
+{
+    Arena *a = qb->a;
+    s->name = "KsqlTopic/Source";
+    s->source_name = arena_strdup(a, src->name);
+    s->alias = alias ? arena_strdup(a, alias) : s->source_name;
+    s->topic = arena_strdup(a, src->topic);
+    s->key_fmt = src->key_fmt;
+    s->val_fmt = src->val_fmt;
+    s->ts_col = src->ts_col;
+    s->ts_format = src->ts_format ? arena_strdup(a, src->ts_format) : NULL;
+    s->schema = schema_copy(a, &src->schema);
+    s->is_table = src->is_table;
+    s->window = src->window;
+    qb->plan->sources = arena_realloc(a, qb->plan->sources, sizeof(char *) * (size_t)qb->plan->nsources,
+                                      sizeof(char *) * (size_t)(qb->plan->nsources + 1));
+    qb->plan->sources[qb->plan->nsources++] = s->source_name;
+}
+
+/* ---------------------------------------------------------------- SELECT items */
+
+static void bctx_init(QB *qb, BindCtx *c, const char *clause, const Scope *scope)
+{
+    memset(c, 0, sizeof *c);
+    c->arena = qb->a;
+    c->catalog = qb->req->catalog;
+    c->props = qb->req->props;
+    c->text = qb->req->text;
+    c->clause = clause;
+    c->scope = scope;
+    c->err = qb->err;
+}
+
+/* Expands *, src.* and struct->* into one item per column. */
+static int expand_items(QB *qb)
+{
+    const AstSelect *sel = qb->sel;
+    Arena *a = qb->a;
+    int cap = 16;
+    qb->items = arena_zalloc(a, sizeof(SelItem) * (size_t)cap);
+    qb->nitems = 0;
+    for (int i = 0; i < sel->nitems; i++) {
+        const AstSelectItem *it = &sel->items[i];
+        if (it->star) {
+            int added = 0;
+            for (int k = 0; k < qb->nstar; k++) {
+                const StarCol *sc = &qb->star[k];
+                if (it->star_qualifier && strcmp(it->star_qualifier, sc->qual) != 0 &&
+                    !(sc->alt_qual && strcmp(it->star_qualifier, sc->alt_qual) == 0))
+                    continue;
+                if (qb->nitems == cap) {
+                    qb->items = arena_realloc(a, qb->items, sizeof(SelItem) * (size_t)cap,
+                                              sizeof(SelItem) * (size_t)cap * 2);
+                    cap *= 2;
+                }
+                SelItem *si = &qb->items[qb->nitems++];
+                memset(si, 0, sizeof *si);
+                si->ast = ast_col(a, sc->ref_qual, sc->ref_name, it->offset);
+                si->name = sc->out_name;
+                si->from_star = true;
+                si->offset = it->offset;
+                added++;
+            }
+            if (it->star_qualifier && added == 0) {
+                bool known = false;
+                for (int k = 0; k < qb->nsrc; k++)
+                    if (strcmp(qb->quals[k], it->star_qualifier) == 0 ||
+                        strcmp(qb->srcs[k]->name, it->star_qualifier) == 0)
+                        known = true;
+                if (!known)
+                    return err_set(qb->err, ERR_SEMANTIC, it->offset,
+                                   "'%s' is not a valid stream/table name or alias.",
+                                   it->star_qualifier);
+            }
+            continue;
+        }
+        if (it->struct_star) {
+            BindCtx c;
+            bctx_init(qb, &c, "SELECT", &qb->scope);
+            c.probing = true;
+            Expr *base = bind_expr(&c, it->expr);
+            if (!base) return qb->err->code;
+            if (base->type->kind != TYPE_STRUCT)
+                return err_set(qb->err, ERR_SEMANTIC, it->offset,
+                               "Can't dereference a non-struct type: %s", ast_text(a, it->expr));
+            for (int f = 0; f < base->type->nfields; f++) {
+                if (qb->nitems == cap) {
+                    qb->items = arena_realloc(a, qb->items, sizeof(SelItem) * (size_t)cap,
+                                              sizeof(SelItem) * (size_t)cap * 2);
+                    cap *= 2;
+                }
+                AstExpr *d = ast_expr_new(a, AST_DEREF, it->offset);
+                d->left = it->expr;
+                d->name = base->type->fields[f].name;
+                SelItem *si = &qb->items[qb->nitems++];
+                memset(si, 0, sizeof *si);
+                si->ast = d;
+                si->offset = it->offset;
+            }
+            continue;
+        }
+        if (qb->nitems == cap) {
+            qb->items = arena_realloc(a, qb->items, sizeof(SelItem) * (size_t)cap,
+                                      sizeof(SelItem) * (size_t)cap * 2);
+            cap *= 2;
+        }
+        SelItem *si = &qb->items[qb->nitems++];
+        memset(si, 0, sizeof *si);
+        si->ast = it->expr;
+        si->offset = it->offset;
+        if (it->alias) {
+            si->name = it->alias;
+            si->aliased = true;
+        }
+    }
+    return 0;
+}
+
+/* ksqlDB's default names: column name, struct field name, else KSQL_COL_n. */
+static int name_items(QB *qb)
+{
+    int gen = 0;
+    for (int i = 0; i < qb->nitems; i++) {
+        SelItem *si = &qb->items[i];
+        if (si->aliased && qb->persistent && is_pseudo_name(si->name))
+            return err_set(qb->err, ERR_SEMANTIC, si->offset,
+                           "`%s` is a reserved column name. You cannot use it as an alias for a "
+                           "column.",
+                           si->name);
+        if (si->name) continue;
+        const AstExpr *e = si->ast;
+        if (e->kind == AST_COLUMN) {
+            si->name = qb_column_output_name(qb, e);
+            if (qb->persistent && is_pseudo_name(si->name) &&
+                strcmp(si->name, "ROWTIME") != 0 &&
+                !(qb->windowed_output && (strcmp(si->name, "WINDOWSTART") == 0 ||
+                                          strcmp(si->name, "WINDOWEND") == 0)))
+                return err_set(qb->err, ERR_SEMANTIC, si->offset,
+                               "Reserved column name in select: `%s`. Please remove or alias the "
+                               "column.",
+                               si->name);
+        } else if (e->kind == AST_DEREF) {
+            si->name = e->name;
+        } else {
+            for (;;) {
+                char buf[32];
+                snprintf(buf, sizeof buf, "KSQL_COL_%d", gen++);
+                bool taken = false;
+                for (int j = 0; j < qb->nitems; j++)
+                    if (qb->items[j].name && strcmp(qb->items[j].name, buf) == 0) taken = true;
+                if (!taken) {
+                    si->name = arena_strdup(qb->a, buf);
+                    break;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The output name of a selected column: in joins, ksqlDB's join-schema name. */
+const char *qb_column_output_name(QB *qb, const AstExpr *e)
+{
+    if (qb->join_names) return qb_join_column_name(qb, e);
+    return e->name;
+}
+
+/* ---------------------------------------------------------------- sink */
+
+static int check_sink_name(QB *qb, const AstStmt *st)
+{
+    Source *existing = catalog_find(qb->req->catalog, st->name);
+    if (existing && !st->or_replace && !st->if_not_exists)
+        return err_set(qb->err, ERR_EXISTS, st->offset,
+                       "Cannot add %s '%s': A %s with the same name already exists",
+                       st->is_table ? "table" : "stream", st->name,
+                       existing->is_table ? "table" : "stream");
+    if (existing && st->or_replace && existing->is_table != st->is_table)
+        return err_set(qb->err, ERR_SEMANTIC, st->offset,
+                       "Cannot add %s '%s': A %s with the same name already exists",
+                       st->is_table ? "table" : "stream", st->name,
+                       existing->is_table ? "table" : "stream");
+    return 0;
+}
+
+/* Builds the sink Source of CREATE ... AS SELECT from the final step. */
+static int build_sink(QB *qb, Step *last, Source **out)
+{
+    const AstStmt *st = qb->req->stmt;
+    EddyError *err = qb->err;
+    if (ddl_check_props(st, err) < 0) return ERR_SEMANTIC;
+    Source *snk = source_new(st->name);
+    Arena *a = &snk->arena;
+    snk->is_table = last->is_table;
+    snk->is_sink = true;
+    snk->sql = arena_strdup(a, qb->req->text);
+    snk->schema = schema_copy(a, &last->schema);
+    for (int i = 0; i < snk->schema.ncols; i++)
+        snk->schema.cols[i].role = i < snk->schema.nkey ? COL_KEY : COL_VALUE;
+    snk->window = last->window;
+    snk->writer_query = qb->req->query_id ? arena_strdup(a, qb->req->query_id) : NULL;
+    const char *topic = ddl_prop_text(a, ddl_prop(st, "KAFKA_TOPIC"));
+    if (!topic) {
+        const char *prefix = props_get_str(qb->req->props, "ksql.output.topic.name.prefix", "");
+        topic = arena_printf(a, "%s%s", prefix, st->name);
+    }
+    snk->topic = topic;
+    const Source *in = qb->srcs[0];
+    bool key_explicit;
+    FormatKind ik = in->key_fmt.kind, iv = in->val_fmt.kind;
+    if (qb->njoin_srcs > 1) ik = qb->join_key_fmt;
+    if (ddl_formats(st, qb->req->props, a, snk->schema.nkey > 0, false, ik, iv, &snk->key_fmt,
+                    &snk->val_fmt, &key_explicit, err) < 0)
+        goto fail;
+    /* The inherited delimiter carries over unless a new format was chosen. */
+    if (snk->val_fmt.kind == FMT_DELIMITED && in->val_fmt.kind == FMT_DELIMITED &&
+        !ddl_prop(st, "VALUE_DELIMITER") && !ddl_prop(st, "VALUE_FORMAT") && !ddl_prop(st, "FORMAT"))
+        snk->val_fmt.delimiter = in->val_fmt.delimiter;
+    if (snk->key_fmt.kind == FMT_DELIMITED && in->key_fmt.kind == FMT_DELIMITED &&
+        !ddl_prop(st, "KEY_DELIMITER") && !key_explicit)
+        snk->key_fmt.delimiter = in->key_fmt.delimiter;
+    int nval = snk->schema.ncols - snk->schema.nkey;
+    if (ddl_wrapping(st, qb->req->props, a, nval, &snk->val_fmt, err) < 0) goto fail;
+    if (!ddl_prop(st, "WRAP_SINGLE_VALUE") && !props_get(qb->req->props, "ksql.persistence.wrap.single.values") &&
+        nval == 1 && in->val_fmt.wrap_explicit && in->val_fmt.kind == snk->val_fmt.kind) {
+        snk->val_fmt.wrap_single = in->val_fmt.wrap_single;
+        snk->val_fmt.wrap_explicit = true;
+    }
+    if (nval == 0) {
+        err_set(err, ERR_SEMANTIC, st->offset, "The projection contains no value columns.");
+        goto fail;
+    }
+    if (ddl_validate_key_types(&snk->schema, err) < 0) goto fail;
+    if (qb_validate_sink_formats(qb, snk) < 0) goto fail;
+    const char *ts = ddl_prop_text(a, ddl_prop(st, "TIMESTAMP"));
+    if (ts) {
+        char up[256];
+        snprintf(up, sizeof up, "%s", ts);
+        for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+        int idx = schema_find(&snk->schema, up);
+        if (idx < 0) {
+            err_set(err, ERR_SEMANTIC, -1,
+                    "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'",
+                    up);
+            goto fail;
+        }
+        snk->ts_col = idx;
+        snk->ts_format = ddl_prop_text(a, ddl_prop(st, "TIMESTAMP_FORMAT"));
+    }
+    const char *parts = ddl_prop_text(a, ddl_prop(st, "PARTITIONS"));
+    if (parts) {
+        snk->partitions = atoi(parts);
+    } else if (props_get(qb->req->props, "ksql.sink.partitions")) {
+        snk->partitions = (int)props_get_i64(qb->req->props, "ksql.sink.partitions", 1);
+    } else {
+        snk->partitions = in->partitions;
+    }
+    const char *repl = ddl_prop_text(a, ddl_prop(st, "REPLICAS"));
+    if (repl) snk->replicas = atoi(repl);
+    else if (props_get(qb->req->props, "ksql.sink.replicas"))
+        snk->replicas = (int)props_get_i64(qb->req->props, "ksql.sink.replicas", 1);
+    else snk->replicas = in->replicas ? in->replicas : 1;
+    *out = snk;
+    return 0;
+fail:
+    source_free(snk);
+    return err->code ? err->code : ERR_SEMANTIC;
+}
+
+/* ksqlDB's "Key format does not support schema" / value format checks. */
+int qb_validate_sink_formats(QB *qb, const Source *snk)
+{
+    EddyError *err = qb->err;
+    const Schema *sc = &snk->schema;
+    const char *names[sc->ncols > 0 ? sc->ncols : 1];
+    const Type *types[sc->ncols > 0 ? sc->ncols : 1];
+    for (int i = 0; i < sc->nkey; i++) {
+        names[i] = sc->cols[i].name;
+        types[i] = sc->cols[i].type;
+    }
+    EddyError local;
+    err_clear(&local);
+    if (format_validate(&snk->key_fmt, true, sc->nkey, names, types, &local) < 0) {
+        StrBuf sb = STRBUF_INIT;
+        sb_printf(&sb, "Key format does not support schema.\nformat: %s\nschema: Persistence{columns=[",
+                  format_name(snk->key_fmt.kind));
+        for (int i = 0; i < sc->nkey; i++) {
+            if (i) sb_puts(&sb, ", ");
+            sb_printf(&sb, "`%s` %s KEY", sc->cols[i].name, type_name(sc->cols[i].type));
+        }
+        sb_printf(&sb, "], features=[]}\nreason: %s", local.msg);
+        err_set(err, ERR_SEMANTIC, -1, "%s", sb_cstr(&sb));
+        sb_free(&sb);
+        return ERR_SEMANTIC;
+    }
+    int nv = 0;
+    for (int i = sc->nkey; i < sc->ncols; i++) {
+        names[nv] = sc->cols[i].name;
+        types[nv++] = sc->cols[i].type;
+    }
+    if (format_validate(&snk->val_fmt, false, nv, names, types, err) < 0) return ERR_SEMANTIC;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+/* Finds the projection items carrying each key expression. keys[k] is bound
+ * against the same scope as the items. On success key_item[k] is the item. */
+static int match_keys(QB *qb, int nkeys, Expr **keys, const AstExpr *const *key_ast,
+                      const char *what, int *key_item)
+{
+    Arena *a = qb->a;
+    const char *missing[64];
+    int nmissing = 0;
+    for (int k = 0; k < nkeys; k++) {
+        key_item[k] = -1;
+        const char *first = NULL;
+        for (int i = 0; i < qb->nitems; i++) {
+            SelItem *si = &qb->items[i];
+            if (!si->bound || !expr_equal(si->bound, keys[k])) continue;
+            if (key_item[k] < 0) {
+                key_item[k] = i;
+                first = si->name;
+                si->key_pos = k;
+            } else if (qb->persistent) {
+                if (strcmp(what, "key column") == 0 || strcmp(what, "grouping expression") == 0 ||
+                    strcmp(what, "partitioning expression") == 0)
+                    return err_set(qb->err, ERR_SEMANTIC, si->offset,
+                                   "The projection contains a key column (`%s`) more than once, "
+                                   "aliased as: %s and %s.",
+                                   first, first, si->name);
+            }
+        }
+        if (key_item[k] < 0 && nmissing < 64) missing[nmissing++] = ast_text(a, key_ast[k]);
+    }
+    if (nmissing && qb->persistent) {
+        StrBuf sb = STRBUF_INIT, eg = STRBUF_INIT;
+        join_names(&sb, missing, nmissing);
+        for (int i = 0; i < nmissing; i++) {
+            if (i) sb_puts(&eg, ", ");
+            sb_puts(&eg, missing[i]);
+        }
+        err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                "The query used to build `%s` must include the %s%s %s in its projection (eg, "
+                "SELECT %s...).",
+                qb->sink_name, what, nmissing > 1 ? "s" : "", sb_cstr(&sb), sb_cstr(&eg));
+        sb_free(&sb);
+        sb_free(&eg);
+        return ERR_SEMANTIC;
+    }
+    return 0;
+}
+
+/* The final SELECT step: keys (in key order) then the other items in order. */
+static Step *select_step(QB *qb, Step *input, int nkeys, const int *key_item, bool push_order)
+{
+    Arena *a = qb->a;
+    Step *s = plan_step_new(qb->plan, STEP_SELECT, input);
+    s->name = "Project";
+    int n = qb->nitems;
+    s->schema.cols = arena_zalloc(a, sizeof(Column) * (size_t)(n ? n : 1));
+    s->exprs = arena_zalloc(a, sizeof(Expr *) * (size_t)(n ? n : 1));
+    int k = 0;
+    if (push_order) {
+        for (int i = 0; i < n; i++) {
+            SelItem *si = &qb->items[i];
+            s->schema.cols[k] = (Column){type_intern_name(si->name), si->bound->type,
+                                         si->key_pos >= 0 ? COL_KEY : COL_VALUE, NULL};
+            s->exprs[k++] = si->bound;
+        }
+        s->schema.nkey = 0;
+        s->schema.ncols = k;
+        return s;
+    }
+    for (int kk = 0; kk < nkeys; kk++) {
+        if (key_item[kk] < 0) continue;
+        SelItem *si = &qb->items[key_item[kk]];
+        s->schema.cols[k] = (Column){type_intern_name(si->name), si->bound->type, COL_KEY, NULL};
+        s->exprs[k++] = si->bound;
+    }
+    s->schema.nkey = k;
+    for (int i = 0; i < n; i++) {
+        SelItem *si = &qb->items[i];
+        bool is_key = false;
+        for (int kk = 0; kk < nkeys; kk++)
+            if (key_item[kk] == i) is_key = true;
+        if (is_key) continue;
+        s->schema.cols[k] = (Column){type_intern_name(si->name), si->bound->type, COL_VALUE, NULL};
+        s->exprs[k++] = si->bound;
+    }
+    s->schema.ncols = k;
+    return s;
+}
+
+static int check_duplicate_names(QB *qb)
+{
+    for (int i = 0; i < qb->nitems; i++)
+        for (int j = i + 1; j < qb->nitems; j++)
+            if (strcmp(qb->items[i].name, qb->items[j].name) == 0 && qb->persistent)
+                return err_set(qb->err, ERR_SEMANTIC, qb->items[j].offset,
+                               "Duplicate value columns found in projection: `%s`",
+                               qb->items[j].name);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- WHERE */
+
+static int plan_where(QB *qb)
+{
+    const AstExpr *w = qb->sel->where;
+    if (!w) return 0;
+    BindCtx c;
+    bctx_init(qb, &c, "WHERE", &qb->scope);
+    Expr *p = bind_expr(&c, w);
+    if (!p) {
+        if (strstr(qb->err->msg, "cannot be resolved") || strstr(qb->err->msg, "is not a valid"))
+            return qb->err->code;
+        char msg[ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", qb->err->msg);
+        return err_set(qb->err, qb->err->code, qb->err->offset,
+                       "Error in WHERE expression: %s\nStatement: %s", msg, ast_text(qb->a, w));
+    }
+    if (p->type->kind != TYPE_BOOLEAN && p->type->kind != TYPE_NULL)
+        return err_set(qb->err, ERR_SEMANTIC, w->offset,
+                       "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
+                       ast_text(qb->a, w), type_name(p->type));
+    Step *f = plan_step_new(qb->plan, STEP_FILTER, qb->cur);
+    f->name = "WhereFilter";
+    f->pred = p;
+    qb->cur = f;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- stateless */
+
+static int plan_stateless(QB *qb)
+{
+    Arena *a = qb->a;
+    const AstSelect *sel = qb->sel;
+    Step *in = qb->cur;
+    bool table = in->is_table;
+
+    TfBinding tb = {0};
+    tb.base = in->schema.ncols;
+    tb.in_scope = &qb->scope;
+    tb.collecting = true;
+    for (int i = 0; i < qb->nitems; i++) {
+        SelItem *si = &qb->items[i];
+        BindCtx c;
+        bctx_init(qb, &c, "SELECT", &qb->scope);
+        c.tf = &tb;
+        si->key_pos = -1;
+        si->bound = bind_expr(&c, si->ast);
+        if (!si->bound) return qb->err->code;
+    }
+    if (tb.n) {
+        if (table)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "Table source is not supported with table functions");
+        Step *fm = plan_step_new(qb->plan, STEP_FLATMAP, in);
+        fm->name = "FlatMap";
+        int n = in->schema.ncols + tb.n;
+        fm->schema.cols = arena_zalloc(a, sizeof(Column) * (size_t)n);
+        memcpy(fm->schema.cols, in->schema.cols, sizeof(Column) * (size_t)in->schema.ncols);
+        for (int i = 0; i < tb.n; i++)
+            fm->schema.cols[in->schema.ncols + i] =
+                (Column){type_intern_name(arena_printf(a, "KSQL_SYNTH_%d", i)), tb.calls[i]->type,
+                         COL_VALUE, NULL};
+        fm->schema.ncols = n;
+        fm->ntfs = tb.n;
+        fm->tfs = tb.calls;
+        in = fm;
+    }
+
+    /* Key columns of the output. */
+    int nkeys = 0;
+    Expr **keys = NULL;
+    const AstExpr **key_ast = NULL;
+    const char *what = "key column";
+    if (sel->npartition > 0) {
+        if (table)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "PARTITION BY is not supported on tables");
+        bool has_null = false;
+        for (int i = 0; i < sel->npartition; i++)
+            if (sel->partition_by[i]->kind == AST_NULL) has_null = true;
+        if (has_null && sel->npartition > 1)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "Cannot PARTITION BY multiple columns including NULL");
+        if (!has_null) {
+            nkeys = sel->npartition;
+            keys = arena_zalloc(a, sizeof(Expr *) * (size_t)nkeys);
+            key_ast = arena_zalloc(a, sizeof(AstExpr *) * (size_t)nkeys);
+            for (int i = 0; i < nkeys; i++) {
+                BindCtx c;
+                bctx_init(qb, &c, "PARTITION BY", &qb->scope);
+                keys[i] = bind_expr(&c, sel->partition_by[i]);
+                if (!keys[i]) {
+                    if (strstr(qb->err->msg, "cannot be resolved")) {
+                        const AstExpr *pe = sel->partition_by[i];
+                        char msg[ERR_MSG_MAX];
+                        snprintf(msg, sizeof msg, "%s", qb->err->msg);
+                        size_t l = strlen(msg);
+                        if (l && msg[l - 1] == '.') msg[l - 1] = 0;
+                        const char *nm = pe->kind == AST_COLUMN ? pe->name : ast_text(a, pe);
+                        return err_set(qb->err, ERR_SEMANTIC, pe->offset,
+                                       "%s. '%s' must be a column in the source schema since "
+                                       "PARTITION BY is applied on the input.",
+                                       msg, nm);
+                    }
+                    return qb->err->code;
+                }
+                key_ast[i] = qb->nsrc == 1 ? ast_qualify(a, sel->partition_by[i], qb->srcs[0]->name)
+                                           : sel->partition_by[i];
+            }
+            what = "partitioning expression";
+        }
+    } else if (qb->join_key) {
+        nkeys = 1;
+        keys = &qb->join_key;
+        key_ast = &qb->join_key_ast;
+        what = qb->join_key_what;
+    } else {
+        nkeys = in->schema.nkey;
+        keys = arena_zalloc(a, sizeof(Expr *) * (size_t)(nkeys ? nkeys : 1));
+        key_ast = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(nkeys ? nkeys : 1));
+        for (int i = 0; i < nkeys; i++) {
+            keys[i] = expr_column(a, i, in->schema.cols[i].type);
+            key_ast[i] = ast_col(a, NULL, in->schema.cols[i].name, -1);
+        }
+    }
+    int key_item[64];
+    if (nkeys > 64) return err_set(qb->err, ERR_UNSUPPORTED, -1, "too many key columns");
+    if (match_keys(qb, nkeys, keys, key_ast, what, key_item) < 0) return qb->err->code;
+    if (qb->persistent && check_duplicate_names(qb) < 0) return qb->err->code;
+    Step *s = select_step(qb, in, nkeys, key_item, !qb->persistent);
+    qb->cur = s;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- aggregation */
+
+static void window_spec(const AstWindow *w, WindowSpec *ws)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->type = w->kind == AST_WIN_TUMBLING ? WIN_TUMBLING
+               : w->kind == AST_WIN_HOPPING ? WIN_HOPPING
+                                            : WIN_SESSION;
+    ws->size_ms = w->size.ms;
+    ws->advance_ms = w->kind == AST_WIN_HOPPING ? w->advance.ms : w->size.ms;
+    ws->grace_given = w->grace.present;
+    ws->grace_ms = w->grace.present ? w->grace.ms : planner_default_grace_ms(w->size.ms);
+    int64_t min_ret = ws->size_ms + ws->grace_ms;
+    if (w->retention.present) ws->retention_ms = w->retention.ms;
+    else ws->retention_ms = min_ret > 86400000LL ? min_ret : 86400000LL;
+}
+
+static bool group_is_source_key(const Step *in, int ng, Expr **group)
+{
+    if (ng != in->schema.nkey) return false;
+    for (int i = 0; i < ng; i++)
+        if (group[i]->kind != EX_COLUMN || group[i]->index != i) return false;
+    return true;
+}
+
+static int plan_aggregate(QB *qb)
+{
+    Arena *a = qb->a;
+    const AstSelect *sel = qb->sel;
+    Step *in = qb->cur;
+    int ng = sel->ngroup;
+
+    if (ng == 0 && qb->persistent) {
+        /* Aggregates without GROUP BY. */
+        for (int i = 0; i < qb->nitems; i++) {
+            if (ast_contains_aggregate(qb->items[i].ast)) {
+                const AstExpr *agg = qb->items[i].ast;
+                return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                               "%s statement does not support aggregate function [%s] without a "
+                               "GROUP BY clause.",
+                               qb->req->stmt->is_table ? "CREATE TABLE AS SELECT"
+                                                       : "CREATE STREAM AS SELECT",
+                               ast_text(a, agg));
+            }
+        }
+    }
+    /* GROUP BY expressions against the input. */
+    Expr **group = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
+    for (int i = 0; i < ng; i++) {
+        if (ast_contains_aggregate(sel->group_by[i])) {
+            const AstExpr *g = sel->group_by[i];
+            while (g && !ast_is_aggregate_call(g)) g = g->left ? g->left : (g->nargs ? g->args[0] : NULL);
+            return err_set(qb->err, ERR_SEMANTIC, sel->group_by[i]->offset,
+                           "GROUP BY does not support aggregate functions: %s is an aggregate "
+                           "function.",
+                           g ? g->name : "?");
+        }
+        BindCtx c;
+        bctx_init(qb, &c, "GROUP BY", &qb->scope);
+        group[i] = bind_expr(&c, sel->group_by[i]);
+        if (!group[i]) return qb->err->code;
+    }
+    if (in->window.type != WIN_NONE && !group_is_source_key(in, ng, group))
+        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                       "Implicit repartitioning of windowed sources is not supported. See "
+                       "https://github.com/confluentinc/ksql/issues/4385.");
+
+    /* Bind the projection and HAVING over the aggregation. */
+    AggBinding ab = {0};
+    ab.ngroup = ng;
+    ab.group = group;
+    ab.in_scope = &qb->scope;
+    ab.agg_base = ng;
+    ab.collecting = true;
+    Scope out_scope = {0};
+    out_scope.no_pseudo = true;
+    out_scope.windowed = sel->window != NULL || in->window.type != WIN_NONE;
+    const char *bad[64];
+    int nbad = 0;
+    for (int i = 0; i < qb->nitems; i++) {
+        SelItem *si = &qb->items[i];
+        BindCtx c;
+        bctx_init(qb, &c, "SELECT", &out_scope);
+        c.agg = &ab;
+        c.allow_aggs = true;
+        si->key_pos = -1;
+        ab.bad = NULL;
+        si->bound = bind_expr(&c, si->ast);
+        if (!si->bound) return qb->err->code;
+        if (ab.bad && nbad < 64) bad[nbad++] = ast_text(a, si->ast);
+    }
+    if (nbad) {
+        StrBuf sb = STRBUF_INIT;
+        for (int i = 0; i < nbad; i++) {
+            if (i) sb_puts(&sb, ", ");
+            sb_puts(&sb, bad[i]);
+        }
+        err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                "Non-aggregate SELECT expression(s) not part of GROUP BY: %s\nEither add the "
+                "column(s) to the GROUP BY or remove them from the SELECT.",
+                sb_cstr(&sb));
+        sb_free(&sb);
+        return ERR_SEMANTIC;
+    }
+    Expr *having = NULL;
+    if (sel->having) {
+        BindCtx c;
+        bctx_init(qb, &c, "HAVING", &out_scope);
+        c.agg = &ab;
+        c.allow_aggs = true;
+        ab.bad = NULL;
+        having = bind_expr(&c, sel->having);
+        if (!having) return qb->err->code;
+        if (ab.bad)
+            return err_set(qb->err, ERR_SEMANTIC, sel->having->offset,
+                           "Non-aggregate HAVING expression not part of GROUP BY: %s",
+                           ast_text(a, ab.bad));
+    }
+    if (ab.naggs == 0)
+        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                       "GROUP BY requires aggregate functions in either the SELECT or HAVING "
+                       "clause.");
+    if (in->is_table) {
+        const char *bad_aggs[16];
+        int nb = 0;
+        for (int i = 0; i < ab.naggs && nb < 16; i++)
+            if (!ab.aggs[i].call->variant->agg || !ab.aggs[i].call->variant->agg->undo) {
+                bool dup = false;
+                for (int j = 0; j < nb; j++)
+                    if (strcmp(bad_aggs[j], ab.aggs[i].call->def->name) == 0) dup = true;
+                if (!dup) bad_aggs[nb++] = ab.aggs[i].call->def->name;
+            }
+        if (nb) {
+            StrBuf sb = STRBUF_INIT;
+            join_names(&sb, bad_aggs, nb);
+            err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                    "The aggregation functions %s cannot be applied to a table source, only to a "
+                    "stream source.",
+                    sb_cstr(&sb));
+            sb_free(&sb);
+            return ERR_SEMANTIC;
+        }
+    }
+
+    /* Repartition when the grouping differs from the source key (tables always). */
+    Step *agg_in = in;
+    Expr **agg_group = group;
+    bool shifted = false;
+    if (in->is_table || !group_is_source_key(in, ng, group)) {
+        Step *rk = plan_step_new(qb->plan, STEP_REKEY, in);
+        rk->name = "Aggregate/GroupBy";
+        rk->repartition = true;
+        rk->repartition_topic = arena_printf(a, "_confluent-ksql-%squery_%s-Aggregate-GroupBy-repartition",
+                                             service_id(qb->req->props),
+                                             qb->req->query_id ? qb->req->query_id : "transient");
+        rk->nkeys = ng;
+        rk->key_exprs = group;
+        int n = ng + in->schema.ncols;
+        rk->schema.cols = arena_zalloc(a, sizeof(Column) * (size_t)n);
+        for (int i = 0; i < ng; i++)
+            rk->schema.cols[i] = (Column){type_intern_name(arena_printf(a, "KSQL_GROUP_%d", i)),
+                                          group[i]->type, COL_KEY, NULL};
+        for (int i = 0; i < in->schema.ncols; i++) {
+            rk->schema.cols[ng + i] = in->schema.cols[i];
+            rk->schema.cols[ng + i].role = COL_VALUE;
+        }
+        rk->schema.ncols = n;
+        rk->schema.nkey = ng;
+        rk->is_table = in->is_table;
+        agg_in = rk;
+        agg_group = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
+        for (int i = 0; i < ng; i++) agg_group[i] = expr_column(a, i, group[i]->type);
+        shifted = true;
+    }
+    Step *ag = plan_step_new(qb->plan, STEP_AGGREGATE, agg_in);
+    ag->name = "Aggregate/Aggregate";
+    ag->ngroup = ng;
+    ag->group_exprs = agg_group;
+    ag->naggs = ab.naggs;
+    ag->aggs = ab.aggs;
+    ag->input_is_table = in->is_table;
+    ag->is_table = true;
+    if (shifted)
+        for (int i = 0; i < ab.naggs; i++)
+            for (int j = 0; j < ab.aggs[i].nargs; j++)
+                ab.aggs[i].args[j] = expr_shift(a, ab.aggs[i].args[j], ng);
+    if (sel->window) {
+        window_spec(sel->window, &ag->win);
+        ag->window.type = ag->win.type;
+        ag->window.size_ms = ag->win.type == WIN_SESSION ? 0 : ag->win.size_ms;
+    } else {
+        ag->window = in->window;
+    }
+    ag->store_name = arena_printf(a, "%s-Aggregate-Materialize", qb->req->query_id ? qb->req->query_id : "transient");
+
+    /* Names of the key columns: the matching projection items. */
+    Expr **keys = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
+    const AstExpr **key_ast = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(ng ? ng : 1));
+    for (int i = 0; i < ng; i++) {
+        keys[i] = expr_column(a, i, group[i]->type);
+        key_ast[i] = sel->group_by[i];
+    }
+    int key_item[64];
+    if (ng > 64) return err_set(qb->err, ERR_UNSUPPORTED, -1, "too many GROUP BY expressions");
+    if (match_keys(qb, ng, keys, key_ast, "grouping expression", key_item) < 0) return qb->err->code;
+
+    int n = ng + ab.naggs;
+    ag->schema.cols = arena_zalloc(a, sizeof(Column) * (size_t)n);
+    for (int i = 0; i < ng; i++) {
+        const char *nm = key_item[i] >= 0 ? qb->items[key_item[i]].name
+                                          : arena_printf(a, "KSQL_COL_%d", i);
+        ag->schema.cols[i] = (Column){type_intern_name(nm), group[i]->type, COL_KEY, NULL};
+    }
+    for (int i = 0; i < ab.naggs; i++)
+        ag->schema.cols[ng + i] = (Column){type_intern_name(arena_printf(a, "KSQL_AGG_VARIABLE_%d", i)),
+                                           ab.aggs[i].call->ret, COL_VALUE, NULL};
+    ag->schema.ncols = n;
+    ag->schema.nkey = ng;
+    Step *cur = ag;
+    if (having) {
+        Step *f = plan_step_new(qb->plan, STEP_FILTER, cur);
+        f->name = "Aggregate/HavingFilter";
+        f->pred = having;
+        cur = f;
+    }
+    qb->windowed_output = ag->window.type != WIN_NONE;
+    if (qb->persistent && check_duplicate_names(qb) < 0) return qb->err->code;
+    Step *s = select_step(qb, cur, ng, key_item, !qb->persistent);
+    cur = s;
+    if (sel->emit == AST_EMIT_FINAL) {
+        if (!sel->window)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "EMIT FINAL is only supported for windowed aggregations.");
+        Step *sp = plan_step_new(qb->plan, STEP_SUPPRESS, cur);
+        sp->name = "Suppress";
+        sp->suppress_win = ag->win;
+        cur = sp;
+    }
+    qb->cur = cur;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+static void add_star_cols(QB *qb)
+{
+    Step *s = qb->cur;
+    Arena *a = qb->a;
+    if (qb->join_names) {
+        qb_join_star_cols(qb);
+        return;
+    }
+    qb->star = arena_zalloc(a, sizeof(StarCol) * (size_t)(s->schema.ncols + 2));
+    qb->nstar = 0;
+    const char *qual = qb->srcs[0]->name;
+    const char *alias = qb->sel->from->alias;
+    for (int i = 0; i < s->schema.ncols; i++) {
+        StarCol *sc = &qb->star[qb->nstar++];
+        sc->qual = qual;
+        sc->alt_qual = alias;
+        sc->ref_qual = alias ? alias : qual;
+        sc->ref_name = s->schema.cols[i].name;
+        sc->out_name = s->schema.cols[i].name;
+    }
+}
+
+int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, EddyError *err)
+{
+    const AstStmt *st = req->stmt;
+    const AstSelect *sel = st->select;
+    if (sink_out) *sink_out = NULL;
+    Plan *plan = xcalloc(1, sizeof *plan);
+    arena_init(&plan->arena, 16384);
+    QB qb = {0};
+    qb.req = req;
+    qb.plan = plan;
+    qb.a = &plan->arena;
+    qb.err = err;
+    qb.sel = sel;
+    plan->sql = arena_strdup(qb.a, req->text);
+    if (st->kind == AST_QUERY) {
+        plan->kind = sel->emit == AST_EMIT_NONE ? PLAN_PULL : PLAN_PUSH;
+        qb.persistent = false;
+    } else {
+        plan->kind = PLAN_PERSISTENT;
+        qb.persistent = true;
+    }
+    plan->has_limit = sel->has_limit;
+    plan->limit = sel->limit;
+    plan->emit_final = sel->emit == AST_EMIT_FINAL;
+
+    Source *insert_target = NULL;
+    if (st->kind == AST_CREATE_AS) {
+        qb.sink_name = st->name;
+        if (check_sink_name(&qb, st) < 0) goto fail;
+    } else if (st->kind == AST_INSERT_SELECT) {
+        qb.sink_name = st->name;
+        insert_target = catalog_find(req->catalog, st->name);
+        if (!insert_target) {
+            err_set(err, ERR_SEMANTIC, st->offset, "%s does not exist.", st->name);
+            goto fail;
+        }
+        if (insert_target->is_table) {
+            err_set(err, ERR_SEMANTIC, st->offset,
+                    "INSERT INTO can only be used to insert into a stream. %s is a table.",
+                    st->name);
+            goto fail;
+        }
+        if (insert_target->is_source) {
+            err_set(err, ERR_SEMANTIC, st->offset,
+                    "Cannot insert into read-only stream: %s", st->name);
+            goto fail;
+        }
+    }
+
+    if (qb_from(&qb) < 0) goto fail;
+    if (plan->kind == PLAN_PULL) {
+        if (qb_plan_pull(&qb) < 0) goto fail;
+        *out = plan;
+        return 0;
+    }
+    if (plan_where(&qb) < 0) goto fail;
+    add_star_cols(&qb);
+    if (expand_items(&qb) < 0) goto fail;
+    qb.windowed_output = qb.cur->window.type != WIN_NONE || sel->window;
+    if (name_items(&qb) < 0) goto fail;
+
+    bool aggregate = sel->ngroup > 0;
+    for (int i = 0; i < qb.nitems && !aggregate; i++)
+        if (ast_contains_aggregate(qb.items[i].ast)) aggregate = true;
+    if (sel->having) aggregate = true;
+    if (sel->window && !aggregate) {
+        err_set(err, ERR_SEMANTIC, sel->offset,
+                "WINDOW clause requires a GROUP BY clause.");
+        goto fail;
+    }
+    if (aggregate) {
+        if (sel->npartition) {
+            err_set(err, ERR_SEMANTIC, sel->offset, "PARTITION BY and GROUP BY in the same query are not supported.");
+            goto fail;
+        }
+        if (plan_aggregate(&qb) < 0) goto fail;
+    } else {
+        if (plan_stateless(&qb) < 0) goto fail;
+    }
+    Step *last = qb.cur;
+    if (st->kind == AST_CREATE_AS) {
+        if (last->is_table && !st->is_table) {
+            err_set(err, ERR_SEMANTIC, st->offset,
+                    "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE "
+                    "TABLE AS SELECT statement instead.");
+            goto fail;
+        }
+        if (!last->is_table && st->is_table) {
+            err_set(err, ERR_SEMANTIC, st->offset,
+                    "Invalid result type. Your SELECT query produces a STREAM. Please use CREATE "
+                    "STREAM AS SELECT statement instead.");
+            goto fail;
+        }
+    }
+    plan->output = last->schema;
+    plan->output_is_table = last->is_table;
+    if (plan->kind == PLAN_PERSISTENT) {
+        Source *snk = NULL;
+        if (insert_target) {
+            if (qb_check_insert_schema(&qb, last, insert_target) < 0) goto fail;
+            snk = insert_target;
+        } else {
+            if (build_sink(&qb, last, &snk) < 0) goto fail;
+        }
+        Step *sk = plan_step_new(plan, STEP_SINK, last);
+        sk->name = "KsqlTopic/Sink";
+        sk->sink_name = arena_strdup(qb.a, snk->name);
+        sk->sink_topic = arena_strdup(qb.a, snk->topic);
+        sk->sink_key_fmt = snk->key_fmt;
+        sk->sink_val_fmt = snk->val_fmt;
+        sk->sink_partitions = snk->partitions;
+        sk->ts_col = snk->ts_col;
+        sk->ts_format = snk->ts_format ? arena_strdup(qb.a, snk->ts_format) : NULL;
+        sk->materialize = snk->is_table;
+        plan->sink = sk->sink_name;
+        if (!insert_target && sink_out) *sink_out = snk;
+    }
+    *out = plan;
+    return 0;
+fail:
+    plan_free(plan);
+    *out = NULL;
+    return err->code ? err->code : ERR_SEMANTIC;
+}
+
+int qb_check_insert_schema(QB *qb, const Step *last, const Source *target)
+{
+    const Schema *r = &last->schema, *s = &target->schema;
+    bool same = r->ncols == s->ncols && r->nkey == s->nkey;
+    for (int i = 0; same && i < r->ncols; i++)
+        if (strcmp(r->cols[i].name, s->cols[i].name) != 0 || r->cols[i].type != s->cols[i].type)
+            same = false;
+    if (same) return 0;
+    StrBuf a = STRBUF_INIT, b = STRBUF_INIT;
+    schema_print(&a, r, false);
+    schema_print(&b, s, false);
+    err_set(qb->err, ERR_SEMANTIC, -1,
+            "Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s",
+            sb_cstr(&a), sb_cstr(&b));
+    sb_free(&a);
+    sb_free(&b);
+    return ERR_SEMANTIC;
+}
