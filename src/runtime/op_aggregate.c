@@ -1,0 +1,427 @@
+/*
+ * op_aggregate.c - GROUP BY aggregation, plain and windowed (tumbling, hopping,
+ * session), with state in LMDB.
+ *
+ * State store "<step>.0" maps [partition][group key][window start][window end]
+ * (rowcodec key, big-endian bounds, so a key's windows are contiguous and in
+ * time order) to [last update ms][aggregate states]. Store "<step>.1" indexes
+ * windows by end time so that windows past retention are deleted in order
+ * without scanning everything. Every update emits the new aggregate row (EMIT
+ * CHANGES with caching off), with the previous result attached for downstream
+ * table filters; records later than window end + grace are dropped and counted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op.h"
+#include "rowcodec.h"
+
+typedef struct AggOp {
+    Op op;
+    int ng, na;
+    StateStore store, index;
+    bool have_store;
+    const Type **key_types;
+    const Type **state_types;
+    bool need_old;
+    bool windowed, session;
+    StrBuf kbuf, vbuf, ibuf;
+    Arena arena;      /* long-lived */
+    int64_t last_expiry; /* stream time at the last retention sweep */
+} AggOp;
+
+static void agg_close(Op *op)
+{
+    AggOp *a = (AggOp *)op;
+    sb_free(&a->kbuf);
+    sb_free(&a->vbuf);
+    sb_free(&a->ibuf);
+    free(a->key_types);
+    free(a->state_types);
+    arena_free(&a->arena);
+}
+
+static void fn_ctx(FnCtx *fc, Arena *arena, const FnCall *call, EddyError *err)
+{
+    memset(fc, 0, sizeof *fc);
+    fc->arena = arena;
+    fc->call = call;
+    fc->err = err;
+}
+
+/* Initial states for every aggregate. */
+static void states_init(AggOp *a, Task *t, Value *st, Arena *arena)
+{
+    const Step *s = a->op.step;
+    for (int i = 0; i < a->na; i++) {
+        EddyError err;
+        err_clear(&err);
+        FnCtx fc;
+        fn_ctx(&fc, arena, s->aggs[i].call, &err);
+        st[i] = val_null();
+        if (s->aggs[i].call->variant->agg->init(&fc, &st[i]) < 0)
+            task_processing_error(t, s, err.msg, NULL);
+    }
+}
+
+/* Folds (or retracts) one row into the states. */
+static void states_apply(AggOp *a, Task *t, Value *st, const Row *r, bool retract, Arena *arena)
+{
+    const Step *s = a->op.step;
+    EvalCtx *ev = &t->eval;
+    ev->row = r;
+    ev->arena = arena;
+    for (int i = 0; i < a->na; i++) {
+        const AggCall *ac = &s->aggs[i];
+        Value args[ac->nargs > 0 ? ac->nargs : 1];
+        eval_reset_errors(ev);
+        for (int j = 0; j < ac->nargs; j++) eval_expr(ev, ac->args[j], &args[j]);
+        if (ev->nerrors) task_processing_error(t, s, ev->err.msg, NULL);
+        EddyError err;
+        err_clear(&err);
+        FnCtx fc;
+        fn_ctx(&fc, arena, ac->call, &err);
+        const AggImpl *impl = ac->call->variant->agg;
+        int rc = retract ? (impl->undo ? impl->undo(&fc, &st[i], ac->nargs, args) : 0)
+                         : impl->add(&fc, &st[i], ac->nargs, args);
+        if (rc < 0) task_processing_error(t, s, err.msg, NULL);
+    }
+}
+
+static void states_merge(AggOp *a, Task *t, Value *st, const Value *other, Arena *arena)
+{
+    const Step *s = a->op.step;
+    for (int i = 0; i < a->na; i++) {
+        const AggImpl *impl = s->aggs[i].call->variant->agg;
+        if (!impl->merge) continue;
+        EddyError err;
+        err_clear(&err);
+        FnCtx fc;
+        fn_ctx(&fc, arena, s->aggs[i].call, &err);
+        if (impl->merge(&fc, &st[i], &other[i]) < 0) task_processing_error(t, s, err.msg, NULL);
+    }
+}
+
+static void states_result(AggOp *a, Task *t, const Value *st, Value *out, Arena *arena)
+{
+    const Step *s = a->op.step;
+    for (int i = 0; i < a->na; i++) {
+        EddyError err;
+        err_clear(&err);
+        FnCtx fc;
+        fn_ctx(&fc, arena, s->aggs[i].call, &err);
+        out[i] = val_null();
+        if (s->aggs[i].call->variant->agg->result(&fc, &st[i], &out[i]) < 0)
+            task_processing_error(t, s, err.msg, NULL);
+    }
+}
+
+/* State key: [partition][keys][start][end]. */
+static void make_key(AggOp *a, Task *t, const Value *keys, int64_t ws, int64_t we)
+{
+    sb_clear(&a->kbuf);
+    task_key_prefix(t, &a->kbuf);
+    rowcodec_put_all(&a->kbuf, keys, a->ng);
+    if (a->windowed) {
+        rowcodec_put_be64(&a->kbuf, ws);
+        rowcodec_put_be64(&a->kbuf, we);
+    }
+}
+
+static bool load_states(AggOp *a, StateTxn *txn, Value *st, Arena *arena)
+{
+    const void *v;
+    size_t vl;
+    if (state_get(txn, a->store, a->kbuf.data, a->kbuf.len, &v, &vl) != 0) return false;
+    if (vl < 8) return false;
+    if (rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types, arena, st) < 0)
+        return false;
+    /* LMDB memory is only valid in this transaction; states may outlive a put. */
+    row_copy_cols(arena, st, st, a->na);
+    return true;
+}
+
+static void store_states(AggOp *a, StateTxn *txn, const Value *st, int64_t ts, bool is_new,
+                         int64_t we)
+{
+    sb_clear(&a->vbuf);
+    rowcodec_put_be64(&a->vbuf, ts);
+    rowcodec_put_all(&a->vbuf, st, a->na);
+    state_put(txn, a->store, a->kbuf.data, a->kbuf.len, a->vbuf.data, a->vbuf.len);
+    if (a->windowed && is_new) {
+        sb_clear(&a->ibuf);
+        rowcodec_put_be64(&a->ibuf, we);
+        sb_append(&a->ibuf, a->kbuf.data, a->kbuf.len);
+        state_put(txn, a->index, a->ibuf.data, a->ibuf.len, "", 0);
+    }
+}
+
+static void delete_window(AggOp *a, StateTxn *txn, int64_t we)
+{
+    state_del(txn, a->store, a->kbuf.data, a->kbuf.len);
+    sb_clear(&a->ibuf);
+    rowcodec_put_be64(&a->ibuf, we);
+    sb_append(&a->ibuf, a->kbuf.data, a->kbuf.len);
+    state_del(txn, a->index, a->ibuf.data, a->ibuf.len);
+}
+
+/* Builds an output row: keys, aggregate results, window, timestamp. */
+static Row out_row(AggOp *a, Task *t, const Value *keys, const Value *st, const Value *old_st,
+                   bool had_old, int64_t ts, int64_t ws, int64_t we, Arena *arena)
+{
+    Row o;
+    memset(&o, 0, sizeof o);
+    int n = a->ng + a->na;
+    o.cols = arena_alloc(arena, sizeof(Value) * (size_t)(n ? n : 1));
+    memcpy(o.cols, keys, sizeof(Value) * (size_t)a->ng);
+    states_result(a, t, st, o.cols + a->ng, arena);
+    o.ts = ts;
+    o.win_start = ws;
+    o.win_end = we;
+    o.flags = ROW_OLD_KNOWN;
+    if (a->need_old && had_old) {
+        o.old = arena_alloc(arena, sizeof(Value) * (size_t)(n ? n : 1));
+        memcpy(o.old, keys, sizeof(Value) * (size_t)a->ng);
+        states_result(a, t, old_st, o.old + a->ng, arena);
+    }
+    return o;
+}
+
+typedef struct Emit {
+    Row *rows;
+    int n, cap;
+} Emit;
+
+static void emit_add(Emit *e, Arena *arena, Row r)
+{
+    if (e->n == e->cap) {
+        int ncap = e->cap ? e->cap * 2 : 16;
+        e->rows = arena_realloc(arena, e->rows, sizeof(Row) * (size_t)e->cap,
+                                sizeof(Row) * (size_t)ncap);
+        e->cap = ncap;
+    }
+    e->rows[e->n++] = r;
+}
+
+/* One update of one (key, window). */
+static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Value *keys,
+                       int64_t ws, int64_t we, bool retract, Emit *em, Arena *arena)
+{
+    Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
+    Value *old = NULL;
+    make_key(a, t, keys, ws, we);
+    bool existed = load_states(a, txn, st, arena);
+    if (!existed) {
+        if (retract) return; /* nothing to take the row out of */
+        states_init(a, t, st, arena);
+    } else if (a->need_old) {
+        old = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
+        row_copy_cols(arena, old, st, a->na);
+    }
+    states_apply(a, t, st, r, retract, arena);
+    store_states(a, txn, st, r->ts, !existed, we);
+    emit_add(em, arena, out_row(a, t, keys, st, old, existed, r->ts, ws, we, arena));
+}
+
+/* Session windows: merge every session within the gap of this record. */
+static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Value *keys,
+                           Emit *em, Arena *arena)
+{
+    const Step *s = a->op.step;
+    int64_t gap = s->win.size_ms, ts = r->ts;
+    int64_t close_time = r->stream_time - s->win.grace_ms;
+    /* The key's prefix. */
+    StrBuf prefix = STRBUF_INIT;
+    task_key_prefix(t, &prefix);
+    rowcodec_put_all(&prefix, keys, a->ng);
+    int64_t start = ts, end = ts;
+    Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
+    states_init(a, t, st, arena);
+    typedef struct Old {
+        int64_t s, e;
+        Value *st;
+    } Old;
+    Old *olds = NULL;
+    int nold = 0, cap = 0;
+    StateIter *it;
+    if (state_iter_open(txn, a->store, prefix.data, prefix.len, &it) == 0) {
+        const void *k, *v;
+        size_t kl, vl;
+        while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
+            if (kl != prefix.len + 16 || memcmp(k, prefix.data, prefix.len) != 0) break;
+            int64_t s0 = rowcodec_get_be64((const char *)k + prefix.len);
+            int64_t e0 = rowcodec_get_be64((const char *)k + prefix.len + 8);
+            if (e0 < ts - gap || s0 > ts + gap) continue;
+            if (nold == cap) {
+                int ncap = cap ? cap * 2 : 4;
+                olds = arena_realloc(arena, olds, sizeof(Old) * (size_t)cap, sizeof(Old) * (size_t)ncap);
+                cap = ncap;
+            }
+            Value *os = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
+            if (vl < 8 || rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types,
+                                           arena, os) < 0)
+                continue;
+            row_copy_cols(arena, os, os, a->na);
+            olds[nold++] = (Old){s0, e0, os};
+            if (s0 < start) start = s0;
+            if (e0 > end) end = e0;
+        }
+        state_iter_close(it);
+    }
+    sb_free(&prefix);
+    if (end < close_time) {
+        query_stats_mut(t->q)->late_dropped++;
+        return;
+    }
+    for (int i = 0; i < nold; i++) states_merge(a, t, st, olds[i].st, arena);
+    states_apply(a, t, st, r, false, arena);
+    /* Remove the sessions that were merged away, announcing their end. */
+    for (int i = 0; i < nold; i++) {
+        make_key(a, t, keys, olds[i].s, olds[i].e);
+        delete_window(a, txn, olds[i].e);
+        if (olds[i].s == start && olds[i].e == end) continue;
+        Row tomb;
+        memset(&tomb, 0, sizeof tomb);
+        tomb.cols = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng + a->na + 1));
+        memcpy(tomb.cols, keys, sizeof(Value) * (size_t)a->ng);
+        for (int k = 0; k < a->na; k++) tomb.cols[a->ng + k] = val_null();
+        tomb.flags = ROW_TOMBSTONE;
+        tomb.ts = ts;
+        tomb.win_start = olds[i].s;
+        tomb.win_end = olds[i].e;
+        emit_add(em, arena, tomb);
+    }
+    make_key(a, t, keys, start, end);
+    store_states(a, txn, st, ts, true, end);
+    bool had_same = false;
+    Value *old_st = NULL;
+    for (int i = 0; i < nold; i++)
+        if (olds[i].s == start && olds[i].e == end) {
+            had_same = true;
+            old_st = olds[i].st;
+        }
+    emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, ts, start, end, arena));
+}
+
+static void window_starts(const WindowSpec *w, int64_t ts, int64_t *starts, int *n)
+{
+    *n = 0;
+    int64_t adv = w->advance_ms > 0 ? w->advance_ms : w->size_ms;
+    if (adv <= 0) return;
+    /* Largest aligned start <= ts, then earlier ones while the window covers ts. */
+    int64_t s = ts >= 0 ? ts - ts % adv : ts - ((ts % adv) + adv) % adv;
+    int64_t first = s;
+    while (first - adv > ts - w->size_ms && first - adv >= 0) first -= adv;
+    for (int64_t x = first; x <= s && *n < 1024; x += adv)
+        if (x + w->size_ms > ts && x >= 0) starts[(*n)++] = x;
+}
+
+static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
+{
+    (void)port;
+    AggOp *a = (AggOp *)op;
+    Task *t = ctx->task;
+    const Step *s = op->step;
+    Arena *arena = ctx->scratch;
+    StateTxn *txn = task_txn(t);
+    if (!txn) {
+        task_processing_error(t, s, "state store unavailable", NULL);
+        return 0;
+    }
+    Emit em = {0};
+    for (int i = 0; i < n; i++) {
+        Row *r = &rows[i];
+        bool retract = (r->flags & ROW_RETRACT) != 0;
+        if ((r->flags & ROW_TOMBSTONE) && !retract) continue;
+        /* Group key: the input's key columns (after re-keying). */
+        EvalCtx *ev = &t->eval;
+        ev->row = r;
+        ev->arena = arena;
+        Value *keys = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng ? a->ng : 1));
+        bool null_key = false;
+        for (int k = 0; k < a->ng; k++) {
+            eval_expr(ev, s->group_exprs[k], &keys[k]);
+            if (keys[k].kind == TYPE_NULL) null_key = true;
+        }
+        if (null_key && a->ng > 0) {
+            /* ksqlDB drops rows whose grouping key is NULL. */
+            task_processing_error(t, s, "Group-by column with null value in the record. The record is dropped.", NULL);
+            continue;
+        }
+        switch (s->win.type) {
+        case WIN_NONE: update_one(a, t, txn, r, keys, 0, 0, retract, &em, arena); break;
+        case WIN_TUMBLING:
+        case WIN_HOPPING: {
+            int64_t starts[1024];
+            int ns;
+            window_starts(&s->win, r->ts, starts, &ns);
+            for (int w = 0; w < ns; w++) {
+                int64_t we = starts[w] + s->win.size_ms;
+                if (we + s->win.grace_ms <= r->stream_time) {
+                    query_stats_mut(t->q)->late_dropped++;
+                    continue;
+                }
+                update_one(a, t, txn, r, keys, starts[w], we, retract, &em, arena);
+            }
+            break;
+        }
+        case WIN_SESSION: update_session(a, t, txn, r, keys, &em, arena); break;
+        }
+    }
+    return op_emit(op, em.rows, em.n, ctx);
+}
+
+/* Deletes windows that ended before stream time minus retention. */
+static int agg_flush(Op *op, ExecCtx *ctx)
+{
+    AggOp *a = (AggOp *)op;
+    Task *t = ctx->task;
+    if (!a->windowed) return 0;
+    int64_t now = t->stream_time[op->segment];
+    int64_t limit = now - op->step->win.retention_ms;
+    if (now == INT64_MIN || limit <= a->last_expiry) return 0;
+    StateTxn *txn = task_txn(t);
+    if (!txn) return 0;
+    a->last_expiry = limit;
+    StateIter *it;
+    if (state_iter_open(txn, a->index, NULL, 0, &it) != 0) return 0;
+    const void *k, *v;
+    size_t kl, vl;
+    while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
+        if (kl < 8 || rowcodec_get_be64(k) >= limit) break;
+        state_del(txn, a->store, (const char *)k + 8, kl - 8);
+        state_iter_del(it);
+    }
+    state_iter_close(it);
+    return 0;
+}
+
+static const OpVtab agg_vt = {agg_process, NULL, agg_flush, agg_close};
+
+Op *op_aggregate_new(Task *t, const Step *s)
+{
+    AggOp *a = xcalloc(1, sizeof *a);
+    a->op.vt = &agg_vt;
+    arena_init(&a->arena, 1024);
+    sb_init(&a->kbuf);
+    sb_init(&a->vbuf);
+    sb_init(&a->ibuf);
+    a->ng = s->ngroup;
+    a->na = s->naggs;
+    a->windowed = s->win.type != WIN_NONE;
+    a->session = s->win.type == WIN_SESSION;
+    a->last_expiry = INT64_MIN;
+    a->state_types = xcalloc((size_t)a->na + 1, sizeof(Type *));
+    for (int i = 0; i < a->na; i++) a->state_types[i] = s->aggs[i].call->state_type;
+    a->key_types = xcalloc((size_t)a->ng + 1, sizeof(Type *));
+    for (int i = 0; i < a->ng; i++) a->key_types[i] = s->schema.cols[i].type;
+    char name[64];
+    snprintf(name, sizeof name, "%d.0", s->id);
+    if (task_store(t, name, &a->store) == 0) {
+        snprintf(name, sizeof name, "%d.1", s->id);
+        if (task_store(t, name, &a->index) == 0) a->have_store = true;
+    }
+    a->need_old = true;
+    return &a->op;
+}

@@ -1,0 +1,61 @@
+/*
+ * op_select.c - projections: every output column is one bound expression over
+ * the input row. Tombstones keep their key; previous rows (tables) are
+ * projected too, so a downstream table filter can tell whether they matched.
+ */
+#include <stdlib.h>
+
+#include "op.h"
+
+static void project(Task *t, const Step *st, const Value *in_cols, Row *in, Value *out, ExecCtx *ctx)
+{
+    EvalCtx *ev = &t->eval;
+    Row tmp = *in;
+    tmp.cols = (Value *)in_cols;
+    ev->row = &tmp;
+    ev->arena = ctx->scratch;
+    for (int c = 0; c < st->schema.ncols; c++) {
+        eval_reset_errors(ev);
+        eval_expr(ev, st->exprs[c], &out[c]);
+        if (ev->nerrors) task_processing_error(t, st, ev->err.msg, NULL);
+    }
+}
+
+static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
+{
+    (void)port;
+    Task *t = ctx->task;
+    const Step *st = op->step;
+    int nc = st->schema.ncols;
+    for (int i = 0; i < n; i++) {
+        Row *r = &rows[i];
+        Value *out = arena_zalloc(ctx->scratch, sizeof(Value) * (size_t)(nc ? nc : 1));
+        if (r->flags & ROW_TOMBSTONE) {
+            /* Only key columns are meaningful: evaluate those that read keys. */
+            EvalCtx *ev = &t->eval;
+            ev->row = r;
+            ev->arena = ctx->scratch;
+            for (int c = 0; c < st->schema.nkey; c++) eval_expr(ev, st->exprs[c], &out[c]);
+        } else {
+            project(t, st, r->cols, r, out, ctx);
+        }
+        if (r->old) {
+            Value *old = arena_zalloc(ctx->scratch, sizeof(Value) * (size_t)(nc ? nc : 1));
+            project(t, st, r->old, r, old, ctx);
+            r->old = old;
+        }
+        r->cols = out;
+    }
+    return op_emit(op, rows, n, ctx);
+}
+
+static const OpVtab select_vt = {select_process, NULL, NULL, NULL};
+
+Op *op_select_new(Task *t, const Step *s)
+{
+    (void)t;
+    (void)s;
+    Op *op = xcalloc(1, sizeof *op);
+    op->vt = &select_vt;
+    return op;
+}

@@ -1,0 +1,165 @@
+/*
+ * op_sink.c - the SINK operator: rows to records of the sink topic.
+ *
+ * Encodes key and value with the sink's formats (windowed keys get their
+ * window bounds appended), sets the record timestamp (ROWTIME, or the sink's
+ * TIMESTAMP column), writes tombstones for deleted table rows, and keeps the
+ * latest row per key of a table sink in a state store that pull queries read.
+ * The encode buffers are reused across records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op.h"
+#include "rowcodec.h"
+
+typedef struct SinkOp {
+    Op op;
+    Serde *key_serde, *val_serde;
+    StrBuf kbuf, vbuf, skey, sval;
+    bool windowed, session;
+    StateStore store;
+    bool materialized;
+    EddyError init_err;
+    bool broken;
+} SinkOp;
+
+static void sink_close(Op *op)
+{
+    SinkOp *s = (SinkOp *)op;
+    serde_free(s->key_serde);
+    serde_free(s->val_serde);
+    sb_free(&s->kbuf);
+    sb_free(&s->vbuf);
+    sb_free(&s->skey);
+    sb_free(&s->sval);
+}
+
+static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
+{
+    (void)port;
+    SinkOp *s = (SinkOp *)op;
+    Task *t = ctx->task;
+    const Step *st = op->step;
+    const Schema *sc = &st->schema;
+    for (int i = 0; i < n; i++) {
+        Row *r = &rows[i];
+        if (s->broken) {
+            task_processing_error(t, st, s->init_err.msg, NULL);
+            continue;
+        }
+        EddyError err;
+        err_clear(&err);
+        sb_clear(&s->kbuf);
+        bool knull = false, vnull = false;
+        if (sc->nkey > 0 && serde_encode(s->key_serde, r->cols, &s->kbuf, &knull, &err) < 0) {
+            task_processing_error(t, st, err.msg, NULL);
+            continue;
+        }
+        if (sc->nkey == 0) knull = true;
+        if (s->windowed) {
+            if (knull) sb_clear(&s->kbuf);
+            serde_window_append(&s->kbuf, s->session, r->win_start, r->win_end);
+            knull = false;
+        }
+        sb_clear(&s->vbuf);
+        bool tomb = (r->flags & ROW_TOMBSTONE) != 0;
+        if (!tomb && serde_encode(s->val_serde, r->cols + sc->nkey, &s->vbuf, &vnull, &err) < 0) {
+            task_processing_error(t, st, err.msg, NULL);
+            continue;
+        }
+        int64_t ts = r->ts;
+        if (st->ts_col >= 0 && !tomb) {
+            const Value *v = &r->cols[st->ts_col];
+            if (v->kind == TYPE_BIGINT || v->kind == TYPE_TIMESTAMP) ts = v->u.l;
+        }
+        RawRecord rec = {0};
+        rec.topic = st->sink_topic;
+        rec.partition = -1;
+        rec.offset = -1;
+        rec.timestamp = ts;
+        rec.key = knull ? NULL : s->kbuf.data ? s->kbuf.data : "";
+        rec.key_len = knull ? 0 : s->kbuf.len;
+        rec.value = tomb || vnull ? NULL : s->vbuf.data ? s->vbuf.data : "";
+        rec.value_len = tomb || vnull ? 0 : s->vbuf.len;
+        query_io_produce(t->q, st->sink_topic, -1, &rec);
+        if (s->materialized) {
+            StateTxn *txn = task_txn(t);
+            if (!txn) continue;
+            sb_clear(&s->skey);
+            task_key_prefix(t, &s->skey);
+            rowcodec_put_all(&s->skey, r->cols, sc->nkey);
+            if (s->windowed) {
+                rowcodec_put_be64(&s->skey, r->win_start);
+                rowcodec_put_be64(&s->skey, r->win_end);
+            }
+            if (tomb) {
+                state_del(txn, s->store, s->skey.data, s->skey.len);
+            } else {
+                sb_clear(&s->sval);
+                rowcodec_put_be64(&s->sval, r->ts);
+                rowcodec_put_all(&s->sval, r->cols, sc->ncols);
+                state_put(txn, s->store, s->skey.data, s->skey.len, s->sval.data, s->sval.len);
+            }
+        }
+    }
+    return 0;
+}
+
+static const OpVtab sink_vt = {sink_process, NULL, NULL, sink_close};
+
+Op *op_sink_new(Task *t, const Step *st)
+{
+    SinkOp *s = xcalloc(1, sizeof *s);
+    s->op.vt = &sink_vt;
+    sb_init(&s->kbuf);
+    sb_init(&s->vbuf);
+    sb_init(&s->skey);
+    sb_init(&s->sval);
+    const Schema *sc = &st->schema;
+    int n = sc->ncols > 0 ? sc->ncols : 1;
+    const char *names[n];
+    const Type *types[n];
+    for (int i = 0; i < sc->ncols; i++) {
+        names[i] = sc->cols[i].name;
+        types[i] = sc->cols[i].type;
+    }
+    err_clear(&s->init_err);
+    s->key_serde = serde_new(&st->sink_key_fmt, true, sc->nkey, names, types, &s->init_err);
+    s->val_serde = serde_new(&st->sink_val_fmt, false, sc->ncols - sc->nkey, names + sc->nkey,
+                             types + sc->nkey, &s->init_err);
+    if (!s->key_serde || !s->val_serde) s->broken = true;
+    s->windowed = st->window.type != WIN_NONE;
+    s->session = st->window.type == WIN_SESSION;
+    if (st->materialize) {
+        char name[64];
+        snprintf(name, sizeof name, "%d.0", st->id);
+        if (task_store(t, name, &s->store) == 0) s->materialized = true;
+    }
+    return &s->op;
+}
+
+typedef struct CollectOp {
+    Op op;
+} CollectOp;
+
+static int collect_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
+{
+    (void)port;
+    (void)ctx;
+    for (int i = 0; i < n; i++)
+        query_io_push(op->task->q, &rows[i], (rows[i].flags & ROW_TOMBSTONE) != 0);
+    return 0;
+}
+
+static const OpVtab collect_vt = {collect_process, NULL, NULL, NULL};
+
+Op *op_collect_new(Task *t, const Step *s)
+{
+    (void)t;
+    (void)s;
+    CollectOp *c = xcalloc(1, sizeof *c);
+    c->op.vt = &collect_vt;
+    return &c->op;
+}
