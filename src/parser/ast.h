@@ -68,8 +68,8 @@ typedef enum AstExprKind {
     AST_DOUBLE,      /* 1.5E3 -> DOUBLE: text and u.d */
     AST_STRING,      /* 'text' with '' unescaped: text, len */
     AST_COLUMN,      /* [qualifier.]name */
-    AST_DEREF,       /* base->name (struct field) */
-    AST_SUBSCRIPT,   /* base[index] */
+    AST_DEREF,       /* left->name (struct field) */
+    AST_SUBSCRIPT,   /* left[right]: base[index] */
     AST_UNARY,       /* op: '-', '+', 'N' (NOT) ; left */
     AST_BINARY,      /* op (AstBinOp); left, right */
     AST_IS_NULL,     /* left IS [NOT] NULL; negated */
@@ -82,7 +82,7 @@ typedef enum AstExprKind {
     AST_FUNC,        /* name(args...); star for COUNT(*); distinct for COUNT(DISTINCT x) */
     AST_LAMBDA,      /* (params...) => left */
     AST_ARRAY,       /* ARRAY[args...] */
-    AST_MAP,         /* MAP(args[2i] := args[2i+1], ...) */
+    AST_MAP,         /* MAP(args[2i] := args[2i+1], ...); nargs counts keys and values */
     AST_STRUCT,      /* STRUCT(names[i] := args[i], ...) */
     AST_INTERVAL_UNIT, /* a bare time unit used as a function argument: name (e.g. "SECONDS") */
     AST_AT_TIMEZONE, /* left AT TIME ZONE 'zone' (text) */
@@ -302,8 +302,12 @@ struct AstStmt {
     bool all;            /* TERMINATE/PAUSE/RESUME ALL */
     bool not_exists;     /* ASSERT NOT EXISTS */
     bool from_beginning; /* PRINT ... FROM BEGINNING */
-    const char *name;    /* target / source / type / query id / function / variable / topic */
+    bool is_sink;        /* CREATE SINK CONNECTOR; LIST SINK CONNECTORS (is_source for
+                            SOURCE; neither: all connectors) */
+    const char *name;    /* target / source / type / query id / function / variable / topic;
+                            SET/UNSET/ALTER SYSTEM property name */
     bool name_quoted;
+    bool name_string;    /* PRINT 'topic' / ASSERT TOPIC 'name': name was a string literal */
     int ncolumns;
     AstColumnDef *columns;    /* CREATE_SOURCE, ALTER_SOURCE */
     int nprops;
