@@ -1557,3 +1557,21 @@ int planner_resolve_type(Catalog *c, const AstType *t, const Type **out, EddyErr
     }
     return err_set(err, ERR_INTERNAL, t->offset, "unknown type");
 }
+
+int planner_bind_constant(Catalog *c, const Props *props, const AstExpr *e, Arena *a, Expr **out,
+                          EddyError *err)
+{
+    Scope empty;
+    memset(&empty, 0, sizeof empty);
+    empty.no_pseudo = true;
+    BindCtx b;
+    memset(&b, 0, sizeof b);
+    b.arena = a;
+    b.catalog = c;
+    b.props = props;
+    b.clause = "VALUES";
+    b.scope = &empty;
+    b.err = err;
+    *out = bind_expr(&b, e);
+    return *out ? 0 : (err->code ? err->code : ERR_SEMANTIC);
+}

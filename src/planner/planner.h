@@ -32,6 +32,11 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err);
  * AS SELECT, *sink_out receives the new sink Source (not yet in the catalog). */
 int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, EddyError *err);
 
+/* Binds an expression that refers to no columns (INSERT VALUES): literals,
+ * operators, functions, constructors. */
+int planner_bind_constant(Catalog *c, const Props *props, const AstExpr *e, Arena *a, Expr **out,
+                          EddyError *err);
+
 /* Resolves a written type (custom type names through the catalog). */
 int planner_resolve_type(Catalog *c, const AstType *t, const Type **out, EddyError *err);
 

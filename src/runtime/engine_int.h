@@ -1,0 +1,76 @@
+/*
+ * engine_int.h - the engine's insides, shared by engine.c (common parts and
+ * in-memory topics) and engine_kafka.c (query threads, Kafka topics).
+ * Internal to src/runtime/.
+ */
+#ifndef EDDY_ENGINE_INT_H
+#define EDDY_ENGINE_INT_H
+
+#include <pthread.h>
+
+#include "engine.h"
+
+typedef struct MemRecord {
+    RawRecord rec;     /* owns its key, value and headers */
+    uint64_t seq;      /* global write order */
+} MemRecord;
+
+typedef struct MemTopic {
+    char *name;
+    int partitions, replicas;
+    MemRecord *recs;
+    int n, cap;
+    int64_t next_offset[64];
+    RawRecord *view;   /* engine_memory_records' array */
+} MemTopic;
+
+typedef struct KafkaQuery KafkaQuery;
+typedef struct KafkaEngine KafkaEngine;
+
+struct RunningQuery {
+    Engine *engine;
+    char *id;
+    char *sql;
+    QueryState state;
+    Query *q;          /* ENGINE_MEMORY: the query; ENGINE_KAFKA: owned by the thread */
+    const Plan *plan;
+    KafkaQuery *kq;    /* ENGINE_KAFKA */
+};
+
+struct Engine {
+    EngineMode mode;
+    pthread_mutex_t lock;
+    Props props;
+    Catalog *catalog;
+    StateEnv *state;
+    RunningQuery **queries;
+    int nqueries;
+    int next_query;
+    char *plog_topic;
+    /* ENGINE_MEMORY */
+    MemTopic *topics;
+    int ntopics;
+    uint64_t seq;
+    /* ENGINE_KAFKA */
+    KafkaEngine *kafka;
+};
+
+void rq_free(Engine *e, RunningQuery *rq);
+void engine_set_processing_log(Engine *e, const char *topic);
+
+/* engine_kafka.c */
+int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err);
+void engine_kafka_close(Engine *e);
+int engine_kafka_topic_create(Engine *e, const char *topic, int partitions, int replicas,
+                              int64_t retention_ms, int *actual, EddyError *err);
+int engine_kafka_topic_exists(Engine *e, const char *topic, int *partitions);
+int engine_kafka_topic_delete(Engine *e, const char *topic, EddyError *err);
+int engine_kafka_topic_list(Engine *e, TopicInfo **out, EddyError *err);
+int engine_kafka_produce(Engine *e, const char *topic, int32_t partition, const RawRecord *rec,
+                         EddyError *err);
+int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const QueryEnv *env,
+                             EddyError *err);
+void engine_kafka_stop_query(Engine *e, RunningQuery *rq);
+void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause);
+
+#endif
