@@ -202,8 +202,9 @@ static void control_command(Broker *b, char *line, StrBuf *out)
             parts = (int)v;
         }
         int created = 0;
-        if (broker_create_topic(b, w[2], parts, &created, &err) < 0) {
-            sb_printf(out, "ERR %s\n", err.msg);
+        int rc = broker_create_topic(b, w[2], parts, &created, &err);
+        if (rc < 0) {
+            sb_printf(out, "ERR %s%s\n", rc == ERR_EXISTS ? "conflict: " : "", err.msg);
             return;
         }
         int have = broker_topic_partitions(b, w[2], &err);

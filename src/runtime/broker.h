@@ -10,7 +10,8 @@
  * the mock API, in-process or, for other processes, through the control endpoint's
  * line protocol (see docs/embedded-broker.md):
  *
- *   create topic NAME PARTITIONS   ->  "OK created NAME PARTITIONS" | "OK exists ..." | "ERR msg"
+ *   create topic NAME [PARTITIONS] ->  "OK created NAME PARTITIONS" | "OK exists NAME PARTITIONS"
+ *                                      | "ERR conflict: msg" (other count) | "ERR msg"
  *   describe topic NAME            ->  "OK NAME PARTITIONS" | "ERR ..."
  *   list topics                    ->  "OK N", then N lines "NAME PARTITIONS"
  *   bootstrap                      ->  "OK HOST:PORT"
