@@ -39,9 +39,9 @@ enum { CONN_RELAY, CONN_CONTROL };
 
 typedef struct Conn {
     struct Conn *next;
-    int kind;              /* CONN_RELAY | CONN_CONTROL */
-    int fd[2];             /* relay: client, upstream; control: client, -1 */
-    bool dead;             /* close at the end of this loop turn */
+    int kind;  /* CONN_RELAY | CONN_CONTROL */
+    int fd[2]; /* relay: client, upstream; control: client, -1 */
+    bool dead; /* close at the end of this loop turn */
     /* relay: buf[i] holds bytes read from fd[i], waiting to be written to fd[1-i] */
     char *buf[2];
     size_t len[2], off[2];
@@ -50,23 +50,23 @@ typedef struct Conn {
     size_t inlen;
     StrBuf out;
     size_t outoff;
-    bool closing;          /* peer finished sending: close once `out` is written */
-    int pidx[2];           /* index in the pollfd array, -1 when not polled */
+    bool closing; /* peer finished sending: close once `out` is written */
+    int pidx[2];  /* index in the pollfd array, -1 when not polled */
 } Conn;
 
 struct Broker {
-    rd_kafka_t *owner;             /* owns the mock cluster */
+    rd_kafka_t *owner; /* owns the mock cluster */
     rd_kafka_mock_cluster_t *mock;
-    rd_kafka_t *meta;              /* metadata client of the mock brokers */
-    pthread_mutex_t create_lock;   /* serializes check-then-create */
+    rd_kafka_t *meta;            /* metadata client of the mock brokers */
+    pthread_mutex_t create_lock; /* serializes check-then-create */
     int nbrokers;
     int default_partitions;
-    char bootstrap[128];           /* forwarder address */
-    char control[128];             /* control address, "" when none */
-    char upstream[128];            /* first mock broker */
-    char *mock_servers;            /* all mock brokers, comma-separated */
-    int listen_fd, control_fd;     /* -1 when closed */
-    int wake[2];                   /* pipe: a byte stops the I/O thread */
+    char bootstrap[128];       /* forwarder address */
+    char control[128];         /* control address, "" when none */
+    char upstream[128];        /* first mock broker */
+    char *mock_servers;        /* all mock brokers, comma-separated */
+    int listen_fd, control_fd; /* -1 when closed */
+    int wake[2];               /* pipe: a byte stops the I/O thread */
     pthread_t thread;
     bool thread_started;
     Conn *conns;
@@ -121,7 +121,8 @@ int broker_list_topics(Broker *b, BrokerTopic **out, EddyError *err)
 void broker_topics_free(BrokerTopic *topics, int n)
 {
     if (!topics) return;
-    for (int i = 0; i < n; i++) free(topics[i].name);
+    for (int i = 0; i < n; i++)
+        free(topics[i].name);
     free(topics);
 }
 
@@ -144,8 +145,7 @@ int broker_create_topic(Broker *b, const char *name, int partitions, int *create
     if (created) *created = 0;
     if (!name || !valid_topic_name(name))
         return err_set(err, ERR_SEMANTIC, -1,
-                       "invalid topic name '%s': use 1 to 249 of [a-zA-Z0-9._-]",
-                       name ? name : "");
+                       "invalid topic name '%s': use 1 to 249 of [a-zA-Z0-9._-]", name ? name : "");
     if (partitions > 100000)
         return err_set(err, ERR_LIMIT, -1, "too many partitions: %d", partitions);
     int want = partitions > 0 ? partitions : b->default_partitions;
@@ -160,12 +160,11 @@ int broker_create_topic(Broker *b, const char *name, int partitions, int *create
         if (have < 0)
             rc = have;
         else if (partitions > 0 && have != partitions)
-            rc = err_set(err, ERR_EXISTS, -1,
-                         "topic '%s' already exists with %d partitions, not %d", name, have,
-                         partitions);
+            rc =
+                err_set(err, ERR_EXISTS, -1, "topic '%s' already exists with %d partitions, not %d",
+                        name, have, partitions);
     } else {
-        rc = err_set(err, ERR_IO, -1, "cannot create topic '%s': %s", name,
-                     rd_kafka_err2str(kerr));
+        rc = err_set(err, ERR_IO, -1, "cannot create topic '%s': %s", name, rd_kafka_err2str(kerr));
     }
     pthread_mutex_unlock(&b->create_lock);
     return rc;
@@ -226,7 +225,8 @@ static void control_command(Broker *b, char *line, StrBuf *out)
             return;
         }
         sb_printf(out, "OK %d\n", nt);
-        for (int i = 0; i < nt; i++) sb_printf(out, "%s %d\n", t[i].name, t[i].partitions);
+        for (int i = 0; i < nt; i++)
+            sb_printf(out, "%s %d\n", t[i].name, t[i].partitions);
         broker_topics_free(t, nt);
     } else if (n == 1 && strcmp(w[0], "bootstrap") == 0) {
         sb_printf(out, "OK %s\n", b->bootstrap);
@@ -460,12 +460,12 @@ Broker *broker_start(const BrokerConfig *cfg, EddyError *err)
     const char *listen_addr = cfg && cfg->listen ? cfg->listen : BROKER_DEFAULT_LISTEN;
 
     /* Bind first: a busy port is the likeliest failure and the cheapest to report. */
-    b->listen_fd = net_listen(listen_addr, "bootstrap address", b->bootstrap,
-                              sizeof b->bootstrap, err);
+    b->listen_fd =
+        net_listen(listen_addr, "bootstrap address", b->bootstrap, sizeof b->bootstrap, err);
     if (b->listen_fd < 0) goto fail;
     if (cfg && cfg->control) {
-        b->control_fd = net_listen(cfg->control, "control address", b->control,
-                                   sizeof b->control, err);
+        b->control_fd =
+            net_listen(cfg->control, "control address", b->control, sizeof b->control, err);
         if (b->control_fd < 0) goto fail;
     }
 

@@ -31,15 +31,15 @@
 typedef struct Broker Broker;
 
 typedef struct BrokerConfig {
-    const char *listen;     /* bootstrap "HOST:PORT"; port 0 picks a free one; NULL: 127.0.0.1:9092 */
-    const char *control;    /* control endpoint "HOST:PORT" (port 0 allowed); NULL: none */
-    int brokers;            /* mock brokers, 1..16; 0: 1 */
+    const char *listen;  /* bootstrap "HOST:PORT"; port 0 picks a free one; NULL: 127.0.0.1:9092 */
+    const char *control; /* control endpoint "HOST:PORT" (port 0 allowed); NULL: none */
+    int brokers;         /* mock brokers, 1..16; 0: 1 */
     int default_partitions; /* partitions of topics created without a count; 0: 1 */
     bool quiet;             /* do not log the addresses to stderr */
 } BrokerConfig;
 
 typedef struct BrokerTopic {
-    char *name;     /* owned by the array (see broker_topics_free) */
+    char *name; /* owned by the array (see broker_topics_free) */
     int partitions;
 } BrokerTopic;
 
@@ -66,8 +66,7 @@ const char *broker_control_address(const Broker *b);
  * Creating an existing topic with the same count (or with partitions <= 0) returns
  * 0 and sets *created (if non-NULL) to 0; a different count returns ERR_EXISTS with
  * a message naming both counts. Thread-safe. */
-int broker_create_topic(Broker *b, const char *name, int partitions, int *created,
-                        EddyError *err);
+int broker_create_topic(Broker *b, const char *name, int partitions, int *created, EddyError *err);
 
 /* Returns the partition count of topic `name`, ERR_NOT_FOUND when it does not exist,
  * or ERR_IO when the metadata request fails. Thread-safe. */

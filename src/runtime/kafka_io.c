@@ -74,11 +74,11 @@ int kafka_conf_apply(rd_kafka_conf_t *conf, const KafkaProp *props, int n, Kafka
         }
         if (other_role) continue;
         char errstr[512];
-        rd_kafka_conf_res_t rc = rd_kafka_conf_set(conf, key, props[i].value, errstr,
-                                                   sizeof errstr);
+        rd_kafka_conf_res_t rc =
+            rd_kafka_conf_set(conf, key, props[i].value, errstr, sizeof errstr);
         if (rc == RD_KAFKA_CONF_INVALID)
-            return err_set(err, ERR_SEMANTIC, -1, "Kafka client property %s=%s: %s",
-                           props[i].key, props[i].value, errstr);
+            return err_set(err, ERR_SEMANTIC, -1, "Kafka client property %s=%s: %s", props[i].key,
+                           props[i].value, errstr);
         /* RD_KAFKA_CONF_UNKNOWN: a Java or Streams setting librdkafka has no use for. */
     }
     return 0;
@@ -147,12 +147,13 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t why,
                 kp[i].partition = parts->elems[i].partition;
                 kp[i].offset = assign ? KAFKA_OFFSET_STORED : parts->elems[i].offset;
             }
-            KafkaRebalanceKind kind = assign                          ? KAFKA_ASSIGNED
+            KafkaRebalanceKind kind = assign                         ? KAFKA_ASSIGNED
                                       : rd_kafka_assignment_lost(rk) ? KAFKA_LOST
                                                                      : KAFKA_REVOKED;
             c->on_rebalance(c->rebalance_ctx, kind, kp, parts->cnt);
             if (assign)
-                for (int i = 0; i < parts->cnt; i++) parts->elems[i].offset = kp[i].offset;
+                for (int i = 0; i < parts->cnt; i++)
+                    parts->elems[i].offset = kp[i].offset;
             free(kp);
         } else {
             consumer_note_error(c, "", "out of memory in the rebalance callback");
@@ -161,7 +162,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t why,
     rd_kafka_error_t *e = NULL;
     rd_kafka_resp_err_t rc = RD_KAFKA_RESP_ERR_NO_ERROR;
     if (cooperative)
-        e = assign ? rd_kafka_incremental_assign(rk, parts) : rd_kafka_incremental_unassign(rk, parts);
+        e = assign ? rd_kafka_incremental_assign(rk, parts)
+                   : rd_kafka_incremental_unassign(rk, parts);
     else
         rc = rd_kafka_assign(rk, assign ? parts : NULL);
     if (e) {
@@ -254,7 +256,8 @@ int kafka_consumer_subscribe(KafkaConsumer *c, const char *const *topics, int n,
     if (!c->has_group)
         return err_set(err, ERR_SEMANTIC, -1, "subscribe needs a consumer group (group.id)");
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(n);
-    for (int i = 0; i < n; i++) rd_kafka_topic_partition_list_add(l, topics[i], RD_KAFKA_PARTITION_UA);
+    for (int i = 0; i < n; i++)
+        rd_kafka_topic_partition_list_add(l, topics[i], RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t rc = rd_kafka_subscribe(c->rk, l);
     rd_kafka_topic_partition_list_destroy(l);
     if (rc) return err_set(err, ERR_IO, -1, "subscribe: %s", rd_kafka_err2str(rc));
@@ -280,14 +283,15 @@ int kafka_consumer_assign(KafkaConsumer *c, const KafkaPartition *parts, int n, 
     return 0;
 }
 
-int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t start,
-                                int timeout_ms, EddyError *err)
+int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t start, int timeout_ms,
+                                EddyError *err)
 {
     /* All-topics metadata: asking for one topic would make some brokers (the mock
      * among them) create it. */
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t rc = rd_kafka_metadata(c->rk, 1, NULL, &md, timeout_ms);
-    if (rc) return err_set(err, ERR_IO, -1, "metadata of topic '%s': %s", topic, rd_kafka_err2str(rc));
+    if (rc)
+        return err_set(err, ERR_IO, -1, "metadata of topic '%s': %s", topic, rd_kafka_err2str(rc));
     const struct rd_kafka_metadata_topic *mt = NULL;
     for (int i = 0; i < md->topic_cnt; i++)
         if (strcmp(md->topics[i].topic, topic) == 0) mt = &md->topics[i];
@@ -303,7 +307,8 @@ int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t sta
         if (!kp) {
             ret = err_set(err, ERR_INTERNAL, -1, "out of memory");
         } else {
-            for (int i = 0; i < np; i++) kp[i] = (KafkaPartition){topic, mt->partitions[i].id, start};
+            for (int i = 0; i < np; i++)
+                kp[i] = (KafkaPartition){topic, mt->partitions[i].id, start};
             ret = kafka_consumer_assign(c, kp, np, err);
             if (ret == 0) ret = np;
             free(kp);
@@ -334,7 +339,8 @@ static int take_headers(KafkaConsumer *c, rd_kafka_message_t *m, size_t *used)
     size_t cnt = rd_kafka_header_cnt(h);
     if (*used + cnt > c->hcap) {
         size_t ncap = c->hcap ? c->hcap * 2 : 64;
-        while (ncap < *used + cnt) ncap *= 2;
+        while (ncap < *used + cnt)
+            ncap *= 2;
         RawHeader *nh = realloc(c->hdrs, ncap * sizeof *nh);
         if (!nh) return -1;
         c->hdrs = nh;
@@ -428,7 +434,8 @@ int kafka_consumer_poll_batch(KafkaConsumer *c, int max, int timeout_ms, const R
 
 void kafka_consumer_release_batch(KafkaConsumer *c)
 {
-    for (int i = 0; i < c->n; i++) rd_kafka_message_destroy(c->msgs[i]);
+    for (int i = 0; i < c->n; i++)
+        rd_kafka_message_destroy(c->msgs[i]);
     c->n = 0;
     c->outstanding = false;
 }
@@ -447,9 +454,8 @@ int kafka_consumer_commit(KafkaConsumer *c, const KafkaPartition *offsets, int n
     } else if (!async) {
         for (int i = 0; i < l->cnt; i++) {
             if (l->elems[i].err) {
-                ret = err_set(err, ERR_IO, -1, "offset commit of %s [%d]: %s",
-                              l->elems[i].topic, (int)l->elems[i].partition,
-                              rd_kafka_err2str(l->elems[i].err));
+                ret = err_set(err, ERR_IO, -1, "offset commit of %s [%d]: %s", l->elems[i].topic,
+                              (int)l->elems[i].partition, rd_kafka_err2str(l->elems[i].err));
                 break;
             }
         }
@@ -466,7 +472,8 @@ int kafka_consumer_committed(KafkaConsumer *c, KafkaPartition *parts, int n, int
     rd_kafka_topic_partition_list_t *l = to_list(parts, n);
     rd_kafka_resp_err_t rc = rd_kafka_committed(c->rk, l, timeout_ms);
     if (rc == 0)
-        for (int i = 0; i < n; i++) parts[i].offset = l->elems[i].offset;
+        for (int i = 0; i < n; i++)
+            parts[i].offset = l->elems[i].offset;
     rd_kafka_topic_partition_list_destroy(l);
     if (rc) return err_set(err, ERR_IO, -1, "committed offsets: %s", rd_kafka_err2str(rc));
     return 0;
@@ -491,8 +498,8 @@ int kafka_consumer_seek(KafkaConsumer *c, const char *topic, int32_t partition, 
     return ret;
 }
 
-int kafka_consumer_watermarks(KafkaConsumer *c, const char *topic, int32_t partition,
-                              int64_t *low, int64_t *high, int timeout_ms, EddyError *err)
+int kafka_consumer_watermarks(KafkaConsumer *c, const char *topic, int32_t partition, int64_t *low,
+                              int64_t *high, int timeout_ms, EddyError *err)
 {
     rd_kafka_resp_err_t rc =
         rd_kafka_query_watermark_offsets(c->rk, topic, partition, low, high, timeout_ms);
@@ -557,11 +564,11 @@ struct KafkaProducer {
     int queue_full_wait_ms;
     int sends_since_poll;
     /* acknowledgement tracking (the producing thread only) */
-    int64_t last_seq;      /* last sequence handed out */
-    int64_t base;          /* lowest sequence not yet acknowledged */
-    uint8_t *ring;         /* ring[s & (ring_cap - 1)]: 1 when s is acknowledged */
-    size_t ring_cap;       /* a power of two > last_seq - base */
-    bool failed;           /* a delivery failed: sticky */
+    int64_t last_seq; /* last sequence handed out */
+    int64_t base;     /* lowest sequence not yet acknowledged */
+    uint8_t *ring;    /* ring[s & (ring_cap - 1)]: 1 when s is acknowledged */
+    size_t ring_cap;  /* a power of two > last_seq - base */
+    bool failed;      /* a delivery failed: sticky */
     char fail_msg[512];
     /* stats, readable from any thread */
     _Atomic uint64_t records, bytes, acked, nfailed;
@@ -701,7 +708,8 @@ static int ring_reserve(KafkaProducer *p, int64_t seq)
 {
     if ((uint64_t)(seq - p->base) < p->ring_cap) return 0;
     size_t ncap = p->ring_cap * 2;
-    while ((uint64_t)(seq - p->base) >= ncap) ncap *= 2;
+    while ((uint64_t)(seq - p->base) >= ncap)
+        ncap *= 2;
     uint8_t *nr = calloc(ncap, 1);
     if (!nr) return -1;
     for (int64_t s = p->base; s <= p->last_seq; s++)
@@ -740,8 +748,8 @@ int kafka_producer_send(KafkaProducer *p, const RawRecord *rec, int64_t *seq, Ed
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY((void *)rec->key, rec->key ? rec->key_len : 0),
             RD_KAFKA_V_VALUE((void *)rec->value, rec->value ? rec->value_len : 0),
-            RD_KAFKA_V_TIMESTAMP(rec->timestamp > 0 ? rec->timestamp : 0),
-            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE((void *)(uintptr_t)s), RD_KAFKA_V_END);
+            RD_KAFKA_V_TIMESTAMP(rec->timestamp > 0 ? rec->timestamp : 0), RD_KAFKA_V_HEADERS(hdrs),
+            RD_KAFKA_V_OPAQUE((void *)(uintptr_t)s), RD_KAFKA_V_END);
         if (rc != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         /* Back-pressure: serve delivery reports until the queue has room. */
         if (!deadline) deadline = now_ms() + p->queue_full_wait_ms;

@@ -44,8 +44,8 @@ typedef struct KafkaProp {
 typedef struct KafkaPartition {
     const char *topic; /* NUL-terminated; borrowed (see each function) */
     int32_t partition;
-    int64_t offset;    /* an offset or a KAFKA_OFFSET_* value; in commits: the next offset
-                          to read (last processed + 1), as Kafka defines it */
+    int64_t offset; /* an offset or a KAFKA_OFFSET_* value; in commits: the next offset
+                       to read (last processed + 1), as Kafka defines it */
 } KafkaPartition;
 
 /* ---- consumer ----------------------------------------------------------------- */
@@ -63,8 +63,7 @@ typedef enum KafkaRebalanceKind {
  * On KAFKA_ASSIGNED every offset is KAFKA_OFFSET_STORED; the callback may overwrite
  * them (e.g. with offsets kept with the task's state) to start elsewhere. On
  * KAFKA_REVOKED the callback may call kafka_consumer_commit (sync). */
-typedef void (*KafkaRebalanceFn)(void *ctx, KafkaRebalanceKind kind, KafkaPartition *parts,
-                                 int n);
+typedef void (*KafkaRebalanceFn)(void *ctx, KafkaRebalanceKind kind, KafkaPartition *parts, int n);
 
 typedef enum KafkaOffsetReset {
     KAFKA_RESET_LATEST = 0, /* no committed offset: start at the end (ksqlDB's default) */
@@ -83,21 +82,21 @@ typedef struct KafkaConsumerConfig {
 } KafkaConsumerConfig;
 
 typedef struct KafkaConsumerStats {
-    uint64_t records;    /* records returned by poll_batch */
-    uint64_t bytes;      /* their key + value bytes */
-    uint64_t errors;     /* consumer and commit errors seen (non-fatal ones included) */
-    uint64_t rebalances; /* assignment changes */
-    int assigned;        /* partitions currently assigned */
-    int64_t lag;         /* sum of known per-partition lags; -1 when none is known */
+    uint64_t records;     /* records returned by poll_batch */
+    uint64_t bytes;       /* their key + value bytes */
+    uint64_t errors;      /* consumer and commit errors seen (non-fatal ones included) */
+    uint64_t rebalances;  /* assignment changes */
+    int assigned;         /* partitions currently assigned */
+    int64_t lag;          /* sum of known per-partition lags; -1 when none is known */
     char last_error[256]; /* "" when none */
 } KafkaConsumerStats;
 
 typedef struct KafkaPartitionLag {
     char topic[256];
     int32_t partition;
-    int64_t position;  /* next offset to read, -1 unknown */
-    int64_t end;       /* high watermark last seen by the fetcher, -1 unknown */
-    int64_t lag;       /* end - position, -1 unknown */
+    int64_t position; /* next offset to read, -1 unknown */
+    int64_t end;      /* high watermark last seen by the fetcher, -1 unknown */
+    int64_t lag;      /* end - position, -1 unknown */
 } KafkaPartitionLag;
 
 /* Creates a consumer (enable.auto.commit and enable.auto.offset.store forced off).
@@ -120,8 +119,8 @@ int kafka_consumer_assign(KafkaConsumer *c, const KafkaPartition *parts, int n, 
 /* Assigns every partition of `topic`, each starting at `start` (an offset or a
  * KAFKA_OFFSET_* value). Returns the partition count, ERR_NOT_FOUND when the topic
  * does not exist, or ERR_IO (metadata within timeout_ms). */
-int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t start,
-                                int timeout_ms, EddyError *err);
+int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t start, int timeout_ms,
+                                EddyError *err);
 
 /* Waits up to timeout_ms for a first record, then takes every record already fetched,
  * up to max. *out points to the records, borrowed until kafka_consumer_release_batch
@@ -155,8 +154,8 @@ int kafka_consumer_seek(KafkaConsumer *c, const char *topic, int32_t partition, 
 /* Asks the leader for the low (earliest kept) and high (next to be written)
  * watermarks of a partition. "Read to the end offsets at query start" reads until
  * each partition's position reaches `high`. Returns 0 or ERR_IO. */
-int kafka_consumer_watermarks(KafkaConsumer *c, const char *topic, int32_t partition,
-                              int64_t *low, int64_t *high, int timeout_ms, EddyError *err);
+int kafka_consumer_watermarks(KafkaConsumer *c, const char *topic, int32_t partition, int64_t *low,
+                              int64_t *high, int timeout_ms, EddyError *err);
 
 /* Fills up to max entries with the lag of each assigned partition (from cached
  * watermarks: no request is sent). Returns the number of assigned partitions, which
@@ -179,11 +178,11 @@ typedef struct KafkaProducerConfig {
 } KafkaProducerConfig;
 
 typedef struct KafkaProducerStats {
-    uint64_t records;    /* records accepted by send */
-    uint64_t bytes;      /* their key + value bytes */
-    uint64_t acked;      /* records whose delivery was acknowledged */
-    uint64_t failed;     /* records whose delivery failed */
-    int64_t in_flight;   /* accepted but neither acknowledged nor failed */
+    uint64_t records;     /* records accepted by send */
+    uint64_t bytes;       /* their key + value bytes */
+    uint64_t acked;       /* records whose delivery was acknowledged */
+    uint64_t failed;      /* records whose delivery failed */
+    int64_t in_flight;    /* accepted but neither acknowledged nor failed */
     char last_error[256]; /* "" when none */
 } KafkaProducerStats;
 

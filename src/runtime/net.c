@@ -72,9 +72,9 @@ static struct addrinfo *resolve(const char *addr, int passive, EddyError *err)
 static void format_sockaddr(const struct sockaddr *sa, char *out, size_t outsz)
 {
     char host[INET6_ADDRSTRLEN] = "?", port[16] = "0";
-    getnameinfo(sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                              : sizeof(struct sockaddr_in),
-                host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    getnameinfo(
+        sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+        host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
     if (sa->sa_family == AF_INET6)
         snprintf(out, outsz, "[%s]:%s", host, port);
     else

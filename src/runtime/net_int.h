@@ -18,8 +18,7 @@ int net_split_hostport(const char *addr, char *host, size_t hostsz, char *port, 
 /* Opens a non-blocking listening TCP socket on addr (port 0 picks a free port) and
  * writes the bound "HOST:PORT" into bound. Returns the fd, or ERR_IO with a message
  * naming `what` (e.g. "bootstrap address 127.0.0.1:9092 is in use"). */
-int net_listen(const char *addr, const char *what, char *bound, size_t boundsz,
-               EddyError *err);
+int net_listen(const char *addr, const char *what, char *bound, size_t boundsz, EddyError *err);
 
 /* Connects to addr within timeout_ms (blocking socket returned, with send/receive
  * timeouts of timeout_ms set). Returns the fd or ERR_IO. */

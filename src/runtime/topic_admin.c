@@ -22,10 +22,10 @@
 
 struct TopicAdmin {
     TopicAdminKind kind;
-    Broker *embedded;   /* EMBEDDED: borrowed */
-    char *control;      /* CONTROL: "HOST:PORT" */
-    char *bootstrap;    /* the cluster's bootstrap servers, as users see them */
-    rd_kafka_t *rk;     /* metadata reads, and the Admin API for KAFKA */
+    Broker *embedded; /* EMBEDDED: borrowed */
+    char *control;    /* CONTROL: "HOST:PORT" */
+    char *bootstrap;  /* the cluster's bootstrap servers, as users see them */
+    rd_kafka_t *rk;   /* metadata reads, and the Admin API for KAFKA */
     int timeout_ms;
 };
 
@@ -114,8 +114,8 @@ TopicAdmin *topic_admin_open(const TopicAdminConfig *cfg, EddyError *err)
             if (control_call(control, a->timeout_ms, "bootstrap\n", reply, sizeof reply, err) < 0)
                 goto fail;
             if (strncmp(reply, "OK ", 3) != 0) {
-                err_set(err, ERR_IO, -1, "eddy-broker control %s: unexpected reply '%s'",
-                        control, reply);
+                err_set(err, ERR_IO, -1, "eddy-broker control %s: unexpected reply '%s'", control,
+                        reply);
                 goto fail;
             }
             bootstrap = meta_bootstrap = reply + 3;
@@ -173,7 +173,7 @@ const char *topic_admin_bootstrap_servers(const TopicAdmin *a)
 
 /* ---- metadata ------------------------------------------------------------------- */
 
-void topic_info_clear(TopicInfo *t)
+void topic_desc_clear(TopicDesc *t)
 {
     if (!t) return;
     free(t->name);
@@ -181,21 +181,22 @@ void topic_info_clear(TopicInfo *t)
     memset(t, 0, sizeof *t);
 }
 
-void topic_info_free(TopicInfo *list, int n)
+void topic_desc_free(TopicDesc *list, int n)
 {
     if (!list) return;
-    for (int i = 0; i < n; i++) topic_info_clear(&list[i]);
+    for (int i = 0; i < n; i++)
+        topic_desc_clear(&list[i]);
     free(list);
 }
 
-static int fill_info(const struct rd_kafka_metadata_topic *mt, TopicInfo *out)
+static int fill_info(const struct rd_kafka_metadata_topic *mt, TopicDesc *out)
 {
     memset(out, 0, sizeof *out);
     out->name = strdup(mt->topic);
-    out->partition_replicas = calloc((size_t)(mt->partition_cnt > 0 ? mt->partition_cnt : 1),
-                                     sizeof(int));
+    out->partition_replicas =
+        calloc((size_t)(mt->partition_cnt > 0 ? mt->partition_cnt : 1), sizeof(int));
     if (!out->name || !out->partition_replicas) {
-        topic_info_clear(out);
+        topic_desc_clear(out);
         return -1;
     }
     out->partitions = mt->partition_cnt;
@@ -218,7 +219,7 @@ static int get_metadata(TopicAdmin *a, const struct rd_kafka_metadata **md, Eddy
     return 0;
 }
 
-int topic_admin_describe(TopicAdmin *a, const char *name, TopicInfo *out, EddyError *err)
+int topic_admin_describe(TopicAdmin *a, const char *name, TopicDesc *out, EddyError *err)
 {
     memset(out, 0, sizeof *out);
     const struct rd_kafka_metadata *md = NULL;
@@ -227,7 +228,7 @@ int topic_admin_describe(TopicAdmin *a, const char *name, TopicInfo *out, EddyEr
     for (int i = 0; i < md->topic_cnt; i++) {
         if (strcmp(md->topics[i].topic, name) != 0 || md->topics[i].err) continue;
         ret = fill_info(&md->topics[i], out) < 0 ? err_set(err, ERR_INTERNAL, -1, "out of memory")
-                                                  : 0;
+                                                 : 0;
         if (ret == 0) err_clear(err);
         break;
     }
@@ -235,17 +236,17 @@ int topic_admin_describe(TopicAdmin *a, const char *name, TopicInfo *out, EddyEr
     return ret;
 }
 
-static int cmp_info(const void *x, const void *y)
+static int cmp_desc(const void *x, const void *y)
 {
-    return strcmp(((const TopicInfo *)x)->name, ((const TopicInfo *)y)->name);
+    return strcmp(((const TopicDesc *)x)->name, ((const TopicDesc *)y)->name);
 }
 
-int topic_admin_list(TopicAdmin *a, TopicInfo **out, EddyError *err)
+int topic_admin_list(TopicAdmin *a, TopicDesc **out, EddyError *err)
 {
     *out = NULL;
     const struct rd_kafka_metadata *md = NULL;
     if (get_metadata(a, &md, err) < 0) return ERR_IO;
-    TopicInfo *list = calloc((size_t)md->topic_cnt + 1, sizeof *list);
+    TopicDesc *list = calloc((size_t)md->topic_cnt + 1, sizeof *list);
     int n = 0, ret = 0;
     if (!list) ret = err_set(err, ERR_INTERNAL, -1, "out of memory");
     for (int i = 0; ret == 0 && i < md->topic_cnt; i++) {
@@ -257,10 +258,10 @@ int topic_admin_list(TopicAdmin *a, TopicInfo **out, EddyError *err)
     }
     rd_kafka_metadata_destroy(md);
     if (ret < 0) {
-        topic_info_free(list, n);
+        topic_desc_free(list, n);
         return ret;
     }
-    qsort(list, (size_t)n, sizeof *list, cmp_info);
+    qsort(list, (size_t)n, sizeof *list, cmp_desc);
     *out = list;
     return n;
 }
@@ -270,20 +271,20 @@ int topic_admin_list(TopicAdmin *a, TopicInfo **out, EddyError *err)
 /* The topic exists already: fine when it matches the spec, a conflict otherwise. */
 static int check_existing(TopicAdmin *a, const TopicSpec *spec, EddyError *err)
 {
-    TopicInfo ti;
+    TopicDesc ti;
     int rc = topic_admin_describe(a, spec->name, &ti, err);
     if (rc == ERR_NOT_FOUND)
         return err_set(err, ERR_IO, -1, "topic '%s' reported as existing but not in metadata",
                        spec->name);
     if (rc < 0) return rc;
     bool part_ok = spec->partitions <= 0 || spec->partitions == ti.partitions;
-    bool repl_ok = a->kind != TOPIC_ADMIN_KAFKA || spec->replicas <= 0 ||
-                   spec->replicas == ti.replicas;
+    bool repl_ok =
+        a->kind != TOPIC_ADMIN_KAFKA || spec->replicas <= 0 || spec->replicas == ti.replicas;
     if (!part_ok || !repl_ok) {
         char want[96];
         if (!part_ok && !repl_ok)
-            snprintf(want, sizeof want, "%d partitions and replication factor %d",
-                     spec->partitions, spec->replicas);
+            snprintf(want, sizeof want, "%d partitions and replication factor %d", spec->partitions,
+                     spec->replicas);
         else if (!part_ok)
             snprintf(want, sizeof want, "%d partitions", spec->partitions);
         else
@@ -296,7 +297,7 @@ static int check_existing(TopicAdmin *a, const TopicSpec *spec, EddyError *err)
         rc = 0;
         err_clear(err);
     }
-    topic_info_clear(&ti);
+    topic_desc_clear(&ti);
     return rc;
 }
 
@@ -308,8 +309,7 @@ static int create_control(TopicAdmin *a, const TopicSpec *spec, EddyError *err)
         snprintf(cmd, sizeof cmd, "create topic %s %d\n", spec->name, spec->partitions);
     else
         snprintf(cmd, sizeof cmd, "create topic %s\n", spec->name);
-    if (control_call(a->control, a->timeout_ms, cmd, reply, sizeof reply, err) < 0)
-        return ERR_IO;
+    if (control_call(a->control, a->timeout_ms, cmd, reply, sizeof reply, err) < 0) return ERR_IO;
     if (strncmp(reply, "OK created ", 11) == 0) return 1;
     if (strncmp(reply, "OK exists ", 10) == 0) return 0;
     if (strncmp(reply, "ERR conflict:", 13) == 0) return 0; /* check_existing words it */
@@ -325,12 +325,9 @@ static int admin_error_code(rd_kafka_resp_err_t e)
     case RD_KAFKA_RESP_ERR_INVALID_CONFIG:
     case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
     case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-    case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
-        return ERR_SEMANTIC;
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-        return ERR_NOT_FOUND;
-    default:
-        return ERR_IO;
+    case RD_KAFKA_RESP_ERR_INVALID_REQUEST: return ERR_SEMANTIC;
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART: return ERR_NOT_FOUND;
+    default: return ERR_IO;
     }
 }
 
@@ -343,9 +340,8 @@ static int admin_request(TopicAdmin *a, rd_kafka_NewTopic_t *newt, rd_kafka_Dele
 {
     char errstr[256];
     rd_kafka_queue_t *q = rd_kafka_queue_new(a->rk);
-    rd_kafka_AdminOptions_t *opt =
-        rd_kafka_AdminOptions_new(a->rk, newt ? RD_KAFKA_ADMIN_OP_CREATETOPICS
-                                              : RD_KAFKA_ADMIN_OP_DELETETOPICS);
+    rd_kafka_AdminOptions_t *opt = rd_kafka_AdminOptions_new(
+        a->rk, newt ? RD_KAFKA_ADMIN_OP_CREATETOPICS : RD_KAFKA_ADMIN_OP_DELETETOPICS);
     rd_kafka_AdminOptions_set_request_timeout(opt, a->timeout_ms, errstr, sizeof errstr);
     rd_kafka_AdminOptions_set_operation_timeout(opt, a->timeout_ms, errstr, sizeof errstr);
     if (newt)
@@ -365,11 +361,9 @@ static int admin_request(TopicAdmin *a, rd_kafka_NewTopic_t *newt, rd_kafka_Dele
         const rd_kafka_topic_result_t **res;
         size_t cnt = 0;
         if (newt)
-            res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev),
-                                                      &cnt);
+            res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
         else
-            res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev),
-                                                      &cnt);
+            res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &cnt);
         if (cnt != 1) {
             err_set(err, ERR_IO, -1, "%s topic: unexpected answer (%zu results)", what, cnt);
         } else {
@@ -403,8 +397,8 @@ static int create_kafka(TopicAdmin *a, const TopicSpec *spec, EddyError *err)
     if (rc < 0) return ERR_IO;
     if (rc == RD_KAFKA_RESP_ERR_NO_ERROR) return 1;
     if (rc == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) return 0;
-    return err_set(err, admin_error_code((rd_kafka_resp_err_t)rc), -1,
-                   "create topic '%s': %s", spec->name, msg);
+    return err_set(err, admin_error_code((rd_kafka_resp_err_t)rc), -1, "create topic '%s': %s",
+                   spec->name, msg);
 }
 
 int topic_admin_create(TopicAdmin *a, const TopicSpec *spec, bool *created, EddyError *err)
@@ -419,8 +413,10 @@ int topic_admin_create(TopicAdmin *a, const TopicSpec *spec, bool *created, Eddy
     case TOPIC_ADMIN_EMBEDDED: {
         int made = 0;
         rc = broker_create_topic(a->embedded, spec->name, spec->partitions, &made, err);
-        if (rc == ERR_EXISTS) rc = 0; /* check_existing words the conflict */
-        else if (rc == 0) rc = made;
+        if (rc == ERR_EXISTS)
+            rc = 0; /* check_existing words the conflict */
+        else if (rc == 0)
+            rc = made;
         break;
     }
     case TOPIC_ADMIN_CONTROL: rc = create_control(a, spec, err); break;

@@ -33,24 +33,24 @@ typedef struct TopicAdminConfig {
                                       asked from the control endpoint when NULL */
     const KafkaProp *props;        /* client properties (admin. prefix applies) */
     int nprops;
-    int timeout_ms;                /* per call; 0: 5000 */
+    int timeout_ms; /* per call; 0: 5000 */
 } TopicAdminConfig;
 
 typedef struct TopicSpec {
     const char *name;
-    int partitions;          /* <= 0: the cluster's default */
-    int replicas;            /* <= 0: the cluster's default; ignored by the embedded broker */
+    int partitions;           /* <= 0: the cluster's default */
+    int replicas;             /* <= 0: the cluster's default; ignored by the embedded broker */
     const KafkaProp *configs; /* topic configs (retention.ms, cleanup.policy, ...);
                                  ignored by the embedded broker */
     int nconfigs;
 } TopicSpec;
 
-typedef struct TopicInfo {
-    char *name;                /* owned (see topic_info_free) */
+typedef struct TopicDesc {
+    char *name; /* owned (see topic_desc_free) */
     int partitions;
-    int replicas;              /* replication factor (replicas of partition 0) */
-    int *partition_replicas;   /* [partitions]: replica count per partition (owned) */
-} TopicInfo;
+    int replicas;            /* replication factor (replicas of partition 0) */
+    int *partition_replicas; /* [partitions]: replica count per partition (owned) */
+} TopicDesc;
 
 /* Opens the backend the config selects. For CONTROL, the endpoint is asked for its
  * bootstrap address now (so a dead eddy-broker is reported here). Returns NULL with
@@ -75,15 +75,15 @@ int topic_admin_create(TopicAdmin *a, const TopicSpec *spec, bool *created, Eddy
  * (the mock cluster cannot delete topics), or ERR_IO. */
 int topic_admin_delete(TopicAdmin *a, const char *name, EddyError *err);
 
-/* Fills *out (the caller frees it with topic_info_clear). Returns 0, ERR_NOT_FOUND or
+/* Fills *out (the caller frees it with topic_desc_clear). Returns 0, ERR_NOT_FOUND or
  * ERR_IO. */
-int topic_admin_describe(TopicAdmin *a, const char *name, TopicInfo *out, EddyError *err);
+int topic_admin_describe(TopicAdmin *a, const char *name, TopicDesc *out, EddyError *err);
 
 /* Lists every topic, internal ones (names starting "__") included, sorted by name,
- * into a malloc'd array freed with topic_info_free. Returns the count or ERR_IO. */
-int topic_admin_list(TopicAdmin *a, TopicInfo **out, EddyError *err);
+ * into a malloc'd array freed with topic_desc_free. Returns the count or ERR_IO. */
+int topic_admin_list(TopicAdmin *a, TopicDesc **out, EddyError *err);
 
-void topic_info_clear(TopicInfo *t);
-void topic_info_free(TopicInfo *list, int n);
+void topic_desc_clear(TopicDesc *t);
+void topic_desc_free(TopicDesc *list, int n);
 
 #endif

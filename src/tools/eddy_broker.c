@@ -85,8 +85,7 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(a, "--partitions") == 0) {
             if (parse_count(v, 100000, &cfg.default_partitions) < 0) {
-                fprintf(stderr, "eddy-broker: --partitions wants a positive count, not '%s'\n",
-                        v);
+                fprintf(stderr, "eddy-broker: --partitions wants a positive count, not '%s'\n", v);
                 return 2;
             }
         } else {

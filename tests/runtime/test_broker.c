@@ -153,10 +153,10 @@ START_TEST(eddy_broker_process)
                               "replication factor 1; requested 2 partitions");
     TopicSpec dflt = {.name = "dflt"}; /* --partitions 2 */
     ck_assert_int_eq(topic_admin_create(a, &dflt, &created, &err), 0);
-    TopicInfo ti;
+    TopicDesc ti;
     ck_assert_int_eq(topic_admin_describe(a, "dflt", &ti, &err), 0);
     ck_assert_int_eq(ti.partitions, 2);
-    topic_info_clear(&ti);
+    topic_desc_clear(&ti);
     ck_assert_int_eq(topic_admin_delete(a, "dflt", &err), ERR_UNSUPPORTED);
 
     /* The raw line protocol. */
@@ -175,8 +175,12 @@ START_TEST(eddy_broker_process)
     for (int i = 0; i < 50; i++) {
         char k[16];
         int kl = snprintf(k, sizeof k, "k%d", i);
-        RawRecord r = {.topic = "remote", .partition = -1, .key = k, .key_len = (size_t)kl,
-                       .value = "v", .value_len = 1};
+        RawRecord r = {.topic = "remote",
+                       .partition = -1,
+                       .key = k,
+                       .key_len = (size_t)kl,
+                       .value = "v",
+                       .value_len = 1};
         ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
     }
     ck_assert_msg(kafka_producer_flush(p, 5000, &err) == 0, "%s", err.msg);

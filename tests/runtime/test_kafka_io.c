@@ -43,9 +43,7 @@ static int32_t java_murmur2(const void *data, size_t len)
     switch (len % 4) {
     case 3: h ^= (uint32_t)t[2] << 16; /* fall through */
     case 2: h ^= (uint32_t)t[1] << 8;  /* fall through */
-    case 1:
-        h ^= t[0];
-        h *= m;
+    case 1: h ^= t[0]; h *= m;
     }
     h ^= h >> 13;
     h *= m;
@@ -140,23 +138,23 @@ START_TEST(broker_topics)
     TopicSpec dflt = {.name = "users"}; /* no count: the broker's default (1) */
     ck_assert_int_eq(topic_admin_create(a, &dflt, &created, &err), 0);
 
-    TopicInfo ti;
+    TopicDesc ti;
     ck_assert_int_eq(topic_admin_describe(a, "pageviews", &ti, &err), 0);
     ck_assert_str_eq(ti.name, "pageviews");
     ck_assert_int_eq(ti.partitions, 3);
     ck_assert_int_eq(ti.replicas, 1);
     ck_assert_int_eq(ti.partition_replicas[2], 1);
-    topic_info_clear(&ti);
+    topic_desc_clear(&ti);
     ck_assert_int_eq(topic_admin_describe(a, "nope", &ti, &err), ERR_NOT_FOUND);
     ck_assert_str_eq(err.msg, "Kafka topic 'nope' does not exist");
 
-    TopicInfo *list = NULL;
+    TopicDesc *list = NULL;
     int n = topic_admin_list(a, &list, &err);
     ck_assert_int_eq(n, 2);
     ck_assert_str_eq(list[0].name, "pageviews");
     ck_assert_str_eq(list[1].name, "users");
     ck_assert_int_eq(list[1].partitions, 1);
-    topic_info_free(list, n);
+    topic_desc_free(list, n);
     /* describing a missing topic did not create it */
     ck_assert_int_eq(broker_topic_partitions(b, "nope", &err), ERR_NOT_FOUND);
 
@@ -179,7 +177,8 @@ static void on_rebalance(void *ctx, KafkaRebalanceKind kind, KafkaPartition *par
     if (kind == KAFKA_ASSIGNED) {
         r->assigned++;
         r->nparts = n;
-        for (int i = 0; i < n; i++) ck_assert_int_eq(parts[i].offset, KAFKA_OFFSET_STORED);
+        for (int i = 0; i < n; i++)
+            ck_assert_int_eq(parts[i].offset, KAFKA_OFFSET_STORED);
     } else {
         r->revoked++;
     }
@@ -189,9 +188,9 @@ static KafkaConsumer *group_consumer(const char *bs, const char *group, Rebal *r
 {
     EddyError err;
     static const KafkaProp props[] = {
-        {"ksql.streams.consumer.fetch.wait.max.ms", "50"}, /* role prefix applies */
+        {"ksql.streams.consumer.fetch.wait.max.ms", "50"},   /* role prefix applies */
         {"ksql.streams.producer.linger.ms", "not-a-number"}, /* other role: skipped */
-        {"ksql.streams.num.stream.threads", "4"},             /* unknown here: skipped */
+        {"ksql.streams.num.stream.threads", "4"},            /* unknown here: skipped */
         /* the mock makes a re-joining group wait for the old member's session timeout */
         {"session.timeout.ms", "4000"},
         {"heartbeat.interval.ms", "500"},
@@ -260,7 +259,8 @@ static void consume(KafkaConsumer *c, Seen *s, int want, int deadline_ms)
         const RawRecord *recs;
         int n = kafka_consumer_poll_batch(c, 500, 200, &recs, &err);
         ck_assert_msg(n >= 0, "%s", err.msg);
-        for (int i = 0; i < n; i++) check_record(&recs[i], s);
+        for (int i = 0; i < n; i++)
+            check_record(&recs[i], s);
         kafka_consumer_release_batch(c);
     }
 }
@@ -281,9 +281,15 @@ START_TEST(group_roundtrip)
         int vl = snprintf(val, sizeof val, "value-%d", i);
         int hl = snprintf(hv, sizeof hv, "%d", i);
         RawHeader h[2] = {{"seq", 3, hv, (size_t)hl}, {"null", 4, NULL, 0}};
-        RawRecord r = {.topic = "orders", .partition = -1, .timestamp = TS_BASE + i,
-                       .key = key, .key_len = (size_t)kl, .value = val,
-                       .value_len = (size_t)vl, .nheaders = i % 10 == 0 ? 2 : 1, .headers = h};
+        RawRecord r = {.topic = "orders",
+                       .partition = -1,
+                       .timestamp = TS_BASE + i,
+                       .key = key,
+                       .key_len = (size_t)kl,
+                       .value = val,
+                       .value_len = (size_t)vl,
+                       .nheaders = i % 10 == 0 ? 2 : 1,
+                       .headers = h};
         int64_t seq = 0;
         ck_assert_int_eq(kafka_producer_send(p, &r, &seq, &err), 0);
         ck_assert_int_eq(seq, i + 1);
@@ -338,7 +344,8 @@ START_TEST(group_roundtrip)
     ck_assert_msg(kafka_consumer_commit(c, commit, 3, false, &err) == 0, "%s", err.msg);
     KafkaPartition got[3] = {{"orders", 0, 0}, {"orders", 1, 0}, {"orders", 2, 0}};
     ck_assert_int_eq(kafka_consumer_committed(c, got, 3, 3000, &err), 0);
-    for (int i = 0; i < 3; i++) ck_assert_int_eq(got[i].offset, commit[i].offset);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(got[i].offset, commit[i].offset);
     kafka_consumer_close(c);
     ck_assert_int_eq(rb.revoked, 1);
 
@@ -348,7 +355,8 @@ START_TEST(group_roundtrip)
     Seen s2 = {.max_offset = {-1, -1, -1}};
     int64_t t0 = now_ms();
     consume(c, &s2, expect_rest, 12000);
-    fprintf(stderr, "second: %d records after %lld ms, assigned %d\n", s2.count, (long long)(now_ms() - t0), rb2.assigned);
+    fprintf(stderr, "second: %d records after %lld ms, assigned %d\n", s2.count,
+            (long long)(now_ms() - t0), rb2.assigned);
     ck_assert_int_eq(s2.count, expect_rest);
     for (int pt = 0; pt < 3; pt++)
         ck_assert_int_eq(s2.per_part[pt], s.per_part[pt] - s.per_part[pt] / 2);
@@ -388,7 +396,8 @@ START_TEST(assign_mode)
     ck_assert_int_eq(kafka_consumer_subscribe(c, topics, 1, &err), ERR_SEMANTIC);
     int64_t t0 = now_ms();
     int rcm = kafka_consumer_assign_topic(c, "missing", KAFKA_OFFSET_BEGINNING, 3000, &err);
-    ck_assert_msg(rcm == ERR_NOT_FOUND, "%d %s after %lld ms", rcm, err.msg, (long long)(now_ms() - t0));
+    ck_assert_msg(rcm == ERR_NOT_FOUND, "%d %s after %lld ms", rcm, err.msg,
+                  (long long)(now_ms() - t0));
     ck_assert_int_eq(kafka_consumer_assign_topic(c, "events", KAFKA_OFFSET_BEGINNING, 3000, &err),
                      2);
     int64_t lo, hi;
@@ -445,8 +454,8 @@ START_TEST(producer_failure_is_sticky)
     Broker *b = start_broker();
     create_topic(b, "one", 1);
     static const KafkaProp props[] = {{"message.timeout.ms", "1500"}};
-    KafkaProducerConfig pc = {.bootstrap_servers = broker_bootstrap_servers(b), .props = props,
-                              .nprops = 1};
+    KafkaProducerConfig pc = {
+        .bootstrap_servers = broker_bootstrap_servers(b), .props = props, .nprops = 1};
     KafkaProducer *p = kafka_producer_new(&pc, &err);
     ck_assert_ptr_nonnull(p);
     RawRecord ok = {.topic = "one", .partition = 0, .value = "x", .value_len = 1};
