@@ -1,0 +1,1 @@
+SELECT TRANSFORM(arr, x => x + 1), REDUCE(arr, 0, (s, x) => s + x), MAP('a' := 1), STRUCT(f := ARRAY[1, 2]), m['k'][1], CAST(x AS BIGINT), TIMESTAMPADD(SECONDS, 5, ts), ts AT TIME ZONE 'UTC', -9223372036854775808, COUNT(DISTINCT y), a || b LIKE 'x%' ESCAPE '!' FROM s;
