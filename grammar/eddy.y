@@ -107,6 +107,9 @@ ecmd ::= cmd(C) SEMI(S).             { pb_stmt_done(pctx, C, S); }
 
 %type nm {AstIdent}
 nm(A) ::= ID(X).                     { A = pb_ident(pctx, X); }
+/* An unsubstituted ${name} reads as an identifier named "${name}", as in
+** ksqlDB's grammar (the engine substitutes variables before parsing). */
+nm(A) ::= VARIABLE(X).               { A = pb_ident_raw(pctx, X); A.quoted = true; }
 
 %type strtab {int}
 strtab(A) ::= STREAM.                { A = 0; }
@@ -344,12 +347,16 @@ grace_opt(A) ::= GRACE PERIOD dur(D). { A = D; }
 %type window_opt {AstWindow *}
 %destructor window_opt { ARENA_OWNED($$); }
 window_opt(A) ::= .                  { A = NULL; }
-window_opt(A) ::= WINDOW TUMBLING(T) LP SIZE dur(S) wintail(O).
+window_opt(A) ::= WINDOW winname TUMBLING(T) LP SIZE dur(S) wintail(O).
     { A = pb_window(pctx, T, AST_WIN_TUMBLING, S, NULL, &O); }
-window_opt(A) ::= WINDOW HOPPING(T) LP SIZE dur(S) COMMA ADVANCE BY dur(V) wintail(O).
+window_opt(A) ::= WINDOW winname HOPPING(T) LP SIZE dur(S) COMMA ADVANCE BY dur(V) wintail(O).
     { A = pb_window(pctx, T, AST_WIN_HOPPING, S, &V, &O); }
-window_opt(A) ::= WINDOW SESSION(T) LP dur(S) wintail(O).
+window_opt(A) ::= WINDOW winname SESSION(T) LP dur(S) wintail(O).
     { A = pb_window(pctx, T, AST_WIN_SESSION, S, NULL, &O); }
+
+/* ksqlDB allows (and ignores) a name before the window kind. */
+winname ::= .
+winname ::= ID.
 
 %type wintail {AstWinOpts}
 wintail(A) ::= RP.                   { memset(&A, 0, sizeof A); }

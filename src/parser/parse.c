@@ -100,8 +100,8 @@ static bool takes_after(void *p, int first, int kind)
 
 static bool reportable(int tok)
 {
-    return tok != TK_ILLEGAL && tok != TK_SPACE && tok != TK_COMMENT && tok != TK_START_SCRIPT &&
-           tok != TK_START_EXPR && tok != TK_START_TYPE;
+    return tok != TK_ILLEGAL && tok != TK_SPACE && tok != TK_COMMENT && tok != TK_VARIABLE &&
+           tok != TK_START_SCRIPT && tok != TK_START_EXPR && tok != TK_START_TYPE;
 }
 
 void parse_report_syntax(ParseCtx *c, void *p, int major, Token t)
