@@ -348,7 +348,7 @@ int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql, E
     env.props = &e->props;
     env.inprocess_repartition = e->mode == ENGINE_MEMORY;
     env.processing_log_topic = e->plog_topic;
-    QueryIO io = {rq, io_produce, NULL};
+    QueryIO io = {rq, io_produce, NULL, NULL};
     if (e->mode == ENGINE_KAFKA) {
         if (engine_kafka_start_query(e, rq, plan, &env, err) < 0) {
             rq_free(e, rq);
@@ -532,3 +532,4 @@ int engine_scan_table(Engine *e, const char *query_id, int (*fn)(void *ctx, cons
     state_txn_abort(txn);
     return rc;
 }
+

@@ -125,8 +125,15 @@ typedef int (*PushRowFn)(void *ctx, const Row *row, bool tombstone);
 PushQuery *engine_push_start(Engine *e, Plan *plan, const char *id, bool from_beginning,
                              PushRowFn fn, void *ctx, EddyError *err);
 void engine_push_stop(PushQuery *pq);
-/* Whether the push query has finished consuming what it needs (after LIMIT). */
 const char *engine_push_id(const PushQuery *pq);
+/* Whether the push query stopped (its callback asked to, or it failed). */
+bool engine_push_finished(const PushQuery *pq);
+
+/* ENGINE_KAFKA: the bootstrap servers clients should use (embedded or real). */
+const char *engine_bootstrap_servers(Engine *e);
+
+/* Sets the topic queries write processing-log records to (NULL: none). */
+void engine_set_processing_log(Engine *e, const char *topic);
 
 /* ---------------------------------------------------------------- pull */
 

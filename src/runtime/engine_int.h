@@ -56,7 +56,6 @@ struct Engine {
 };
 
 void rq_free(Engine *e, RunningQuery *rq);
-void engine_set_processing_log(Engine *e, const char *topic);
 
 /* engine_kafka.c */
 int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err);

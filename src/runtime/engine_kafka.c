@@ -1,112 +1,523 @@
 /*
- * engine_kafka.c - the engine on a Kafka cluster or the embedded broker: topic
- * administration, one thread per persistent query with its own consumer group
- * and producer, push queries with their own consumers.
+ * engine_kafka.c - the engine on a Kafka cluster or the embedded broker.
  *
- * Not wired yet: the Kafka client layer (kafka_io.h) is being built; until then
- * ENGINE_KAFKA reports that it is unavailable rather than pretending.
+ * Topic administration goes through topic_admin (embedded mock, an eddy-broker's
+ * control endpoint, or the Admin API). Every persistent query runs in its own
+ * thread: a consumer in the query's group (`_confluent-ksql-<service>query_<id>`),
+ * a producer, and the Query. A batch is consumed, processed, its outputs flushed
+ * (acknowledged) and only then its state and offsets committed, so no input whose
+ * output was lost is ever marked done (at-least-once), while state changes stay
+ * exactly-once through the LMDB transaction that records the offsets. On partition
+ * assignment a stateful query resumes from the offsets stored with its state.
+ * Push queries run the same way with a private consumer over all partitions, in
+ * one task, from the beginning or the end of the topics.
  */
 #include "engine_int.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "kafka_io.h"
+#include "topic_admin.h"
+
+struct KafkaEngine {
+    TopicAdmin *admin;
+    KafkaProducer *producer; /* INSERT VALUES, processing log outside queries */
+    pthread_mutex_t produce_lock;
+    char *bootstrap;
+    KafkaProp *props;        /* client pass-through properties */
+    int nprops;
+    char *service_id;
+    int push_seq;
+};
+
+struct KafkaQuery {
+    Engine *e;
+    RunningQuery *rq;
+    Query *q;
+    pthread_t thread;
+    bool started;
+    volatile int stop;
+    KafkaConsumer *consumer;
+    KafkaProducer *producer;
+    char *group;
+    bool earliest;
+    /* push queries */
+    PushRowFn push_fn;
+    void *push_ctx;
+    bool transient;
+    char *id;
+    volatile int finished;
+};
+
+struct PushQuery {
+    KafkaQuery kq;
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- setup */
+
 int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err)
 {
-    (void)e;
-    (void)cfg;
-    return err_set(err, ERR_UNSUPPORTED, -1, "the Kafka engine is not available in this build yet");
+    KafkaEngine *k = xcalloc(1, sizeof *k);
+    e->kafka = k;
+    pthread_mutex_init(&k->produce_lock, NULL);
+    k->service_id = xstrdup(props_get_str(&e->props, "ksql.service.id", "default_"));
+    /* Client properties: everything the user set; kafka_io skips what it does not know. */
+    k->props = xcalloc((size_t)e->props.n + 1, sizeof(KafkaProp));
+    for (int i = 0; i < e->props.n; i++) {
+        const char *name = e->props.names[i];
+        if (strcmp(name, "bootstrap.servers") == 0 || strcmp(name, "listeners") == 0) continue;
+        k->props[k->nprops].key = name;
+        k->props[k->nprops].value = e->props.values[i];
+        k->nprops++;
+    }
+    TopicAdminConfig ac = {0};
+    ac.embedded = cfg->embedded_broker;
+    ac.broker_control = cfg->broker_control;
+    ac.bootstrap_servers = cfg->bootstrap;
+    ac.props = k->props;
+    ac.nprops = k->nprops;
+    k->admin = topic_admin_open(&ac, err);
+    if (!k->admin) return ERR_IO;
+    k->bootstrap = xstrdup(topic_admin_bootstrap_servers(k->admin));
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = k->bootstrap;
+    pc.client_id = "eddy-engine";
+    pc.props = k->props;
+    pc.nprops = k->nprops;
+    k->producer = kafka_producer_new(&pc, err);
+    if (!k->producer) return ERR_IO;
+    return 0;
 }
 
 void engine_kafka_close(Engine *e)
 {
-    (void)e;
+    KafkaEngine *k = e->kafka;
+    if (!k) return;
+    if (k->producer) {
+        EddyError err;
+        kafka_producer_flush(k->producer, 5000, &err);
+        kafka_producer_close(k->producer, 1000);
+    }
+    topic_admin_close(k->admin);
+    pthread_mutex_destroy(&k->produce_lock);
+    free(k->props);
+    free(k->bootstrap);
+    free(k->service_id);
+    free(k);
+    e->kafka = NULL;
 }
+
+const char *engine_bootstrap_servers(Engine *e)
+{
+    return e->kafka ? e->kafka->bootstrap : NULL;
+}
+
+/* ---------------------------------------------------------------- topics */
 
 int engine_kafka_topic_create(Engine *e, const char *topic, int partitions, int replicas,
                               int64_t retention_ms, int *actual, EddyError *err)
 {
-    (void)e;
-    (void)topic;
-    (void)partitions;
-    (void)replicas;
-    (void)retention_ms;
-    (void)actual;
-    return err_set(err, ERR_UNSUPPORTED, -1, "Kafka engine not available");
+    KafkaEngine *k = e->kafka;
+    char ret[32];
+    KafkaProp cfgs[1];
+    TopicSpec spec = {0};
+    spec.name = topic;
+    spec.partitions = partitions;
+    spec.replicas = replicas;
+    if (retention_ms > 0) {
+        snprintf(ret, sizeof ret, "%lld", (long long)retention_ms);
+        cfgs[0].key = "retention.ms";
+        cfgs[0].value = ret;
+        spec.configs = cfgs;
+        spec.nconfigs = 1;
+    }
+    bool created;
+    int rc = topic_admin_create(k->admin, &spec, &created, err);
+    if (actual) {
+        TopicDesc d;
+        EddyError e2;
+        if (topic_admin_describe(k->admin, topic, &d, &e2) == 0) {
+            *actual = d.partitions;
+            topic_desc_clear(&d);
+        }
+    }
+    return rc;
 }
 
 int engine_kafka_topic_exists(Engine *e, const char *topic, int *partitions)
 {
-    (void)e;
-    (void)topic;
-    (void)partitions;
-    return 0;
+    TopicDesc d;
+    EddyError err;
+    if (topic_admin_describe(e->kafka->admin, topic, &d, &err) != 0) return 0;
+    if (partitions) *partitions = d.partitions;
+    topic_desc_clear(&d);
+    return 1;
 }
 
 int engine_kafka_topic_delete(Engine *e, const char *topic, EddyError *err)
 {
-    (void)e;
-    (void)topic;
-    return err_set(err, ERR_UNSUPPORTED, -1, "Kafka engine not available");
+    int rc = topic_admin_delete(e->kafka->admin, topic, err);
+    if (rc == ERR_UNSUPPORTED) {
+        err_clear(err);
+        return 0; /* the embedded broker cannot delete: the topic simply stays */
+    }
+    return rc;
 }
 
 int engine_kafka_topic_list(Engine *e, TopicInfo **out, EddyError *err)
 {
-    (void)e;
-    *out = NULL;
-    return err_set(err, ERR_UNSUPPORTED, -1, "Kafka engine not available");
+    TopicDesc *d;
+    int n = topic_admin_list(e->kafka->admin, &d, err);
+    if (n < 0) return n;
+    TopicInfo *ti = xcalloc((size_t)(n ? n : 1), sizeof *ti);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (strncmp(d[i].name, "__", 2) == 0) continue; /* internal topics */
+        snprintf(ti[m].name, sizeof ti[m].name, "%s", d[i].name);
+        ti[m].partitions = d[i].partitions;
+        ti[m].replicas = d[i].replicas;
+        m++;
+    }
+    topic_desc_free(d, n);
+    *out = ti;
+    return m;
 }
 
 int engine_kafka_produce(Engine *e, const char *topic, int32_t partition, const RawRecord *rec,
                          EddyError *err)
 {
-    (void)e;
-    (void)topic;
-    (void)partition;
-    (void)rec;
-    return err_set(err, ERR_UNSUPPORTED, -1, "Kafka engine not available");
+    KafkaEngine *k = e->kafka;
+    RawRecord r = *rec;
+    r.topic = topic;
+    r.partition = partition;
+    pthread_mutex_lock(&k->produce_lock);
+    int64_t seq;
+    int rc = kafka_producer_send(k->producer, &r, &seq, err);
+    if (rc == 0) rc = kafka_producer_wait_acked(k->producer, seq, 10000, err);
+    pthread_mutex_unlock(&k->produce_lock);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- query threads */
+
+static int kq_produce(void *ctx, const char *topic, int32_t partition, const RawRecord *rec)
+{
+    KafkaQuery *kq = ctx;
+    RawRecord r = *rec;
+    r.topic = topic;
+    r.partition = partition;
+    EddyError err;
+    err_clear(&err);
+    return kafka_producer_send(kq->producer, &r, NULL, &err);
+}
+
+static int kq_sync(void *ctx, EddyError *err)
+{
+    KafkaQuery *kq = ctx;
+    return kafka_producer_flush(kq->producer, 30000, err);
+}
+
+static int kq_push(void *ctx, const Row *row, bool tombstone)
+{
+    KafkaQuery *kq = ctx;
+    if (!kq->push_fn) return 0;
+    int rc = kq->push_fn(kq->push_ctx, row, tombstone);
+    if (rc) kq->stop = 1;
+    return 0;
+}
+
+static void kq_rebalance(void *ctx, KafkaRebalanceKind kind, KafkaPartition *parts, int n)
+{
+    KafkaQuery *kq = ctx;
+    if (kind != KAFKA_ASSIGNED || !kq->q || !query_is_stateful(kq->q)) return;
+    /* Resume exactly where the state stands. */
+    for (int i = 0; i < n; i++) {
+        int64_t next;
+        if (query_committed_offset(kq->q, parts[i].topic, parts[i].partition, &next) == 0)
+            parts[i].offset = next;
+    }
+}
+
+/* Commits the group offsets after a processed batch (best effort, async). */
+static void commit_batch(KafkaQuery *kq, const RawRecord *recs, int n)
+{
+    if (kq->transient || n == 0) return;
+    KafkaPartition parts[256];
+    int np = 0;
+    for (int i = n - 1; i >= 0 && np < 256; i--) {
+        bool seen = false;
+        for (int k = 0; k < np; k++)
+            if (parts[k].partition == recs[i].partition && strcmp(parts[k].topic, recs[i].topic) == 0)
+                seen = true;
+        if (seen) continue;
+        parts[np].topic = recs[i].topic;
+        parts[np].partition = recs[i].partition;
+        parts[np].offset = recs[i].offset + 1;
+        np++;
+    }
+    EddyError err;
+    err_clear(&err);
+    kafka_consumer_commit(kq->consumer, parts, np, true, &err);
+}
+
+static void *kq_main(void *arg)
+{
+    KafkaQuery *kq = arg;
+    EddyError err;
+    err_clear(&err);
+    const char *const *topics;
+    int nt = query_input_topics(kq->q, &topics);
+    if (kq->transient) {
+        for (int i = 0; i < nt; i++)
+            kafka_consumer_assign_topic(kq->consumer, topics[i],
+                                        kq->earliest ? KAFKA_OFFSET_BEGINNING : KAFKA_OFFSET_END,
+                                        5000, &err);
+    } else if (kafka_consumer_subscribe(kq->consumer, topics, nt, &err) < 0) {
+        if (kq->rq) kq->rq->state = QS_ERROR;
+        kq->finished = 1;
+        return NULL;
+    }
+    int64_t last_punct = now_ms();
+    while (!kq->stop) {
+        const RawRecord *recs;
+        int n = kafka_consumer_poll_batch(kq->consumer, 2000, 100, &recs, &err);
+        if (n < 0) {
+            if (kq->rq) kq->rq->state = QS_ERROR;
+            break;
+        }
+        if (n > 0) {
+            int rc = query_process(kq->q, recs, n, &err);
+            if (rc == 0 && !query_is_stateful(kq->q) && !kq->transient)
+                rc = kafka_producer_flush(kq->producer, 30000, &err);
+            if (rc == 0) commit_batch(kq, recs, n);
+            kafka_consumer_release_batch(kq->consumer);
+            if (rc < 0) {
+                if (kq->rq) kq->rq->state = QS_ERROR;
+                fprintf(stderr, "eddyd: query %s failed: %s\n", kq->id, err.msg);
+                break;
+            }
+        }
+        int64_t now = now_ms();
+        if (now - last_punct >= 1000) {
+            query_punctuate(kq->q, now, &err);
+            last_punct = now;
+        }
+    }
+    kafka_producer_flush(kq->producer, 10000, &err);
+    kq->finished = 1;
+    return NULL;
+}
+
+static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, EddyError *err)
+{
+    KafkaEngine *k = e->kafka;
+    QueryIO io = {kq, kq_produce, kq->transient ? kq_push : NULL, kq_sync};
+    QueryEnv qenv = *env;
+    if (kq->transient) {
+        qenv.inprocess_repartition = true;
+        qenv.single_task = true;
+        io.sync = NULL;
+    }
+    kq->q = query_new(&qenv, plan, kq->id, &io, err);
+    if (!kq->q) return ERR_INTERNAL;
+    /* Internal topics: repartition topics with the source's partition count. */
+    if (!qenv.inprocess_repartition) {
+        for (int i = 0; i < plan->nsteps; i++) {
+            const Step *s = plan->steps[i];
+            if (s->kind != STEP_REKEY || !s->repartition) continue;
+            int parts = 1;
+            for (int j = 0; j < plan->nsteps; j++)
+                if (plan->steps[j]->kind == STEP_SOURCE) {
+                    int p = 0;
+                    if (engine_kafka_topic_exists(e, plan->steps[j]->topic, &p) && p > parts) parts = p;
+                }
+            int actual;
+            EddyError te;
+            err_clear(&te);
+            engine_kafka_topic_create(e, s->repartition_topic, parts, 1, -1, &actual, &te);
+        }
+    }
+    char group[600];
+    if (kq->transient)
+        snprintf(group, sizeof group, "_confluent-ksql-%stransient_%s_%lld", k->service_id, kq->id,
+                 (long long)now_ms());
+    else
+        snprintf(group, sizeof group, "_confluent-ksql-%squery_%s", k->service_id, kq->id);
+    kq->group = xstrdup(group);
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = k->bootstrap;
+    cc.group_id = kq->transient ? NULL : kq->group;
+    cc.client_id = kq->id;
+    const char *reset = props_get(env->props, "auto.offset.reset");
+    if (!reset) reset = props_get(env->props, "ksql.streams.auto.offset.reset");
+    kq->earliest = reset && strcmp(reset, "earliest") == 0;
+    cc.offset_reset = kq->earliest ? KAFKA_RESET_EARLIEST : KAFKA_RESET_LATEST;
+    cc.props = k->props;
+    cc.nprops = k->nprops;
+    cc.on_rebalance = kq_rebalance;
+    cc.rebalance_ctx = kq;
+    kq->consumer = kafka_consumer_new(&cc, err);
+    if (!kq->consumer) return ERR_IO;
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = k->bootstrap;
+    pc.client_id = kq->id;
+    pc.props = k->props;
+    pc.nprops = k->nprops;
+    kq->producer = kafka_producer_new(&pc, err);
+    if (!kq->producer) return ERR_IO;
+    if (pthread_create(&kq->thread, NULL, kq_main, kq) != 0)
+        return err_set(err, ERR_INTERNAL, -1, "cannot start query thread: %s", strerror(errno));
+    kq->started = true;
+    return 0;
+}
+
+static void kq_stop(KafkaQuery *kq)
+{
+    if (!kq) return;
+    kq->stop = 1;
+    if (kq->started) pthread_join(kq->thread, NULL);
+    kq->started = false;
+    kafka_consumer_close(kq->consumer);
+    kq->consumer = NULL;
+    kafka_producer_close(kq->producer, 5000);
+    kq->producer = NULL;
 }
 
 int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const QueryEnv *env,
                              EddyError *err)
 {
-    (void)e;
-    (void)rq;
-    (void)env;
-    plan_free(plan);
-    return err_set(err, ERR_UNSUPPORTED, -1, "Kafka engine not available");
+    KafkaQuery *kq = xcalloc(1, sizeof *kq);
+    kq->e = e;
+    kq->rq = rq;
+    kq->id = xstrdup(rq->id);
+    rq->kq = kq;
+    if (kq_start(e, kq, plan, env, err) < 0) {
+        if (!kq->q) plan_free(plan);
+        return err->code ? err->code : ERR_IO;
+    }
+    rq->q = kq->q;
+    return 0;
 }
 
 void engine_kafka_stop_query(Engine *e, RunningQuery *rq)
 {
     (void)e;
-    (void)rq;
+    KafkaQuery *kq = rq->kq;
+    if (!kq) return;
+    kq_stop(kq);
+    /* The Query is freed by rq_free (rq->q). */
+    free(kq->group);
+    free(kq->id);
+    free(kq);
+    rq->kq = NULL;
 }
 
 void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause)
 {
-    (void)e;
-    (void)rq;
-    (void)pause;
+    KafkaQuery *kq = rq->kq;
+    if (!kq) return;
+    if (pause) {
+        /* Leave the group: the committed offsets mark where to resume. */
+        kq_stop(kq);
+        return;
+    }
+    if (kq->started) return;
+    kq->stop = 0;
+    KafkaEngine *k = e->kafka;
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = k->bootstrap;
+    cc.group_id = kq->group;
+    cc.client_id = kq->id;
+    cc.offset_reset = kq->earliest ? KAFKA_RESET_EARLIEST : KAFKA_RESET_LATEST;
+    cc.props = k->props;
+    cc.nprops = k->nprops;
+    cc.on_rebalance = kq_rebalance;
+    cc.rebalance_ctx = kq;
+    EddyError err;
+    err_clear(&err);
+    kq->consumer = kafka_consumer_new(&cc, &err);
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = k->bootstrap;
+    pc.client_id = kq->id;
+    pc.props = k->props;
+    pc.nprops = k->nprops;
+    kq->producer = kafka_producer_new(&pc, &err);
+    if (kq->consumer && kq->producer && pthread_create(&kq->thread, NULL, kq_main, kq) == 0)
+        kq->started = true;
+    else
+        rq->state = QS_ERROR;
 }
+
+/* ---------------------------------------------------------------- push queries */
 
 PushQuery *engine_push_start(Engine *e, Plan *plan, const char *id, bool from_beginning,
                              PushRowFn fn, void *ctx, EddyError *err)
 {
-    (void)e;
-    (void)id;
-    (void)from_beginning;
-    (void)fn;
-    (void)ctx;
-    plan_free(plan);
-    err_set(err, ERR_UNSUPPORTED, -1, "push queries need the Kafka engine");
-    return NULL;
+    if (e->mode != ENGINE_KAFKA) {
+        plan_free(plan);
+        err_set(err, ERR_UNSUPPORTED, -1, "push queries need the Kafka engine");
+        return NULL;
+    }
+    PushQuery *pq = xcalloc(1, sizeof *pq);
+    KafkaQuery *kq = &pq->kq;
+    kq->e = e;
+    kq->transient = true;
+    kq->push_fn = fn;
+    kq->push_ctx = ctx;
+    kq->id = xstrdup(id);
+    kq->earliest = from_beginning;
+    QueryEnv env = {0};
+    env.state = e->state;
+    env.props = &e->props;
+    env.processing_log_topic = NULL;
+    Props p;
+    props_init(&p);
+    props_merge(&p, &e->props);
+    props_set(&p, "auto.offset.reset", from_beginning ? "earliest" : "latest");
+    env.props = &p;
+    int rc = kq_start(e, kq, plan, &env, err);
+    props_free(&p);
+    if (rc < 0) {
+        if (!kq->q) plan_free(plan);
+        engine_push_stop(pq);
+        return NULL;
+    }
+    return pq;
 }
 
 void engine_push_stop(PushQuery *pq)
 {
-    (void)pq;
+    if (!pq) return;
+    KafkaQuery *kq = &pq->kq;
+    kq_stop(kq);
+    if (kq->q) {
+        query_drop_state(kq->q);
+        query_free(kq->q);
+    }
+    free(kq->group);
+    free(kq->id);
+    free(pq);
 }
 
 const char *engine_push_id(const PushQuery *pq)
 {
-    (void)pq;
-    return "";
+    return pq->kq.id;
+}
+
+bool engine_push_finished(const PushQuery *pq)
+{
+    return pq->kq.finished || pq->kq.stop;
 }

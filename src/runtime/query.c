@@ -170,7 +170,7 @@ static Op *op_for_step(Task *t, const Step *s)
 
 static Task *task_get(Query *q, int partition)
 {
-    if (partition < 0) partition = 0;
+    if (partition < 0 || q->env.single_task) partition = 0;
     if (partition >= q->ntasks) {
         int n = partition + 1;
         q->tasks = xrealloc(q->tasks, sizeof(Task *) * (size_t)n);
@@ -323,6 +323,7 @@ static int task_finish(Task *t, const RawRecord *recs, int n, EddyError *err)
         }
         StateTxn *txn = t->txn;
         t->txn = NULL;
+        if (rc == 0 && t->q->io.sync) rc = t->q->io.sync(t->q->io.ctx, err);
         if (rc == 0) rc = state_txn_commit(txn, err);
         else state_txn_abort(txn);
     }
@@ -348,7 +349,7 @@ int query_process(Query *q, const RawRecord *recs, int n, EddyError *err)
         int start = i;
         int j = i;
         /* The batch of this task: consecutive records of the same partition. */
-        while (j < n && recs[j].partition == part) j++;
+        while (j < n && (recs[j].partition == part || q->env.single_task)) j++;
         ExecCtx ctx = {t, &t->scratch};
         int k = start;
         int rc = 0;

@@ -30,6 +30,10 @@ typedef struct QueryIO {
     int (*produce)(void *ctx, const char *topic, int32_t partition, const RawRecord *rec);
     /* A result row of a push query (columns in plan->output order). */
     int (*push_row)(void *ctx, const Row *row, bool tombstone);
+    /* Called before a batch's state and offsets are committed: returns once every
+     * record the batch produced is acknowledged (so no committed input has lost
+     * output). NULL when writes are synchronous. */
+    int (*sync)(void *ctx, EddyError *err);
 } QueryIO;
 
 typedef struct QueryEnv {
@@ -37,6 +41,8 @@ typedef struct QueryEnv {
     const Props *props;         /* ksql properties in effect for the query */
     bool inprocess_repartition; /* repartition steps pass rows on directly (no topic) */
     const char *processing_log_topic; /* NULL: no processing log records */
+    bool single_task;           /* every partition runs in one task (transient queries
+                                   that consume all partitions with in-process repartition) */
 } QueryEnv;
 
 typedef struct QueryStats {
