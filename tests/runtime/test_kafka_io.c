@@ -164,6 +164,31 @@ START_TEST(broker_topics)
 }
 END_TEST
 
+/* The Admin API backend against the mock (which answers no CreateTopics/DeleteTopics):
+ * the calls fail within the configured timeout instead of hanging. */
+START_TEST(admin_api_bounded)
+{
+    EddyError err;
+    Broker *b = start_broker();
+    TopicAdminConfig ac = {.bootstrap_servers = broker_bootstrap_servers(b), .timeout_ms = 800};
+    TopicAdmin *a = topic_admin_open(&ac, &err);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(topic_admin_kind(a), TOPIC_ADMIN_KAFKA);
+    TopicSpec spec = {.name = "t", .partitions = 3};
+    bool created;
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(topic_admin_create(a, &spec, &created, &err), ERR_IO);
+    ck_assert_msg(strstr(err.msg, "Timed out") != NULL, "%s", err.msg);
+    ck_assert_int_eq(topic_admin_delete(a, "t", &err), ERR_IO);
+    ck_assert(now_ms() - t0 < 4000);
+    TopicDesc *list = NULL;
+    ck_assert_int_eq(topic_admin_list(a, &list, &err), 0); /* metadata still works */
+    topic_desc_free(list, 0);
+    topic_admin_close(a);
+    broker_stop(b);
+}
+END_TEST
+
 /* ---- produce and consume with a group ------------------------------------------------ */
 
 typedef struct Rebal {
@@ -515,6 +540,7 @@ static Suite *kafka_io_suite(void)
     tcase_add_test(quick, broker_topics);
     tcase_add_test(quick, assign_mode);
     tcase_add_test(quick, producer_failure_is_sticky);
+    tcase_add_test(quick, admin_api_bounded);
     suite_add_tcase(s, quick);
     /* Two group joins: the mock delays a group's first assignment by ~3 s each. */
     TCase *group = tcase_create("group");
