@@ -326,10 +326,10 @@ static void accept_conn(Broker *b, int lfd, int kind)
     int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     Conn *c = calloc(1, sizeof *c);
-    if (!c || b->nconns >= MAX_CONNS) goto fail;
+    if (!c) goto fail;
     c->kind = kind;
-    c->fd[0] = fd;
-    c->fd[1] = -1;
+    c->fd[0] = c->fd[1] = -1; /* fd is closed below on failure, not by conn_free */
+    if (b->nconns >= MAX_CONNS) goto fail;
     if (kind == CONN_RELAY) {
         c->buf[0] = malloc(RELAY_BUF);
         c->buf[1] = malloc(RELAY_BUF);
@@ -338,15 +338,13 @@ static void accept_conn(Broker *b, int lfd, int kind)
         c->fd[1] = net_connect(b->upstream, 2000, &err);
         if (c->fd[1] < 0 || net_set_nonblocking(c->fd[1]) < 0) goto fail;
     }
+    c->fd[0] = fd;
     c->next = b->conns;
     b->conns = c;
     b->nconns++;
     return;
 fail:
-    if (c) {
-        c->fd[0] = -1;
-        conn_free(c);
-    }
+    if (c) conn_free(c);
     close(fd);
 }
 

@@ -539,12 +539,20 @@ void kafka_consumer_stats(KafkaConsumer *c, KafkaConsumerStats *out)
     out->rebalances = atomic_load(&c->rebalances);
     out->assigned = atomic_load(&c->assigned);
     out->lag = -1;
-    KafkaPartitionLag lag[64];
-    int n = kafka_consumer_lag(c, lag, 64);
-    for (int i = 0; i < n && i < 64; i++) {
+    KafkaPartitionLag few[16], *lag = few;
+    int cap = 16, n = kafka_consumer_lag(c, few, cap);
+    if (n > cap && (lag = malloc((size_t)n * sizeof *lag)) != NULL) {
+        cap = n;
+        n = kafka_consumer_lag(c, lag, cap);
+    } else if (!lag) {
+        lag = few;
+    }
+    if (n > cap) n = cap; /* the assignment grew meanwhile: count what was filled */
+    for (int i = 0; i < n; i++) {
         if (lag[i].lag < 0) continue;
         out->lag = (out->lag < 0 ? 0 : out->lag) + lag[i].lag;
     }
+    if (lag != few) free(lag);
     pthread_mutex_lock(&c->err_lock);
     memcpy(out->last_error, c->last_error, sizeof out->last_error);
     pthread_mutex_unlock(&c->err_lock);
