@@ -16,9 +16,11 @@
 #define EDDY_FUNCTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../common/arena.h"
 #include "../common/error.h"
+#include "../common/strbuf.h"
 #include "../common/types.h"
 #include "../common/value.h"
 
@@ -72,12 +74,14 @@ typedef struct AggImpl {
  * Signature strings use a small type-pattern language:
  *   primitives   BOOLEAN INT BIGINT DOUBLE DECIMAL STRING BYTES DATE TIME TIMESTAMP
  *                (DECIMAL matches any precision/scale)
- *   collections  ARRAY<p>  MAP<p, p>  STRUCT (any struct)
+ *   collections  ARRAY<p>  MAP<p, p>  STRUCT (any struct)  STRUCT<NAME p, ...> (exact)
+ *   any          ANY matches every type without binding (test UDAFs' Object params)
  *   generics     a single capital letter (T, U, K, V, ...) binds to the first
  *                argument type it meets; later uses must agree (after widening)
  *   lambdas      LAMBDA(p, ...) => p
  *   time units   INTERVALUNIT (a bare SECONDS/DAYS/... argument)
- *   varargs      a trailing "p..." matches zero or more arguments
+ *   varargs      "p..." matches zero or more arguments; at most one per variant, and
+ *                it may stand before fixed parameters (TOPK(T, ANY..., CONST INT))
  *   constants    "CONST p": the argument must be a literal (TOPK's k, ...)
  * Parameters may carry a name after the type for DESCRIBE FUNCTION:
  *   "STRING input, INT length".
@@ -109,6 +113,10 @@ struct FnDef {
     const char *description;
     int nvariants;
     const FnVariant *variants;
+    /* The name as ksqlDB declares it, used in resolution errors ("Function 'least' does
+     * not accept ..."). NULL: lower case of `name` for scalar and table functions,
+     * `name` itself for aggregates (fn_display_name applies this rule). */
+    const char *decl_name;
 };
 
 /* A resolved call site (lives in the plan's arena). */
@@ -124,6 +132,8 @@ struct FnCall {
     void *state;             /* per-call-site state from prepare() */
     bool *is_const;          /* per argument: declared CONST (aggregates: not passed to add) */
     Value *const_args;       /* values of CONST arguments (NULL kind elsewhere) */
+    /* Only while fn_resolve_ex runs (prepare() may read it); NULL afterwards. */
+    const struct FnResolveOpts *opts;
 };
 
 /* ---------------------------------------------------------------- registry */
@@ -157,5 +167,73 @@ typedef const Type *(*LambdaTyper)(void *ctx, int arg_index, int nparams,
 int fn_resolve(const char *name, int nargs, const Type *const *arg_types,
                const Value *const *literals, LambdaTyper typer, void *typer_ctx,
                Arena *plan_arena, FnCall *out, EddyError *err);
+
+/* ---------------------------------------------------------------- extensions */
+
+/* Optional inputs of fn_resolve_ex (all fields may be NULL/0). */
+typedef struct FnResolveOpts {
+    /* SQL text of each argument, for messages such as "Parameter 2 passed to function
+     * EARLIEST_BY_OFFSET must be a literal constant, but was expression: 'F0'". */
+    const char *const *arg_text;
+    /* Looks up a query property (e.g. "ksql.functions.collect_list.limit"); returns its
+     * value as text, or NULL when unset. Read by prepare() hooks at plan time only. */
+    const char *(*config)(void *config_ctx, const char *name);
+    void *config_ctx;
+} FnResolveOpts;
+
+/* fn_resolve with optional inputs; fn_resolve(...) == fn_resolve_ex(..., NULL, ...). */
+int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
+                  const Value *const *literals, LambdaTyper typer, void *typer_ctx,
+                  const FnResolveOpts *opts, Arena *plan_arena, FnCall *out, EddyError *err);
+
+/* The placeholder type the binder passes in arg_types[i] for a lambda argument with
+ * `nparams` parameters before it is typed (TYPE_LAMBDA, parameter and body types NULL).
+ * Any TYPE_LAMBDA type whose nfields is the parameter count is accepted. */
+const Type *fn_lambda_placeholder(int nparams);
+
+/* The name used in error messages (see FnDef.decl_name). Static storage. */
+const char *fn_display_name(const FnDef *def);
+
+/* Kind as DESCRIBE FUNCTION / SHOW FUNCTIONS print it: "SCALAR", "TABLE", "AGGREGATE". */
+const char *fn_kind_name(FnKind kind);
+
+/* One parameter of a variant as DESCRIBE FUNCTION shows it. */
+typedef struct FnParamInfo {
+    const char *name;   /* "" when the signature names none */
+    const char *type;   /* ksqlDB's parameter type text: "INT", "ARRAY<T>", "STRING" */
+    bool variadic;      /* the trailing (or middle) "..." parameter; type is the element */
+    bool is_const;      /* must be a literal */
+} FnParamInfo;
+
+/* Fills up to `max` parameters of `v` (a variant of `def`); returns the parameter count.
+ * Strings are process-lifetime. */
+int fn_variant_params(const FnDef *def, const FnVariant *v, FnParamInfo *out, int max);
+
+/* Appends the signature as ksqlDB prints it, e.g. "ABS(num INT)" or
+ * "CONCAT(inputs STRING...)" (use_decl_name: 'concat' instead of 'CONCAT'). */
+void fn_variant_print_signature(StrBuf *sb, const FnDef *def, const FnVariant *v,
+                                bool use_decl_name);
+
+/* Appends the return type text ("DOUBLE", "ARRAY<T>"; "DECIMAL" when computed). */
+void fn_variant_print_return(StrBuf *sb, const FnDef *def, const FnVariant *v);
+
+/* ---------------------------------------------------------------- runtime notes
+ *
+ * Calling conventions the evaluator and the aggregate operators follow:
+ *  - Scalar/table calls receive every argument, converted to call->arg_types[i]
+ *    (implicit casts inserted by the binder). Lambda arguments are not evaluated: the
+ *    slot holds a NULL value and the implementation calls ctx->invoke(ctx, i, ...).
+ *  - INTERVALUNIT arguments (DATEADD(DAYS, ...)) are passed, both as literals[i] at
+ *    resolve time and as args[i] at run time, as a STRING value holding the unit name
+ *    as written or canonical ("DAYS", "SECOND", "MILLISECONDS", ...).
+ *  - Aggregates: add/undo receive only the non-CONST arguments, in order; CONST values
+ *    are in call->const_args. COUNT(*) resolves as COUNT with zero arguments.
+ *  - EARLIEST/LATEST_BY_OFFSET order by a process-wide sequence taken in add(); the
+ *    runtime must call add() in offset order per partition (it does, by processing
+ *    records in order); no hidden ROWOFFSET argument is needed.
+ *  - COLLECT_LIST/COLLECT_SET/HISTOGRAM read their limits from opts->config
+ *    ("ksql.functions.collect_list.limit", "ksql.functions.collect_set.limit",
+ *    default 1000) at resolve time.
+ */
 
 #endif

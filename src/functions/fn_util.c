@@ -1,0 +1,648 @@
+/*
+ * fn_util.c - helpers the function implementations share on the record path:
+ * arena-backed text buffers, UTF-8 decoding and simple Unicode case mapping, Java's
+ * number-to-text rules, exact decimal rounding, numeric widening of values, a
+ * thread-local PRNG and time-unit names. Nothing here mallocs or locks per call.
+ */
+#include "functions_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- ABuf */
+
+void abuf_init(ABuf *b, Arena *a, size_t cap)
+{
+    b->a = a;
+    b->len = 0;
+    b->cap = cap ? cap : 16;
+    b->p = arena_alloc(a, b->cap);
+}
+
+static void abuf_grow(ABuf *b, size_t need)
+{
+    if (b->len + need <= b->cap) return;
+    size_t nc = b->cap * 2;
+    while (nc < b->len + need) nc *= 2;
+    b->p = arena_realloc(b->a, b->p, b->len, nc);
+    b->cap = nc;
+}
+
+void abuf_put(ABuf *b, const void *s, size_t n)
+{
+    if (!n) return;
+    abuf_grow(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+void abuf_putc(ABuf *b, char c)
+{
+    abuf_grow(b, 1);
+    b->p[b->len++] = c;
+}
+
+void abuf_puts(ABuf *b, const char *s)
+{
+    abuf_put(b, s, strlen(s));
+}
+
+void abuf_printf(ABuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) {
+        abuf_put(b, tmp, (size_t)n);
+        return;
+    }
+    abuf_grow(b, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void abuf_put_cp(ABuf *b, uint32_t cp)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    abuf_put(b, t, n);
+}
+
+Value abuf_string(const ABuf *b)
+{
+    return val_string(b->p, (uint32_t)b->len);
+}
+
+Value abuf_bytes(const ABuf *b)
+{
+    return val_bytes(b->p, (uint32_t)b->len);
+}
+
+Value fn_string(Arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n ? n : 1);
+    if (n) memcpy(p, s, n);
+    return val_string(p, (uint32_t)n);
+}
+
+Value fn_cstring(Arena *a, const char *s)
+{
+    return fn_string(a, s, strlen(s));
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+uint32_t utf8_next(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = *i;
+    unsigned c = u[k];
+    int len;
+    uint32_t cp;
+    if (c < 0x80) {
+        *i = k + 1;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        *i = k + 1;
+        return c;
+    }
+    if (k + (size_t)len > n) {
+        *i = k + 1;
+        return c;
+    }
+    for (int j = 1; j < len; j++) {
+        if ((u[k + (size_t)j] & 0xC0) != 0x80) {
+            *i = k + 1;
+            return c;
+        }
+        cp = cp << 6 | (u[k + (size_t)j] & 0x3F);
+    }
+    *i = k + (size_t)len;
+    return cp;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+    size_t i = 0, c = 0;
+    while (i < n) {
+        utf8_next(s, n, &i);
+        c++;
+    }
+    return c;
+}
+
+size_t utf8_offset(const char *s, size_t n, size_t k)
+{
+    size_t i = 0;
+    while (k && i < n) {
+        utf8_next(s, n, &i);
+        k--;
+    }
+    return i;
+}
+
+size_t utf16_length(const char *s, size_t n)
+{
+    size_t i = 0, c = 0;
+    while (i < n) c += utf8_next(s, n, &i) >= 0x10000 ? 2 : 1;
+    return c;
+}
+
+uint32_t cp_lower(uint32_t c)
+{
+    if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+    if (c >= 0x100 && c <= 0x137) return c | 1;
+    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;
+    if (c >= 0x14A && c <= 0x177) return c | 1;
+    if (c == 0x178) return 0xFF;
+    if (c >= 0x179 && c <= 0x17E) return (c & 1) ? c + 1 : c;
+    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
+    if (c >= 0x410 && c <= 0x42F) return c + 32;
+    if (c >= 0x400 && c <= 0x40F) return c + 80;
+    return c;
+}
+
+uint32_t cp_upper(uint32_t c)
+{
+    if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
+    if (c == 0xB5) return 0x39C;
+    if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
+    if (c == 0xFF) return 0x178;
+    if (c >= 0x100 && c <= 0x137 && c != 0x131) return c & ~1u;
+    if (c == 0x131) return 'I';
+    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c : c - 1;
+    if (c >= 0x14A && c <= 0x177) return c & ~1u;
+    if (c >= 0x179 && c <= 0x17E) return (c & 1) ? c : c - 1;
+    if (c == 0x3C2) return 0x3A3;
+    if (c >= 0x3B1 && c <= 0x3C9) return c - 32;
+    if (c >= 0x430 && c <= 0x44F) return c - 32;
+    if (c >= 0x450 && c <= 0x45F) return c - 80;
+    return c;
+}
+
+bool cp_is_java_space(uint32_t c)
+{
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) return true;
+    if (c == 0x1680 || (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200A)) return true;
+    return c == 0x205F || c == 0x3000 || c == 0x2028 || c == 0x2029;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Writes the plain decimal text of unscaled/scale into buf (>= 48 bytes). */
+static size_t dec_text(char *buf, int128_t unscaled, int scale)
+{
+    char tmp[64];
+    char *p = tmp + sizeof tmp;
+    bool neg = unscaled < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
+                              : (unsigned __int128)unscaled;
+    int nd = 0;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+        nd++;
+    } while (u);
+    while (nd <= scale) {
+        *--p = '0';
+        nd++;
+    }
+    size_t k = 0;
+    if (neg) buf[k++] = '-';
+    int intdig = nd - scale;
+    memcpy(buf + k, p, (size_t)intdig);
+    k += (size_t)intdig;
+    if (scale > 0) {
+        buf[k++] = '.';
+        memcpy(buf + k, p + intdig, (size_t)scale);
+        k += (size_t)scale;
+    }
+    buf[k] = 0;
+    return k;
+}
+
+double fn_dec_to_double(int128_t unscaled, int scale)
+{
+    int128_t a = unscaled < 0 ? -unscaled : unscaled;
+    if (a < ((int128_t)1 << 53) && scale >= 0 && scale <= 22)
+        return (double)unscaled / exact_pow10[scale];
+    char buf[96];
+    dec_text(buf, unscaled, scale);
+    return strtod(buf, NULL);
+}
+
+double fn_to_double(const Value *v)
+{
+    switch (v->kind) {
+    case TYPE_INT: return v->u.i;
+    case TYPE_BIGINT: return (double)v->u.l;
+    case TYPE_DOUBLE: return v->u.d;
+    case TYPE_DECIMAL: return fn_dec_to_double(v->u.dec, v->scale);
+    default: return 0;
+    }
+}
+
+/* Shortest round-trip digits of |d| (d finite, non-zero): digits[] and decimal
+ * exponent e such that d = 0.d1d2... * 10^(e+1) i.e. d1.d2... * 10^e. */
+static int shortest_digits(double d, char *digits, int *exp10)
+{
+    char tmp[40];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
+        if (strtod(tmp, NULL) == d) break;
+    }
+    int nd = 0;
+    const char *q = tmp;
+    if (*q == '-') q++;
+    for (; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9') digits[nd++] = *q;
+    *exp10 = atoi(q + 1);
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    digits[nd] = 0;
+    return nd;
+}
+
+void fn_put_double(ABuf *b, double d)
+{
+    if (isnan(d)) {
+        abuf_puts(b, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        abuf_puts(b, d > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    if (d == 0) {
+        abuf_puts(b, signbit(d) ? "-0.0" : "0.0");
+        return;
+    }
+    char digits[24];
+    int exp;
+    int nd = shortest_digits(d, digits, &exp);
+    if (d < 0) abuf_putc(b, '-');
+    double ad = fabs(d);
+    if (ad >= 1e-3 && ad < 1e7) {
+        if (exp >= 0) {
+            for (int i = 0; i <= exp; i++) abuf_putc(b, i < nd ? digits[i] : '0');
+            abuf_putc(b, '.');
+            if (nd > exp + 1) abuf_put(b, digits + exp + 1, (size_t)(nd - exp - 1));
+            else abuf_putc(b, '0');
+        } else {
+            abuf_puts(b, "0.");
+            for (int i = 0; i < -exp - 1; i++) abuf_putc(b, '0');
+            abuf_put(b, digits, (size_t)nd);
+        }
+    } else {
+        abuf_putc(b, digits[0]);
+        abuf_putc(b, '.');
+        if (nd > 1) abuf_put(b, digits + 1, (size_t)(nd - 1));
+        else abuf_putc(b, '0');
+        abuf_printf(b, "E%d", exp);
+    }
+}
+
+int fn_double_to_dec(double d, int128_t *unscaled, int *scale)
+{
+    if (!isfinite(d)) return -1;
+    if (d == 0) {
+        *unscaled = 0;
+        *scale = 1; /* BigDecimal.valueOf(0.0) is 0.0 */
+        return 0;
+    }
+    char digits[24];
+    int exp;
+    int nd = shortest_digits(d, digits, &exp);
+    /* value = digits * 10^(exp - nd + 1) */
+    int128_t u = 0;
+    for (int i = 0; i < nd; i++) u = u * 10 + (digits[i] - '0');
+    int sc = nd - 1 - exp;
+    /* Double.toString keeps at least one fractional digit in plain notation. */
+    if (sc < 1 && fabs(d) < 1e7) {
+        while (sc < 1) {
+            u *= 10;
+            sc++;
+        }
+    }
+    if (sc < 0) {
+        if (nd - sc > 38) return -1;
+        while (sc < 0) {
+            u *= 10;
+            sc++;
+        }
+    }
+    if (sc > 38 + 20) return -1;
+    *unscaled = d < 0 ? -u : u;
+    *scale = sc;
+    return 0;
+}
+
+int fn_dec_round(int128_t in, int from_scale, int to_scale, char mode, int128_t *out)
+{
+    if (to_scale >= from_scale) {
+        int k = to_scale - from_scale;
+        if (k > 38 || (in != 0 && dec_digits(in) + k > 38)) return -1;
+        *out = in * dec_pow10(k);
+        return 0;
+    }
+    int k = from_scale - to_scale;
+    if (k > 38) {
+        /* Every digit is dropped: the result is 0 or +-1 unit depending on the mode. */
+        int128_t q = 0;
+        if (in > 0 && mode == 'C') q = 1;
+        if (in < 0 && mode == 'F') q = -1;
+        *out = q;
+        return 0;
+    }
+    int128_t p = dec_pow10(k);
+    int128_t q = in / p, r = in % p;
+    if (r != 0) {
+        int128_t ar = r < 0 ? -r : r;
+        int sign = in < 0 ? -1 : 1;
+        switch (mode) {
+        case 'U':
+            if (ar * 2 >= p) q += sign;
+            break;
+        case 'D':
+            if (ar * 2 > p) q += sign;
+            break;
+        case 'F':
+            if (in < 0) q -= 1;
+            break;
+        case 'C':
+            if (in > 0) q += 1;
+            break;
+        default: break; /* 'T': truncate */
+        }
+    }
+    *out = q;
+    return 0;
+}
+
+bool fn_widen_value(const Value *v, const Type *to_type, Value *out)
+{
+    TypeKind to = to_type->kind;
+    if (v->kind == TYPE_NULL || v->kind == to) {
+        if (v->kind == TYPE_DECIMAL && to == TYPE_DECIMAL && v->scale != to_type->scale) {
+            int128_t r;
+            if (fn_dec_round(v->u.dec, v->scale, to_type->scale, 'U', &r) < 0) return false;
+            *out = val_decimal(r, to_type->precision, to_type->scale);
+            return true;
+        }
+        *out = *v;
+        return true;
+    }
+    switch (to) {
+    case TYPE_BIGINT:
+        if (v->kind == TYPE_INT) {
+            *out = val_bigint(v->u.i);
+            return true;
+        }
+        return false;
+    case TYPE_DOUBLE:
+        if (v->kind == TYPE_INT || v->kind == TYPE_BIGINT || v->kind == TYPE_DECIMAL) {
+            *out = val_double(fn_to_double(v));
+            return true;
+        }
+        return false;
+    case TYPE_DECIMAL: {
+        int128_t u;
+        if (v->kind == TYPE_INT) u = v->u.i;
+        else if (v->kind == TYPE_BIGINT) u = v->u.l;
+        else return false;
+        int128_t r;
+        if (fn_dec_round(u, 0, to_type->scale, 'U', &r) < 0) return false;
+        *out = val_decimal(r, to_type->precision, to_type->scale);
+        return true;
+    }
+    default: return false;
+    }
+}
+
+/* BigDecimal.toString: plain unless the adjusted exponent is below -6 or scale < 0. */
+static void put_bigdecimal(ABuf *b, int128_t u, int scale)
+{
+    char buf[96];
+    int digits = dec_digits(u);
+    int adjusted = -scale + (digits - 1);
+    if (scale >= 0 && adjusted >= -6) {
+        size_t n = dec_text(buf, u, scale);
+        abuf_put(b, buf, n);
+        return;
+    }
+    /* Scientific: d.dddE-n */
+    char t[64];
+    size_t n = dec_text(t, u < 0 ? -u : u, 0);
+    if (u < 0) abuf_putc(b, '-');
+    abuf_putc(b, t[0]);
+    if (n > 1) {
+        abuf_putc(b, '.');
+        abuf_put(b, t + 1, n - 1);
+    }
+    abuf_printf(b, "E%s%d", adjusted >= 0 ? "+" : "", adjusted);
+}
+
+static void put_date(ABuf *b, int64_t days)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    abuf_printf(b, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+static void put_time(ABuf *b, int64_t ms, bool always_ms)
+{
+    int64_t s = ms / 1000, frac = ms % 1000;
+    abuf_printf(b, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
+    if (s % 60 || frac || always_ms) abuf_printf(b, ":%02lld", (long long)(s % 60));
+    if (frac || always_ms) abuf_printf(b, ".%03lld", (long long)frac);
+}
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(ABuf *b, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+        char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63], b64chars[(x >> 6) & 63],
+                     b64chars[x & 63]};
+        abuf_put(b, o, 4);
+    }
+    if (i < n) {
+        unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+        char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63],
+                     i + 1 < n ? b64chars[(x >> 6) & 63] : '=', '='};
+        abuf_put(b, o, 4);
+    }
+}
+
+void fn_put_value(ABuf *b, const Value *v)
+{
+    switch (v->kind) {
+    case TYPE_NULL: abuf_puts(b, "null"); break;
+    case TYPE_BOOLEAN: abuf_puts(b, v->u.b ? "true" : "false"); break;
+    case TYPE_INT: abuf_printf(b, "%d", v->u.i); break;
+    case TYPE_BIGINT: abuf_printf(b, "%lld", (long long)v->u.l); break;
+    case TYPE_DOUBLE: fn_put_double(b, v->u.d); break;
+    case TYPE_DECIMAL: put_bigdecimal(b, v->u.dec, v->scale); break;
+    case TYPE_STRING: abuf_put(b, v->u.s, v->len); break;
+    case TYPE_BYTES: put_base64(b, (const unsigned char *)v->u.s, v->len); break;
+    case TYPE_DATE: put_date(b, v->u.i); break;
+    case TYPE_TIME: put_time(b, v->u.i, false); break;
+    case TYPE_TIMESTAMP: {
+        int64_t ms = v->u.l;
+        int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+        put_date(b, days);
+        abuf_putc(b, 'T');
+        put_time(b, ms - days * 86400000, true);
+        break;
+    }
+    case TYPE_ARRAY:
+        abuf_putc(b, '[');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i) abuf_puts(b, ", ");
+            fn_put_value(b, &v->u.items[i]);
+        }
+        abuf_putc(b, ']');
+        break;
+    case TYPE_MAP:
+        abuf_putc(b, '{');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i) abuf_puts(b, ", ");
+            fn_put_value(b, &v->u.items[2 * i]);
+            abuf_putc(b, '=');
+            fn_put_value(b, &v->u.items[2 * i + 1]);
+        }
+        abuf_putc(b, '}');
+        break;
+    case TYPE_STRUCT: {
+        abuf_puts(b, "Struct{");
+        bool first = true;
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (v->u.items[i].kind == TYPE_NULL) continue;
+            if (!first) abuf_putc(b, ',');
+            first = false;
+            abuf_puts(b, v->type->fields[i].name);
+            abuf_putc(b, '=');
+            fn_put_value(b, &v->u.items[i]);
+        }
+        abuf_putc(b, '}');
+        break;
+    }
+    default: break;
+    }
+}
+
+/* ---------------------------------------------------------------- random */
+
+static _Thread_local uint64_t rng_s[4];
+static _Thread_local bool rng_seeded;
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t fn_rand64(void)
+{
+    if (!rng_seeded) {
+        uint64_t seed = 0;
+        if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)(uintptr_t)&seed;
+        }
+        for (int i = 0; i < 4; i++) rng_s[i] = splitmix(&seed);
+        rng_seeded = true;
+    }
+    uint64_t r = rotl(rng_s[1] * 5, 7) * 9;
+    uint64_t t = rng_s[1] << 17;
+    rng_s[2] ^= rng_s[0];
+    rng_s[3] ^= rng_s[1];
+    rng_s[1] ^= rng_s[2];
+    rng_s[0] ^= rng_s[3];
+    rng_s[2] ^= t;
+    rng_s[3] = rotl(rng_s[3], 45);
+    return r;
+}
+
+double fn_rand_double(void)
+{
+    return (double)(fn_rand64() >> 11) * 0x1.0p-53;
+}
+
+/* ---------------------------------------------------------------- time units */
+
+bool fn_time_unit(const char *s, size_t n, int64_t *num, int64_t *den)
+{
+    static const struct {
+        const char *name;
+        int64_t num, den;
+    } units[] = {
+        {"NANOSECOND", 1, 1000000}, {"MICROSECOND", 1, 1000}, {"MILLISECOND", 1, 1},
+        {"SECOND", 1000, 1},        {"MINUTE", 60000, 1},     {"HOUR", 3600000, 1},
+        {"DAY", 86400000, 1},
+    };
+    if (n && (s[n - 1] == 'S' || s[n - 1] == 's')) n--;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strlen(units[i].name) == n && strncasecmp(units[i].name, s, n) == 0) {
+            *num = units[i].num;
+            *den = units[i].den;
+            return true;
+        }
+    }
+    return false;
+}

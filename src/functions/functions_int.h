@@ -1,0 +1,191 @@
+/*
+ * functions_int.h - internals shared by the files of src/functions: the compiled form
+ * of signature patterns, the per-family function tables the registry collects, and
+ * small helpers the implementations use on the record path (arena-backed text
+ * buffers, UTF-8, Java-compatible number text, null checks).
+ *
+ * Nothing here is part of the module's public surface; other modules use
+ * functions.h only. Tests may include this header.
+ */
+#ifndef EDDY_FUNCTIONS_INT_H
+#define EDDY_FUNCTIONS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "functions.h"
+
+/* ---------------------------------------------------------------- patterns */
+
+typedef enum PatKind {
+    PK_PRIM,       /* prim: one primitive TypeKind (also TYPE_INTERVAL_UNIT) */
+    PK_DECIMAL,    /* any DECIMAL(p, s) */
+    PK_ARRAY,      /* elem */
+    PK_MAP,        /* key, elem */
+    PK_STRUCT_ANY, /* any STRUCT */
+    PK_STRUCT,     /* n fields: names[i], items[i] */
+    PK_GENERIC,    /* gen: index of the type variable in the variant */
+    PK_LAMBDA,     /* n params items[i], elem = body */
+    PK_ANY,        /* every type, binds nothing */
+} PatKind;
+
+typedef struct Pat Pat;
+struct Pat {
+    PatKind kind;
+    TypeKind prim;
+    int gen;
+    const Pat *elem;
+    const Pat *key;
+    int n;
+    const Pat **items;
+    const char **names;
+    char gen_name[32]; /* PK_GENERIC: the letter(s) as written */
+};
+
+typedef struct PatParam {
+    const Pat *pat;
+    const char *name; /* "" when unnamed */
+    bool is_const;
+    bool vararg;
+} PatParam;
+
+#define FN_MAX_GENERICS 12
+
+typedef struct CompiledVariant {
+    int nparams;
+    PatParam *params;
+    int vararg;       /* index of the "..." parameter, or -1 */
+    const Pat *ret;   /* NULL when FnVariant.returns is NULL */
+    const Pat *state; /* NULL when FnVariant.state is NULL */
+    int ngenerics;
+    bool ok;          /* parsed without error */
+} CompiledVariant;
+
+/* Compiled form of variant `v` of `def` (NULL if def is not registered). */
+const CompiledVariant *fn_compiled(const FnDef *def, const FnVariant *v);
+
+/* Number of signature patterns that failed to parse at registry init (tests assert 0);
+ * the first failure's text is copied to buf. */
+int fn_registry_pattern_errors(char *buf, size_t n);
+
+/* Prints a pattern the way ksqlDB prints a parameter type ("INT", "ARRAY<T>"). */
+void pat_print(StrBuf *sb, const Pat *p);
+
+/* ---------------------------------------------------------------- families */
+
+typedef struct FnFamily {
+    const FnDef *defs;
+    int n;
+} FnFamily;
+
+#define FN_FAMILY(arr) const FnFamily fn_family_##arr = {arr, (int)(sizeof arr / sizeof arr[0])}
+
+extern const FnFamily fn_family_math_defs;
+extern const FnFamily fn_family_string_defs;
+extern const FnFamily fn_family_regex_defs;
+extern const FnFamily fn_family_collection_defs;
+extern const FnFamily fn_family_lambda_defs;
+extern const FnFamily fn_family_json_defs;
+extern const FnFamily fn_family_datetime_defs;
+extern const FnFamily fn_family_url_defs;
+extern const FnFamily fn_family_bytes_defs;
+extern const FnFamily fn_family_nulls_defs;
+extern const FnFamily fn_family_table_defs;
+extern const FnFamily fn_family_agg_basic_defs;
+extern const FnFamily fn_family_agg_collect_defs;
+extern const FnFamily fn_family_agg_offset_defs;
+extern const FnFamily fn_family_agg_stats_defs;
+extern const FnFamily fn_family_test_defs;
+
+/* Shorthand for the variants table of one FnDef. */
+#define FN_VARIANTS(arr) (int)(sizeof arr / sizeof arr[0]), arr
+
+/* ---------------------------------------------------------------- arena text */
+
+/* A text buffer whose memory comes from an arena (the record path may not malloc). */
+typedef struct ABuf {
+    Arena *a;
+    char *p;
+    size_t len;
+    size_t cap;
+} ABuf;
+
+void abuf_init(ABuf *b, Arena *a, size_t cap);
+void abuf_put(ABuf *b, const void *s, size_t n);
+void abuf_putc(ABuf *b, char c);
+void abuf_puts(ABuf *b, const char *s);
+void abuf_printf(ABuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends code point cp as UTF-8. */
+void abuf_put_cp(ABuf *b, uint32_t cp);
+/* The text as a STRING value (points into the arena). */
+Value abuf_string(const ABuf *b);
+Value abuf_bytes(const ABuf *b);
+
+/* Copies n bytes into the arena as a STRING value. */
+Value fn_string(Arena *a, const char *s, size_t n);
+Value fn_cstring(Arena *a, const char *s);
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Decodes the code point at s[*i] (n bytes total) and advances *i; an invalid byte
+ * decodes as itself (Latin-1) so that no input is lost. */
+uint32_t utf8_next(const char *s, size_t n, size_t *i);
+/* Number of code points. */
+size_t utf8_count(const char *s, size_t n);
+/* Byte offset of code point number k (clamped to n). */
+size_t utf8_offset(const char *s, size_t n, size_t k);
+/* Java's String.length(): UTF-16 code units. */
+size_t utf16_length(const char *s, size_t n);
+/* Simple Unicode case mapping (Latin-1, Latin Extended-A, Greek, Cyrillic, ASCII). */
+uint32_t cp_lower(uint32_t c);
+uint32_t cp_upper(uint32_t c);
+/* Java Character.isWhitespace. */
+bool cp_is_java_space(uint32_t c);
+
+/* ---------------------------------------------------------------- numbers */
+
+/* INT/BIGINT/DOUBLE/DECIMAL value as a double. */
+double fn_to_double(const Value *v);
+/* Correctly rounded unscaled*10^-scale (no heap). */
+double fn_dec_to_double(int128_t unscaled, int scale);
+/* Java's Double.toString. */
+void fn_put_double(ABuf *b, double d);
+/* Java-compatible text of any value, as String.valueOf/toString would give it
+ * (ksqlDB's implicit STRING conversions inside functions). */
+void fn_put_value(ABuf *b, const Value *v);
+/* Shortest decimal digits of a finite double, as BigDecimal.valueOf(d) sees them:
+ * unscaled value and scale (may be negative scale for big numbers -> scale 0).
+ * Returns -1 when the value needs more than 38 digits. */
+int fn_double_to_dec(double d, int128_t *unscaled, int *scale);
+/* Rescales with the given rounding: 'U' HALF_UP, 'D' HALF_DOWN, 'T' truncate (DOWN),
+ * 'F' FLOOR, 'C' CEILING. Returns -1 on overflow of 38 digits. */
+int fn_dec_round(int128_t in, int from_scale, int to_scale, char mode, int128_t *out);
+
+/* Converts v to kind `to` (numeric widening INT -> BIGINT -> DECIMAL -> DOUBLE, and
+ * identity); used where a lambda or a generic returns a narrower value than declared.
+ * `to_type` gives the DECIMAL scale. Returns false when no widening applies. */
+bool fn_widen_value(const Value *v, const Type *to_type, Value *out);
+
+/* ---------------------------------------------------------------- misc */
+
+static inline bool fn_any_null(int n, const Value *a)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i].kind == TYPE_NULL) return true;
+    return false;
+}
+
+/* Looks up a config property through call->opts (NULL when none). */
+const char *fn_config(const FnCall *call, const char *name);
+
+/* Thread-local pseudo random numbers (xoshiro256**, seeded once per thread from the
+ * OS), no locks. */
+uint64_t fn_rand64(void);
+double fn_rand_double(void);
+
+/* Text of an INTERVALUNIT argument -> milliseconds per unit as a ratio num/den
+ * (NANOSECONDS = 1/1000000). Returns false when the name is not a unit. */
+bool fn_time_unit(const char *s, size_t n, int64_t *num, int64_t *den);
+
+#endif
