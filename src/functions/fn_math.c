@@ -385,6 +385,31 @@ static int m_least(FnCtx *ctx, int nargs, const Value *args, Value *out)
     return extreme(ctx, nargs, args, out, -1);
 }
 
+/* ---------------------------------------------------------------- GENERATE_SERIES */
+
+/* GENERATE_SERIES(start, end[, step]) -> ARRAY: start, start+step, ... up to end inclusive; the
+ * default step is 1 or -1 toward end. */
+static int t_series(FnCtx *ctx, int nargs, const Value *args, Value *out)
+{
+    if (fn_any_null(nargs, args)) return fn_error(ctx, "GENERATE_SERIES arguments must not be null");
+    bool big = args[0].kind == TYPE_BIGINT;
+    int64_t start = big ? args[0].u.l : args[0].u.i;
+    int64_t end = big ? args[1].u.l : args[1].u.i;
+    int64_t step = nargs > 2 ? (big ? args[2].u.l : args[2].u.i) : (end - start > 0 ? 1 : -1);
+    if (step == 0) return fn_error(ctx, "GENERATE_SERIES step cannot be zero");
+    int64_t diff = end - start;
+    if ((diff > 0 && step < 0) || (diff < 0 && step > 0))
+        return fn_error(ctx, "GENERATE_SERIES step has wrong sign");
+    int64_t size = 1 + diff / step;
+    if (size > 10000000) return fn_error(ctx, "GENERATE_SERIES would produce %lld rows", (long long)size);
+    Value r = val_array_new(ctx->arena, (uint32_t)size, ctx->call->ret);
+    int64_t pos = start;
+    for (int64_t i = 0; i < size; i++, pos += step)
+        r.u.items[i] = big ? val_bigint(pos) : val_int((int32_t)pos);
+    *out = r;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- table */
 
 #define NUM3(params1, desc, fn)                                                              \
@@ -479,6 +504,13 @@ static const FnVariant v_trunc[] = {
     {.params = "DECIMAL val, INT decimalPlaces", .ret_fn = ret_arg0, .description = "Truncates val to decimalPlaces decimal places.", .impl = m_trunc},
 };
 
+static const FnVariant v_series[] = {
+    {.params = "INT start, INT end", .returns = "ARRAY<INT>", .description = "Returns the integers from start to end (inclusive).", .impl = t_series},
+    {.params = "INT start, INT end, INT step", .returns = "ARRAY<INT>", .description = "Returns the integers from start to end (inclusive) in steps of step.", .impl = t_series},
+    {.params = "BIGINT start, BIGINT end", .returns = "ARRAY<BIGINT>", .description = "Returns the integers from start to end (inclusive).", .impl = t_series},
+    {.params = "BIGINT start, BIGINT end, BIGINT step", .returns = "ARRAY<BIGINT>", .description = "Returns the integers from start to end (inclusive) in steps of step.", .impl = t_series},
+};
+
 static const FnVariant v_pi[] = {
     {.params = "", .returns = "DOUBLE", .description = "Returns an approximate value of pi.", .impl = m_pi},
 };
@@ -528,6 +560,7 @@ static const FnDef math_defs[] = {
     MATH("DEGREES", v_degrees, "Converts radians to degrees."),
     MATH("EXP", v_exp, "Returns e raised to the power of the argument."),
     MATH("FLOOR", v_floor, "Returns the largest integer not greater than the argument."),
+    MATH("GENERATE_SERIES", v_series, "Returns an array of integers from start to end."),
     MATH("GEO_DISTANCE", v_geo, "Computes the great-circle distance between two lat-long points."),
     MATH("GREATEST", v_greatest, "Returns the highest non-null value among its arguments."),
     MATH("LEAST", v_least, "Returns the lowest non-null value among its arguments."),

@@ -1,15 +1,8 @@
 /* fn_pending.c - temporary empty families while the library is being written. */
 #include "functions_int.h"
-const FnFamily fn_family_string_defs = {NULL, 0};
-const FnFamily fn_family_regex_defs = {NULL, 0};
-const FnFamily fn_family_collection_defs = {NULL, 0};
-const FnFamily fn_family_lambda_defs = {NULL, 0};
 const FnFamily fn_family_json_defs = {NULL, 0};
 const FnFamily fn_family_datetime_defs = {NULL, 0};
 const FnFamily fn_family_url_defs = {NULL, 0};
-const FnFamily fn_family_bytes_defs = {NULL, 0};
-const FnFamily fn_family_nulls_defs = {NULL, 0};
-const FnFamily fn_family_table_defs = {NULL, 0};
 const FnFamily fn_family_agg_basic_defs = {NULL, 0};
 const FnFamily fn_family_agg_collect_defs = {NULL, 0};
 const FnFamily fn_family_agg_offset_defs = {NULL, 0};

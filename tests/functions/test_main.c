@@ -10,6 +10,8 @@ int main(void)
     Suite *s = suite_create("functions");
     suite_add_tcase(s, tc_registry());
     suite_add_tcase(s, tc_math());
+    suite_add_tcase(s, tc_string());
+    suite_add_tcase(s, tc_collections());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
