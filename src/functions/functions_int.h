@@ -167,6 +167,33 @@ int fn_dec_round(int128_t in, int from_scale, int to_scale, char mode, int128_t 
  * `to_type` gives the DECIMAL scale. Returns false when no widening applies. */
 bool fn_widen_value(const Value *v, const Type *to_type, Value *out);
 
+/* ---------------------------------------------------------------- JSON (json.c) */
+
+typedef enum JKind { J_MISSING, J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } JKind;
+
+/* A parsed JSON value in an arena. Strings are decoded UTF-8; numbers keep their text.
+ * Objects keep key order; items holds key, value, key, value ... for objects. */
+typedef struct JNode JNode;
+struct JNode {
+    JKind kind;
+    bool b;
+    bool integral;   /* J_NUM without fraction or exponent */
+    const char *s;   /* J_STR text / J_NUM text */
+    uint32_t n;      /* text length */
+    uint32_t len;    /* J_ARR items / J_OBJ entries */
+    JNode *items;
+};
+
+/* Parses the first JSON value of s (trailing text is ignored, as Jackson's readTree
+ * does). Empty or blank input gives J_MISSING. Returns 0, or -1 on malformed JSON. */
+int json_parse(Arena *a, const char *s, size_t n, JNode *out);
+/* Compact serialization as Jackson's JsonNode.toString(). */
+void json_write(ABuf *b, const JNode *j);
+/* Appends s as a JSON string literal. */
+void json_put_string(ABuf *b, const char *s, size_t n);
+/* Member of an object by key (NULL when absent or not an object). */
+const JNode *json_get(const JNode *obj, const char *key, size_t n);
+
 /* ---------------------------------------------------------------- misc */
 
 static inline bool fn_any_null(int n, const Value *a)

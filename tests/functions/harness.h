@@ -77,7 +77,6 @@ TCase *tc_collections(void);
 TCase *tc_lambda(void);
 TCase *tc_json(void);
 TCase *tc_datetime(void);
-TCase *tc_url_bytes(void);
 TCase *tc_aggregates(void);
 
 #endif
