@@ -194,6 +194,71 @@ void json_put_string(ABuf *b, const char *s, size_t n);
 /* Member of an object by key (NULL when absent or not an object). */
 const JNode *json_get(const JNode *obj, const char *key, size_t n);
 
+/* ---------------------------------------------------------------- time zones (tz.c) */
+
+typedef struct Tz Tz;
+
+/* Resolves a Java ZoneId text: region ids from the system tz database
+ * ("America/Los_Angeles", "EST5EDT"), "Z", "UTC"/"GMT"/"UT", offsets ("+02:00",
+ * "+0200", "-5", "+hh:mm:ss") and prefixed offsets ("UTC+3", "GMT-08:00"). Zones are
+ * loaded once and live for the process; lookups after the first use of an id take no
+ * lock. NULL when the id is unknown or malformed. */
+const Tz *tz_get(const char *id, size_t n);
+/* The UTC zone. */
+const Tz *tz_utc(void);
+/* Offset from UTC in seconds in effect at epoch second t. */
+int32_t tz_offset_at(const Tz *z, int64_t t);
+/* The epoch second of local time `local` (seconds since 1970-01-01T00:00 as if UTC):
+ * in a gap the time moves forward by the gap, in an overlap the earlier offset wins
+ * (Java's ZonedDateTime.ofLocal). *offset receives the offset used. */
+int64_t tz_local_to_epoch(const Tz *z, int64_t local, int32_t *offset);
+/* Abbreviation in effect at epoch second t ("PST", "UTC", "+05:30"). */
+const char *tz_abbrev_at(const Tz *z, int64_t t, bool *is_dst);
+/* The zone id as Java prints it ("America/Los_Angeles", "Z", "+02:00", "UTC"). */
+const char *tz_id(const Tz *z);
+/* Whether the zone is a fixed offset (ZoneOffset in Java). */
+bool tz_is_offset(const Tz *z);
+
+/* ---------------------------------------------------------------- Java date patterns */
+
+typedef struct JFmt JFmt;
+
+/* Date/time fields handed to the formatter; has_* tell which exist (formatting a field
+ * that does not exist is an error "Unsupported field: HourOfDay", as for LocalDate). */
+typedef struct JTime {
+    bool has_date, has_time, has_zone;
+    int64_t year;
+    int month, day;        /* 1-based */
+    int hour, minute, second;
+    int32_t nano;
+    const Tz *zone;        /* has_zone */
+    int32_t offset;        /* seconds east of UTC, has_zone */
+    int64_t epoch_sec;     /* has_zone: the instant (for zone names) */
+} JTime;
+
+/* What a parse produced; missing fields are reported, not defaulted. */
+typedef struct JParsed {
+    bool has_year, has_month, has_day, has_doy, has_hour, has_minute, has_second, has_nano;
+    bool has_offset, has_zone;
+    int64_t year;
+    int month, day, doy, hour, minute, second;
+    int32_t nano;
+    int32_t offset; /* seconds, has_offset */
+    const Tz *zone; /* has_zone */
+    int dow;        /* 1 = Monday .. 7, 0 when not parsed */
+} JParsed;
+
+/* Compiles a DateTimeFormatter pattern into arena memory. NULL on a bad pattern with
+ * Java's message in err ("Unknown pattern letter: b"). */
+JFmt *jfmt_compile(Arena *a, const char *pat, size_t n, char *err, size_t errn);
+/* Formats t; returns 0, or -1 with err set (e.g. "Unsupported field: HourOfDay"). */
+int jfmt_format(const JFmt *f, const JTime *t, ABuf *out, char *err, size_t errn);
+/* Parses the whole text; returns 0 or -1 with Java's message in err. Validates ranges;
+ * date fields are resolved (month/day defaulted by the caller). */
+int jfmt_parse(const JFmt *f, const char *s, size_t n, JParsed *out, char *err, size_t errn);
+/* The pattern text the format was compiled from. */
+const char *jfmt_pattern(const JFmt *f);
+
 /* ---------------------------------------------------------------- misc */
 
 static inline bool fn_any_null(int n, const Value *a)
