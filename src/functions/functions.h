@@ -195,7 +195,7 @@ const Type *fn_lambda_placeholder(int nparams);
 const char *fn_display_name(const FnDef *def);
 
 /* Kind as DESCRIBE FUNCTION / SHOW FUNCTIONS print it: "SCALAR", "TABLE", "AGGREGATE". */
-const char *fn_kind_name(FnKind kind);
+const char *fn_kind_text(FnKind kind);
 
 /* One parameter of a variant as DESCRIBE FUNCTION shows it. */
 typedef struct FnParamInfo {

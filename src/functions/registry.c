@@ -398,7 +398,7 @@ const char *fn_display_name(const FnDef *def)
     return e ? e->display : def->name;
 }
 
-const char *fn_kind_name(FnKind kind)
+const char *fn_kind_text(FnKind kind)
 {
     switch (kind) {
     case FN_SCALAR: return "SCALAR";

@@ -164,7 +164,7 @@ START_TEST(signatures)
     ck_assert_str_eq(p[0].type, "INT");
     ck_assert(!p[0].variadic);
     ck_assert(p[1].variadic);
-    ck_assert_str_eq(fn_kind_name(abs->kind), "SCALAR");
+    ck_assert_str_eq(fn_kind_text(abs->kind), "SCALAR");
     ck_assert_str_eq(fn_display_name(abs), "abs");
 }
 END_TEST
