@@ -75,7 +75,14 @@ int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err)
     pthread_mutex_init(&k->produce_lock, NULL);
     k->service_id = xstrdup(props_get_str(&e->props, "ksql.service.id", "default_"));
     /* Client properties: everything the user set; kafka_io skips what it does not know. */
-    k->props = xcalloc((size_t)e->props.n + 1, sizeof(KafkaProp));
+    k->props = xcalloc((size_t)e->props.n + 4, sizeof(KafkaProp));
+    /* The embedded broker notices a departed group member only after its session
+     * timeout; a short one lets a restarted eddyd rejoin in seconds, not 45 s. */
+    if (cfg->embedded_broker && !props_get(&e->props, "session.timeout.ms") &&
+        !props_get(&e->props, "ksql.streams.consumer.session.timeout.ms")) {
+        k->props[k->nprops++] = (KafkaProp){"consumer.session.timeout.ms", "6000"};
+        k->props[k->nprops++] = (KafkaProp){"consumer.heartbeat.interval.ms", "1500"};
+    }
     for (int i = 0; i < e->props.n; i++) {
         const char *name = e->props.names[i];
         if (strcmp(name, "bootstrap.servers") == 0 || strcmp(name, "listeners") == 0) continue;
