@@ -80,7 +80,7 @@ static void pow10_init(void)
     int128_t p = 1;
     for (int i = 0; i < 39; i++) {
         pow10_tab[i] = p;
-        p *= 10;
+        if (i < 38) p *= 10; /* 10^39 overflows int128 */
     }
 }
 
