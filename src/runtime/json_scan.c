@@ -20,6 +20,16 @@
 #define HASZERO(v) (((v)-ONES) & ~(v)&HIGHS)
 #define HASLESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGHS)
 
+/* Index of the lowest byte whose high bit is set in m (m != 0), in memory order. */
+static inline unsigned first_byte(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (unsigned)__builtin_clzll(m) >> 3;
+#else
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#endif
+}
+
 static inline bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -152,7 +162,12 @@ int js_string_raw(JScan *s, const char **raw, size_t *rawlen, bool *esc)
             uint64_t x;
             memcpy(&x, p, 8);
             uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
-            if (HASZERO(q) | HASZERO(b) | HASLESS(x, 0x20) | (x & HIGHS)) break;
+            uint64_t m = HASZERO(q) | HASZERO(b) | HASLESS(x, 0x20) | (x & HIGHS);
+            if (m) {
+                /* The lowest flagged byte is exact (borrows only run upwards). */
+                p += first_byte(m);
+                break;
+            }
             p += 8;
         }
         if (p >= e) {

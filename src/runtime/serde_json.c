@@ -604,12 +604,30 @@ static int jd_strarray(JD *d, StrBuf *sb)
     return JOK;
 }
 
+/* Plain integers of up to 18 digits, the common case, without the general lexer.
+ * Returns false (cursor unchanged) for anything else. */
+static inline bool quick_int(JScan *s, int64_t *out)
+{
+    const char *p = s->p, *e = s->end;
+    bool neg = *p == '-';
+    if (neg) p++;
+    const char *d0 = p;
+    uint64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') < 10u && p - d0 < 18) v = v * 10 + (uint64_t)(*p++ - '0');
+    if (p == d0 || (*d0 == '0' && p - d0 > 1)) return false;
+    if (p < e && ((unsigned)(*p - '0') < 10u || *p == '.' || *p == 'e' || *p == 'E')) return false;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    s->p = p;
+    return true;
+}
+
 static int jd_integral(JD *d, const JDesc *t, Value *out)
 {
     JScan *s = &d->s;
     char c = *s->p;
     int64_t v;
     if (c == '-' || (c >= '0' && c <= '9')) {
+        if (quick_int(s, &v)) goto done;
         JNum n;
         if (js_number(s, &n) < 0) return JSY;
         v = jnum_to_i64(&n);
@@ -628,6 +646,7 @@ static int jd_integral(JD *d, const JDesc *t, Value *out)
     } else {
         return mismatch(d, t->tname);
     }
+done:
     switch (t->kind) {
     case TYPE_INT: *out = val_int((int32_t)v); break;
     case TYPE_BIGINT: *out = val_bigint(v); break;
