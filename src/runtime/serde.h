@@ -6,6 +6,8 @@
  * columns, and then called per record: decoding writes straight into the caller's
  * Value array (only strings/collections are allocated, from the batch arena) and
  * encoding appends to a reused StrBuf. Nothing is looked up by name per record.
+ *
+ * A Serde keeps scratch space for decoding: use one Serde per thread (per task).
  */
 #ifndef EDDY_SERDE_H
 #define EDDY_SERDE_H
@@ -28,8 +30,17 @@ Serde *serde_new(const FormatSpec *fmt, bool is_key, int ncols, const char *cons
                  const Type *const *types, EddyError *err);
 void serde_free(Serde *s);
 
+/* Names the topic in error texts: with it, decode errors read "Failed to
+ * deserialize value from topic: t. <reason>" (key for key serdes) and encode
+ * errors "Failed to serialize value to topic: t. <reason>"; without it they are
+ * the bare reason. The name is copied. */
+void serde_set_topic(Serde *s, const char *topic);
+
 /* Decodes buf[0..len) into cols[0..ncols). buf == NULL (a Kafka null) sets every
- * column to NULL and returns 1 (for values the caller treats it as a tombstone).
+ * column to NULL and returns 1 (for values the caller treats it as a tombstone);
+ * so does a JSON `null` where the columns form an object (ksqlDB reads it as a
+ * null row). A bare JSON `null` of a single unwrapped column is a row holding NULL
+ * (returns 0). On error the columns hold NULL or partial results.
  * Returns 0 on success, ERR_SERDE with a ksqlDB-style message on bad input
  * (e.g. "Failed to deserialize value from topic: t. Can't convert type. sourceType:
  * TextNode, requiredType: INTEGER"). Strings may point into buf: buf must outlive
