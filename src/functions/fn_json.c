@@ -133,7 +133,7 @@ static int j_extract(FnCtx *ctx, int nargs, const Value *args, Value *out)
     }
     if (path->error[0]) return fn_error(ctx, "%s", path->error);
     JNode root;
-    if (json_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0) return invalid_json(ctx, &args[0]);
+    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0) return invalid_json(ctx, &args[0]);
     const JNode *cur = &root;
     for (int t = 0; t < path->ntok; t++) {
         const PathTok *tok = &path->tok[t];
@@ -145,7 +145,7 @@ static int j_extract(FnCtx *ctx, int nargs, const Value *args, Value *out)
             }
             cur = &cur->items[idx];
         } else {
-            cur = json_get(cur, tok->s, tok->n);
+            cur = fjson_get(cur, tok->s, tok->n);
         }
         if (!cur) {
             *out = val_null();
@@ -162,7 +162,7 @@ static int j_extract(FnCtx *ctx, int nargs, const Value *args, Value *out)
     }
     ABuf b;
     abuf_init(&b, ctx->arena, 32);
-    json_write(&b, cur);
+    fjson_write(&b, cur);
     *out = abuf_string(&b);
     return 0;
 }
@@ -177,7 +177,7 @@ static int j_is_json(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     JNode root;
-    bool ok = json_parse(ctx->arena, args[0].u.s, args[0].len, &root) == 0 && root.kind != J_MISSING;
+    bool ok = fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) == 0 && root.kind != J_MISSING;
     *out = val_bool(ok);
     return 0;
 }
@@ -185,7 +185,7 @@ static int j_is_json(FnCtx *ctx, int nargs, const Value *args, Value *out)
 /* Parses args[0]; *root->kind is J_MISSING for blank input. */
 static int parse_arg(FnCtx *ctx, const Value *v, JNode *root)
 {
-    if (json_parse(ctx->arena, v->u.s, v->len, root) < 0) return invalid_json(ctx, v);
+    if (fjson_parse(ctx->arena, v->u.s, v->len, root) < 0) return invalid_json(ctx, v);
     return 0;
 }
 
@@ -227,7 +227,7 @@ static Value node_text(Arena *a, const JNode *j, bool unquote_strings)
     if (unquote_strings && j->kind == J_STR) return val_string(j->s, j->n);
     ABuf b;
     abuf_init(&b, a, 32);
-    json_write(&b, j);
+    fjson_write(&b, j);
     return abuf_string(&b);
 }
 
@@ -333,7 +333,7 @@ static int j_array_contains(FnCtx *ctx, int nargs, const Value *args, Value *out
     *out = val_bool(false);
     if (args[0].kind == TYPE_NULL) return 0;
     JNode root;
-    if (json_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0 || root.kind != J_ARR) return 0;
+    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0 || root.kind != J_ARR) return 0;
     const Value *v = &args[1];
     for (uint32_t i = 0; i < root.len; i++) {
         const JNode *e = &root.items[i];
@@ -382,12 +382,12 @@ static void value_to_json(ABuf *b, const Value *v, const Type *t)
         fn_put_value(b, &tmp);
         break;
     }
-    case TYPE_STRING: json_put_string(b, v->u.s, v->len); break;
+    case TYPE_STRING: fjson_put_string(b, v->u.s, v->len); break;
     case TYPE_BYTES: {
         ABuf t64;
         abuf_init(&t64, b->a, v->len * 2 + 4);
         fn_put_value(&t64, v);
-        json_put_string(b, t64.p, t64.len);
+        fjson_put_string(b, t64.p, t64.len);
         break;
     }
     case TYPE_DATE: abuf_printf(b, "%lld", (long long)v->u.i * 86400000LL); break;
@@ -411,12 +411,12 @@ static void value_to_json(ABuf *b, const Value *v, const Type *t)
             if (i) abuf_putc(b, ',');
             const Value *k = &v->u.items[2 * i];
             if (k->kind == TYPE_STRING) {
-                json_put_string(b, k->u.s, k->len);
+                fjson_put_string(b, k->u.s, k->len);
             } else {
                 ABuf kb;
                 abuf_init(&kb, b->a, 16);
                 fn_put_value(&kb, k);
-                json_put_string(b, kb.p, kb.len);
+                fjson_put_string(b, kb.p, kb.len);
             }
             abuf_putc(b, ':');
             value_to_json(b, &v->u.items[2 * i + 1], t && t->kind == TYPE_MAP ? t->elem : NULL);
@@ -428,7 +428,7 @@ static void value_to_json(ABuf *b, const Value *v, const Type *t)
         for (uint32_t i = 0; i < v->len; i++) {
             if (i) abuf_putc(b, ',');
             const char *name = v->type->fields[i].name;
-            json_put_string(b, name, strlen(name));
+            fjson_put_string(b, name, strlen(name));
             abuf_putc(b, ':');
             value_to_json(b, &v->u.items[i], v->type->fields[i].type);
         }

@@ -186,13 +186,13 @@ struct JNode {
 
 /* Parses the first JSON value of s (trailing text is ignored, as Jackson's readTree
  * does). Empty or blank input gives J_MISSING. Returns 0, or -1 on malformed JSON. */
-int json_parse(Arena *a, const char *s, size_t n, JNode *out);
+int fjson_parse(Arena *a, const char *s, size_t n, JNode *out);
 /* Compact serialization as Jackson's JsonNode.toString(). */
-void json_write(ABuf *b, const JNode *j);
+void fjson_write(ABuf *b, const JNode *j);
 /* Appends s as a JSON string literal. */
-void json_put_string(ABuf *b, const char *s, size_t n);
+void fjson_put_string(ABuf *b, const char *s, size_t n);
 /* Member of an object by key (NULL when absent or not an object). */
-const JNode *json_get(const JNode *obj, const char *key, size_t n);
+const JNode *fjson_get(const JNode *obj, const char *key, size_t n);
 
 /* ---------------------------------------------------------------- time zones (tz.c) */
 

@@ -222,7 +222,7 @@ static int parse_value(JP *p, JNode *out)
     }
 }
 
-int json_parse(Arena *a, const char *s, size_t n, JNode *out)
+int fjson_parse(Arena *a, const char *s, size_t n, JNode *out)
 {
     JP p = {.a = a, .s = s, .n = n};
     ws(&p);
@@ -234,7 +234,7 @@ int json_parse(Arena *a, const char *s, size_t n, JNode *out)
     return parse_value(&p, out);
 }
 
-void json_put_string(ABuf *b, const char *s, size_t n)
+void fjson_put_string(ABuf *b, const char *s, size_t n)
 {
     static const char hx[] = "0123456789ABCDEF";
     abuf_putc(b, '"');
@@ -262,19 +262,19 @@ void json_put_string(ABuf *b, const char *s, size_t n)
     abuf_putc(b, '"');
 }
 
-void json_write(ABuf *b, const JNode *j)
+void fjson_write(ABuf *b, const JNode *j)
 {
     switch (j->kind) {
     case J_MISSING: break;
     case J_NULL: abuf_puts(b, "null"); break;
     case J_BOOL: abuf_puts(b, j->b ? "true" : "false"); break;
     case J_NUM: abuf_put(b, j->s, j->n); break;
-    case J_STR: json_put_string(b, j->s, j->n); break;
+    case J_STR: fjson_put_string(b, j->s, j->n); break;
     case J_ARR:
         abuf_putc(b, '[');
         for (uint32_t i = 0; i < j->len; i++) {
             if (i) abuf_putc(b, ',');
-            json_write(b, &j->items[i]);
+            fjson_write(b, &j->items[i]);
         }
         abuf_putc(b, ']');
         break;
@@ -282,16 +282,16 @@ void json_write(ABuf *b, const JNode *j)
         abuf_putc(b, '{');
         for (uint32_t i = 0; i < j->len; i++) {
             if (i) abuf_putc(b, ',');
-            json_put_string(b, j->items[2 * i].s, j->items[2 * i].n);
+            fjson_put_string(b, j->items[2 * i].s, j->items[2 * i].n);
             abuf_putc(b, ':');
-            json_write(b, &j->items[2 * i + 1]);
+            fjson_write(b, &j->items[2 * i + 1]);
         }
         abuf_putc(b, '}');
         break;
     }
 }
 
-const JNode *json_get(const JNode *obj, const char *key, size_t n)
+const JNode *fjson_get(const JNode *obj, const char *key, size_t n)
 {
     if (!obj || obj->kind != J_OBJ) return NULL;
     const JNode *found = NULL;
