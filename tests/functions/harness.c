@@ -291,3 +291,66 @@ const char *h_run_nolit(const char *name, int n, ...)
     va_end(ap);
     return r;
 }
+
+/* ---------------------------------------------------------------- aggregates */
+
+void h_agg_start(HAgg *a, const char *name, int n, const Type *const *types,
+                 const Value *const *lits)
+{
+    memset(a, 0, sizeof *a);
+    err_clear(&h_err);
+    FnResolveOpts opts = {.config = h_config};
+    int rc = fn_resolve_ex(name, n, types, lits, h_typer, NULL, &opts, &h_arena, &a->call, &h_err);
+    ck_assert_msg(rc == 0, "resolve %s: %s", name, h_err.msg);
+    ck_assert_int_eq(a->call.def->kind, FN_AGGREGATE);
+    a->ctx = (FnCtx){.arena = &h_arena, .call = &a->call, .err = &h_err};
+    a->state = val_null();
+    ck_assert_int_eq(a->call.variant->agg->init(&a->ctx, &a->state), 0);
+}
+
+static int agg_apply(HAgg *a, bool undo, int n, va_list ap)
+{
+    Value args[16];
+    for (int i = 0; i < n; i++) args[i] = va_arg(ap, Value);
+    a->ctx.call = &a->call;
+    const AggImpl *impl = a->call.variant->agg;
+    if (undo) {
+        ck_assert_ptr_nonnull(impl->undo);
+        return impl->undo(&a->ctx, &a->state, n, args);
+    }
+    return impl->add(&a->ctx, &a->state, n, args);
+}
+
+int h_agg_add(HAgg *a, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int rc = agg_apply(a, false, n, ap);
+    va_end(ap);
+    return rc;
+}
+
+int h_agg_undo(HAgg *a, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int rc = agg_apply(a, true, n, ap);
+    va_end(ap);
+    return rc;
+}
+
+int h_agg_merge(HAgg *a, const HAgg *other)
+{
+    a->ctx.call = &a->call;
+    ck_assert_ptr_nonnull(a->call.variant->agg->merge);
+    return a->call.variant->agg->merge(&a->ctx, &a->state, &other->state);
+}
+
+const char *h_agg_result(HAgg *a)
+{
+    Value out = val_null();
+    a->ctx.call = &a->call;
+    int rc = a->call.variant->agg->result(&a->ctx, &a->state, &out);
+    if (rc < 0) return arena_printf(&h_arena, "ERR:%s", h_err.msg);
+    return h_str(&out);
+}

@@ -52,6 +52,25 @@ const char *h_run(const char *name, int n, ...);
 /* Same, arguments not passed as literals (exercises the non-prepared paths). */
 const char *h_run_nolit(const char *name, int n, ...);
 
+/* An aggregate under test: resolved call, context and running state. */
+typedef struct HAgg {
+    FnCall call;
+    FnCtx ctx;
+    Value state;
+} HAgg;
+
+/* Resolves an aggregate from the argument types (lits for CONST arguments, may be NULL)
+ * and initializes its state; fails the test on error. */
+void h_agg_start(HAgg *a, const char *name, int n, const Type *const *types,
+                 const Value *const *lits);
+/* add/undo with the non-CONST arguments; return the callback's rc. */
+int h_agg_add(HAgg *a, int n, ...);
+int h_agg_undo(HAgg *a, int n, ...);
+/* merge another instance's state into a's. */
+int h_agg_merge(HAgg *a, const HAgg *other);
+/* Result rendered with h_str. */
+const char *h_agg_result(HAgg *a);
+
 /* Value constructors on the test arena. */
 Value S(const char *s);
 Value B64(const char *b64); /* BYTES from base64 */

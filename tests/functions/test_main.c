@@ -14,6 +14,7 @@ int main(void)
     suite_add_tcase(s, tc_collections());
     suite_add_tcase(s, tc_json());
     suite_add_tcase(s, tc_datetime());
+    suite_add_tcase(s, tc_aggregates());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
