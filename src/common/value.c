@@ -441,6 +441,18 @@ void fmt_java_double(StrBuf *sb, double d)
         if (*q >= '0' && *q <= '9') digits[nd++] = *q;
     int exp = atoi(q + 1);
     while (nd > 1 && digits[nd - 1] == '0') nd--;
+    if (nd == 1) {
+        /* Java prints at least two significant digits and picks the two-digit value
+         * closest to the double (Double.MIN_VALUE is 4.9E-324, not 5.0E-324). */
+        char two[40];
+        snprintf(two, sizeof two, "%.1e", d);
+        if (strtod(two, NULL) == d) {
+            const char *t = two + (two[0] == '-');
+            digits[0] = t[0];
+            digits[1] = t[2];
+            nd = digits[1] == '0' ? 1 : 2;
+        }
+    }
     if (neg) sb_putc(sb, '-');
     double ad = fabs(d);
     if (ad >= 1e-3 && ad < 1e7) {

@@ -213,6 +213,8 @@ struct AstSelect {
     AstExpr *having;
     int npartition;
     AstExpr **partition_by;
+    bool has_group_by;     /* GROUP BY written (possibly as an empty list "()") */
+    bool has_partition_by; /* PARTITION BY written (possibly "()") */
     AstEmit emit;
     bool has_limit;
     int64_t limit;

@@ -649,6 +649,8 @@ AstSelect *pb_select(ParseCtx *c, Token t, PList *items, AstRelation *from, AstT
     s->where = tail->where;
     s->group_by = (AstExpr **)pb_array_of(c, tail->group_by, &s->ngroup);
     s->partition_by = (AstExpr **)pb_array_of(c, tail->partition_by, &s->npartition);
+    s->has_group_by = tail->group_by != NULL;
+    s->has_partition_by = tail->partition_by != NULL;
     s->having = tail->having;
     s->emit = tail->emit;
     s->has_limit = tail->has_limit;

@@ -306,7 +306,7 @@ static bool is_string_literal(const Expr *e)
 
 static bool is_null_literal(const Expr *e)
 {
-    return e->kind == EX_LITERAL && e->type->kind == TYPE_NULL;
+    return e->kind == EX_LITERAL && e->lit.kind == TYPE_NULL;
 }
 
 static bool is_literal(const Expr *e)
@@ -451,7 +451,8 @@ static const Type *common_of(BindCtx *ctx, Expr *e, const Type *target, const ch
             const Type *lt = string_number_type(&e->lit, &tmp);
             if (!lt) {
                 err_set(ctx->err, ERR_SEMANTIC, e->offset,
-                        "%sinvalid input syntax for type %s: \"%.*s\".", prefix, tname(target),
+                        "%sinvalid input syntax for type %s: \"%.*s\".", prefix,
+                        target->kind == TYPE_DECIMAL ? "DECIMAL" : tname(target),
                         (int)e->lit.len, e->lit.u.s);
                 return NULL;
             }
@@ -601,7 +602,8 @@ static Expr *bind_column(BindCtx *ctx, const AstExpr *e)
             }
         }
     }
-    if (e->qualifier && !qual_known(s, e->qualifier)) {
+    const Scope *qs = ctx->agg && !qual_known(s, e->qualifier ? e->qualifier : "") ? ctx->agg->in_scope : s;
+    if (e->qualifier && !qual_known(qs, e->qualifier)) {
         err_set(ctx->err, ERR_SEMANTIC, e->offset,
                 "'%s' is not a valid stream/table name or alias.", e->qualifier);
         return NULL;
@@ -639,9 +641,19 @@ static Expr *bind_column(BindCtx *ctx, const AstExpr *e)
         }
     }
     if (ctx->agg && !ctx->agg->in_agg_args) {
-        /* Over an aggregation: a column that is neither a key nor an aggregate. */
+        /* Over an aggregation: a column that is neither a key nor an aggregate. It
+         * is reported once the whole clause is bound; until then it stands in with
+         * its type so that functions and operators over it still resolve. */
         if (!ctx->agg->bad) ctx->agg->bad = e;
-        Expr *x = expr_literal(ctx->arena, val_null(), T_NULLTYPE);
+        const Type *t = T_NULLTYPE;
+        const Scope *in = ctx->agg->in_scope;
+        for (int i = 0; in && i < in->n; i++)
+            if (strcmp(in->cols[i].name, e->name) == 0 &&
+                (!e->qualifier || (in->cols[i].qualifier && strcmp(in->cols[i].qualifier, e->qualifier) == 0)))
+                t = in->cols[i].type;
+        int pi = pseudo_index(e->name);
+        if (t->kind == TYPE_NULL && pi >= 0) t = pi == PSEUDO_ROWPARTITION ? T_INT : T_BIGINT;
+        Expr *x = expr_literal(ctx->arena, val_null(), t);
         x->offset = e->offset;
         return x;
     }
@@ -919,6 +931,80 @@ static Expr *bind_func(BindCtx *ctx, const AstExpr *e)
     return x;
 }
 
+/* ---------------------------------------------------------------- magic timestamps */
+
+static bool is_time_pseudo(const Expr *e)
+{
+    return e->kind == EX_PSEUDO && (e->index == PSEUDO_ROWTIME || e->index == PSEUDO_WINDOWSTART ||
+                                     e->index == PSEUDO_WINDOWEND);
+}
+
+/* Parses yyyy[-MM[-dd[THH[:mm[:ss[.fff]]]]]][Z|+HH[:]mm] into ms since epoch (UTC
+ * unless a zone is given), as ksqlDB reads timestamps compared with ROWTIME. */
+static int parse_partial_ts(const char *s, size_t n, int64_t *out)
+{
+    int f[6] = {0, 1, 1, 0, 0, 0};
+    long frac = 0;
+    size_t i = 0;
+    const char seps[] = {'-', '-', 'T', ':', ':'};
+    for (int k = 0; k < 6; k++) {
+        if (k > 0) {
+            if (i >= n || !(s[i] == seps[k - 1] || (k == 3 && s[i] == ' '))) break;
+            i++;
+        }
+        int width = k == 0 ? 4 : 2, v = 0, d = 0;
+        while (i < n && d < width && isdigit((unsigned char)s[i])) v = v * 10 + (s[i++] - '0'), d++;
+        if (d != width) return -1;
+        f[k] = v;
+        if (k == 5 && i < n && s[i] == '.') {
+            i++;
+            int digits = 0;
+            while (i < n && isdigit((unsigned char)s[i])) {
+                if (digits < 3) frac = frac * 10 + (s[i] - '0');
+                digits++;
+                i++;
+            }
+            while (digits++ < 3) frac *= 10;
+        }
+    }
+    long off = 0;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+        int sign = s[i] == '-' ? -1 : 1;
+        i++;
+        int hh = 0, mm = 0, d = 0;
+        while (i < n && d < 2 && isdigit((unsigned char)s[i])) hh = hh * 10 + (s[i++] - '0'), d++;
+        if (d != 2) return -1;
+        if (i < n && s[i] == ':') i++;
+        d = 0;
+        while (i < n && d < 2 && isdigit((unsigned char)s[i])) mm = mm * 10 + (s[i++] - '0'), d++;
+        off = sign * (hh * 3600000L + mm * 60000L);
+    }
+    if (i != n || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59)
+        return -1;
+    int64_t days = days_from_civil(f[0], (unsigned)f[1], (unsigned)f[2]);
+    *out = days * 86400000LL + ((int64_t)f[3] * 3600 + f[4] * 60 + f[5]) * 1000 + frac - off;
+    return 0;
+}
+
+/* A string literal compared with ROWTIME / WINDOWSTART / WINDOWEND becomes ms. */
+static Expr *magic_timestamp(BindCtx *ctx, Expr *other, Expr *lit)
+{
+    if (!is_time_pseudo(other) || !is_string_literal(lit)) return lit;
+    int64_t ms;
+    if (parse_partial_ts(lit->lit.u.s, lit->lit.len, &ms) < 0) {
+        err_set(ctx->err, ERR_SEMANTIC, lit->offset,
+                "Failed to parse timestamp '%.*s': expected yyyy-MM-dd'T'HH:mm:ss.SSS[Z]",
+                (int)lit->lit.len, lit->lit.u.s);
+        return NULL;
+    }
+    Expr *x = expr_literal(ctx->arena, val_bigint(ms), T_BIGINT);
+    x->offset = lit->offset;
+    x->text = lit->text;
+    return x;
+}
+
 /* ---------------------------------------------------------------- operators */
 
 static Expr *bind_binary(BindCtx *ctx, const AstExpr *e)
@@ -994,6 +1080,7 @@ static Expr *bind_binary(BindCtx *ctx, const AstExpr *e)
     default: break;
     }
     /* Comparisons. */
+    if (!(l = magic_timestamp(ctx, r, l)) || !(r = magic_timestamp(ctx, l, r))) return NULL;
     if (l->type->kind == TYPE_NULL || r->type->kind == TYPE_NULL) {
         err_set(ctx->err, ERR_SEMANTIC, e->offset,
                 "Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' "
@@ -1246,6 +1333,14 @@ static Expr *bind_ctor(BindCtx *ctx, const AstExpr *e)
         x = expr_new(ctx->arena, EX_MAP, type_map(kt, vt), e->offset);
     } else {
         TypeField f[n > 0 ? n : 1];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++)
+                if (strcmp(e->names[i], e->names[j]) == 0) {
+                    err_set(ctx->err, ERR_SEMANTIC, e->offset,
+                            "Duplicate field names found in STRUCT: '%s' and '%s'", e->names[j],
+                            e->names[i]);
+                    return NULL;
+                }
         for (int i = 0; i < n; i++) {
             f[i].name = e->names[i];
             f[i].type = args[i]->type->kind == TYPE_NULL ? T_STRING : args[i]->type;
@@ -1403,6 +1498,8 @@ static Expr *bind_expr_inner(BindCtx *ctx, const AstExpr *e)
             items[i + 1] = bind_expr(ctx, e->args[i]);
             if (!items[i + 1]) return NULL;
         }
+        for (int i = 1; i < 3; i++)
+            if (!(items[i] = magic_timestamp(ctx, items[0], items[i]))) return NULL;
         for (int i = 1; i < 3; i++) {
             if (items[i]->type->kind == TYPE_NULL) continue;
             if (!comparable(items[0]->type, items[i]->type, AST_OP_LT)) {

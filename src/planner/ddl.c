@@ -199,10 +199,15 @@ int ddl_formats(const AstStmt *s, const Props *props, Arena *a, bool has_keys, b
         const char *dk = props_get_str(props, "ksql.persistence.default.format.key", "KAFKA");
         if (format_parse(dk, &key->kind, err) < 0) return ERR_SEMANTIC;
     }
-    if (!has_keys && !*key_explicit) key->kind = FMT_NONE;
-    if (!has_keys && *key_explicit && key->kind != FMT_NONE && !fmt)
-        return err_set(err, ERR_SEMANTIC, -1, "Key format specified for stream without key columns.");
-    if (!has_keys && fmt) key->kind = FMT_NONE;
+    if (!has_keys) {
+        /* A source keeps a key format it was given (FORMAT='JSON' applies to keys
+         * added later by PARTITION BY); an unkeyed sink has none. */
+        bool is_source = require_value;
+        if (!is_source && ddl_prop(s, "KEY_FORMAT") && key->kind != FMT_NONE)
+            return err_set(err, ERR_SEMANTIC, -1,
+                           "Key format specified for stream without key columns.");
+        if (!is_source || !*key_explicit) key->kind = FMT_NONE;
+    }
     if (has_keys && key->kind == FMT_NONE)
         return err_set(err, ERR_SEMANTIC, -1,
                        "The 'NONE' format can only be used when no columns are defined. Got: key "
@@ -443,12 +448,6 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
                 s->name);
         goto fail;
     }
-    if (n == 0) {
-        err_set(err, ERR_SEMANTIC, s->offset,
-                "The statement does not define any columns, and eddy has no schema registry to "
-                "infer them from. Declare the columns.");
-        goto fail;
-    }
 
     const char *topic = ddl_prop_text(a, ddl_prop(s, "KAFKA_TOPIC"));
     if (!topic) {
@@ -468,6 +467,12 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
     if (ddl_validate_key_types(&src->schema, err) < 0) goto fail;
     if (ddl_validate_formats(&src->schema, &src->key_fmt, &src->val_fmt, err) < 0) goto fail;
     if (ddl_window(s, a, &src->window, err) < 0) goto fail;
+    if (n == 0) {
+        err_set(err, ERR_SEMANTIC, s->offset,
+                "The statement does not define any columns, and eddy has no schema registry to "
+                "infer them from. Declare the columns.");
+        goto fail;
+    }
 
     const char *ts = ddl_prop_text(a, ddl_prop(s, "TIMESTAMP"));
     if (ts) {

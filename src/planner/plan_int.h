@@ -24,7 +24,8 @@ typedef struct StarCol {
     const char *alt_qual; /* its alias */
     const char *ref_qual; /* qualifier used in the synthesised reference */
     const char *ref_name;
-    const char *out_name; /* output column name */
+    const char *out_name; /* output column name (NULL: generated KSQL_COL_n) */
+    const AstExpr *expr;  /* PARTITION BY key expanded by *: the expression itself */
 } StarCol;
 
 #define QB_MAX_SOURCES 8
@@ -47,6 +48,7 @@ typedef struct QB {
     int nstar;
     StarCol *star;
     bool windowed_output;
+    bool keys_optional;   /* ksql.new.query.planner.enabled: a projection may drop keys */
     /* joins */
     bool join_names;      /* column names follow the join schema (L_A, R_A) */
     int njoin_srcs;

@@ -204,7 +204,7 @@ static int expand_items(QB *qb)
                 }
                 SelItem *si = &qb->items[qb->nitems++];
                 memset(si, 0, sizeof *si);
-                si->ast = ast_col(a, sc->ref_qual, sc->ref_name, it->offset);
+                si->ast = sc->expr ? sc->expr : ast_col(a, sc->ref_qual, sc->ref_name, it->offset);
                 si->name = sc->out_name;
                 si->from_star = true;
                 si->offset = it->offset;
@@ -280,7 +280,7 @@ static int name_items(QB *qb)
         const AstExpr *e = si->ast;
         if (e->kind == AST_COLUMN) {
             si->name = qb_column_output_name(qb, e);
-            if (qb->persistent && is_pseudo_name(si->name) &&
+            if (qb->persistent && !si->from_star && is_pseudo_name(si->name) &&
                 strcmp(si->name, "ROWTIME") != 0 &&
                 !(qb->windowed_output && (strcmp(si->name, "WINDOWSTART") == 0 ||
                                           strcmp(si->name, "WINDOWEND") == 0)))
@@ -370,11 +370,6 @@ static int build_sink(QB *qb, Step *last, Source **out)
         snk->key_fmt.delimiter = in->key_fmt.delimiter;
     int nval = snk->schema.ncols - snk->schema.nkey;
     if (ddl_wrapping(st, qb->req->props, a, nval, &snk->val_fmt, err) < 0) goto fail;
-    if (!ddl_prop(st, "WRAP_SINGLE_VALUE") && !props_get(qb->req->props, "ksql.persistence.wrap.single.values") &&
-        nval == 1 && in->val_fmt.wrap_explicit && in->val_fmt.kind == snk->val_fmt.kind) {
-        snk->val_fmt.wrap_single = in->val_fmt.wrap_single;
-        snk->val_fmt.wrap_explicit = true;
-    }
     if (nval == 0) {
         err_set(err, ERR_SEMANTIC, st->offset, "The projection contains no value columns.");
         goto fail;
@@ -472,17 +467,23 @@ static int match_keys(QB *qb, int nkeys, Expr **keys, const AstExpr *const *key_
                 first = si->name;
                 si->key_pos = k;
             } else if (qb->persistent) {
-                if (strcmp(what, "key column") == 0 || strcmp(what, "grouping expression") == 0 ||
-                    strcmp(what, "partitioning expression") == 0)
+                if (strcmp(what, "grouping expression") == 0)
                     return err_set(qb->err, ERR_SEMANTIC, si->offset,
-                                   "The projection contains a key column (`%s`) more than once, "
-                                   "aliased as: %s and %s.",
-                                   first, first, si->name);
+                                   "The projection contains a key column more than once: `%s` and "
+                                   "`%s`.",
+                                   first, si->name);
+                return err_set(qb->err, ERR_SEMANTIC, si->offset,
+                               "The projection contains a key column (`%s`) more than once, "
+                               "aliased as: %s and %s.",
+                               first, first, si->name);
             }
         }
-        if (key_item[k] < 0 && nmissing < 64) missing[nmissing++] = ast_text(a, key_ast[k]);
+        if (key_item[k] < 0) nmissing++;
     }
-    if (nmissing && qb->persistent) {
+    if (nmissing && qb->persistent && !qb->keys_optional) {
+        /* ksqlDB names every key expression when one is missing. */
+        nmissing = 0;
+        for (int k = 0; k < nkeys && k < 64; k++) missing[nmissing++] = ast_text(a, key_ast[k]);
         StrBuf sb = STRBUF_INIT, eg = STRBUF_INIT;
         join_names(&sb, missing, nmissing);
         for (int i = 0; i < nmissing; i++) {
@@ -547,8 +548,9 @@ static int check_duplicate_names(QB *qb)
         for (int j = i + 1; j < qb->nitems; j++)
             if (strcmp(qb->items[i].name, qb->items[j].name) == 0 && qb->persistent)
                 return err_set(qb->err, ERR_SEMANTIC, qb->items[j].offset,
-                               "Duplicate value columns found in projection: `%s`",
-                               qb->items[j].name);
+                               "Duplicate value columns found in schema: `%s` %s",
+                               qb->items[j].name,
+                               qb->items[j].bound ? type_name(qb->items[j].bound->type) : "");
     return 0;
 }
 
@@ -626,6 +628,9 @@ static int plan_stateless(QB *qb)
     Expr **keys = NULL;
     const AstExpr **key_ast = NULL;
     const char *what = "key column";
+    if (sel->has_partition_by && sel->npartition == 0)
+        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                       "PARTITION BY requires at least one expression");
     if (sel->npartition > 0) {
         if (table)
             return err_set(qb->err, ERR_SEMANTIC, sel->offset,
@@ -681,6 +686,14 @@ static int plan_stateless(QB *qb)
     int key_item[64];
     if (nkeys > 64) return err_set(qb->err, ERR_UNSUPPORTED, -1, "too many key columns");
     if (match_keys(qb, nkeys, keys, key_ast, what, key_item) < 0) return qb->err->code;
+    if (qb->keys_optional && sel->npartition == 0 && !qb->join_key) {
+        /* The new planner keeps the source keys in projection order. */
+        int order[64], no = 0;
+        for (int i = 0; i < qb->nitems; i++)
+            for (int k = 0; k < nkeys; k++)
+                if (key_item[k] == i && no < 64) order[no++] = i;
+        for (int k = 0; k < nkeys; k++) key_item[k] = k < no ? order[k] : -1;
+    }
     if (qb->persistent && check_duplicate_names(qb) < 0) return qb->err->code;
     Step *s = select_step(qb, in, nkeys, key_item, !qb->persistent);
     qb->cur = s;
@@ -719,7 +732,7 @@ static int plan_aggregate(QB *qb)
     Step *in = qb->cur;
     int ng = sel->ngroup;
 
-    if (ng == 0 && qb->persistent) {
+    if (ng == 0 && qb->persistent && !sel->window) {
         /* Aggregates without GROUP BY. */
         for (int i = 0; i < qb->nitems; i++) {
             if (ast_contains_aggregate(qb->items[i].ast)) {
@@ -778,6 +791,22 @@ static int plan_aggregate(QB *qb)
         if (!si->bound) return qb->err->code;
         if (ab.bad && nbad < 64) bad[nbad++] = ast_text(a, si->ast);
     }
+    Expr *having = NULL;
+    const AstExpr *having_bad = NULL;
+    if (sel->having) {
+        BindCtx c;
+        bctx_init(qb, &c, "HAVING", &out_scope);
+        c.agg = &ab;
+        c.allow_aggs = true;
+        ab.bad = NULL;
+        having = bind_expr(&c, sel->having);
+        if (!having) return qb->err->code;
+        having_bad = ab.bad;
+    }
+    if (ab.naggs == 0)
+        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                       "GROUP BY requires aggregate functions in either the SELECT or HAVING "
+                       "clause.");
     if (nbad) {
         StrBuf sb = STRBUF_INIT;
         for (int i = 0; i < nbad; i++) {
@@ -791,24 +820,10 @@ static int plan_aggregate(QB *qb)
         sb_free(&sb);
         return ERR_SEMANTIC;
     }
-    Expr *having = NULL;
-    if (sel->having) {
-        BindCtx c;
-        bctx_init(qb, &c, "HAVING", &out_scope);
-        c.agg = &ab;
-        c.allow_aggs = true;
-        ab.bad = NULL;
-        having = bind_expr(&c, sel->having);
-        if (!having) return qb->err->code;
-        if (ab.bad)
-            return err_set(qb->err, ERR_SEMANTIC, sel->having->offset,
-                           "Non-aggregate HAVING expression not part of GROUP BY: %s",
-                           ast_text(a, ab.bad));
-    }
-    if (ab.naggs == 0)
-        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
-                       "GROUP BY requires aggregate functions in either the SELECT or HAVING "
-                       "clause.");
+    if (having_bad)
+        return err_set(qb->err, ERR_SEMANTIC, sel->having->offset,
+                       "Non-aggregate HAVING expression not part of GROUP BY: %s",
+                       ast_text(a, having_bad));
     if (in->is_table) {
         const char *bad_aggs[16];
         int nb = 0;
@@ -943,13 +958,49 @@ static void add_star_cols(QB *qb)
     qb->nstar = 0;
     const char *qual = qb->srcs[0]->name;
     const char *alias = qb->sel->from->alias;
-    for (int i = 0; i < s->schema.ncols; i++) {
+    const AstSelect *sel = qb->sel;
+    bool rekeyed = sel->npartition > 0 && sel->partition_by[0]->kind != AST_NULL;
+    if (!rekeyed) {
+        for (int i = 0; i < s->schema.ncols; i++) {
+            StarCol *sc = &qb->star[qb->nstar++];
+            sc->qual = qual;
+            sc->alt_qual = alias;
+            sc->ref_qual = alias ? alias : qual;
+            sc->ref_name = s->schema.cols[i].name;
+            sc->out_name = s->schema.cols[i].name;
+        }
+        return;
+    }
+    /* After PARTITION BY, * covers the re-keyed schema: the new key columns, then
+     * the value columns, then the old key columns (ksqlDB moves them to the value). */
+    qb->star = arena_zalloc(a, sizeof(StarCol) * (size_t)(s->schema.ncols + sel->npartition + 2));
+    for (int k = 0; k < sel->npartition; k++) {
+        const AstExpr *pe = sel->partition_by[k];
         StarCol *sc = &qb->star[qb->nstar++];
         sc->qual = qual;
         sc->alt_qual = alias;
-        sc->ref_qual = alias ? alias : qual;
-        sc->ref_name = s->schema.cols[i].name;
-        sc->out_name = s->schema.cols[i].name;
+        sc->expr = pe;
+        if (pe->kind == AST_COLUMN) sc->out_name = pe->name;
+        else if (pe->kind == AST_DEREF) sc->out_name = pe->name;
+        else sc->out_name = NULL;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < s->schema.ncols; i++) {
+            bool is_key = i < s->schema.nkey;
+            if (is_key != (pass == 1)) continue;
+            const char *nm = s->schema.cols[i].name;
+            bool taken = false;
+            for (int k = 0; k < sel->npartition; k++)
+                if (sel->partition_by[k]->kind == AST_COLUMN && strcmp(sel->partition_by[k]->name, nm) == 0)
+                    taken = true;
+            if (taken) continue;
+            StarCol *sc = &qb->star[qb->nstar++];
+            sc->qual = qual;
+            sc->alt_qual = alias;
+            sc->ref_qual = alias ? alias : qual;
+            sc->ref_name = nm;
+            sc->out_name = nm;
+        }
     }
 }
 
@@ -974,6 +1025,7 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
         plan->kind = PLAN_PERSISTENT;
         qb.persistent = true;
     }
+    qb.keys_optional = props_get_bool(req->props, "ksql.new.query.planner.enabled", false);
     plan->has_limit = sel->has_limit;
     plan->limit = sel->limit;
     plan->emit_final = sel->emit == AST_EMIT_FINAL;
@@ -1014,7 +1066,7 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
     qb.windowed_output = qb.cur->window.type != WIN_NONE || sel->window;
     if (name_items(&qb) < 0) goto fail;
 
-    bool aggregate = sel->ngroup > 0;
+    bool aggregate = sel->ngroup > 0 || sel->window;
     for (int i = 0; i < qb.nitems && !aggregate; i++)
         if (ast_contains_aggregate(qb.items[i].ast)) aggregate = true;
     if (sel->having) aggregate = true;

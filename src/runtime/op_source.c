@@ -222,6 +222,13 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 continue;
             }
         }
+        if (st->is_table && s->nkey > 0) {
+            /* A table row needs its primary key: rows with a NULL key are skipped. */
+            bool null_key = true;
+            for (int k = 0; k < s->nkey; k++)
+                if (row->cols[k].kind != TYPE_NULL) null_key = false;
+            if (null_key) continue;
+        }
         /* Value. */
         if (!r->value) {
             row->flags |= ROW_TOMBSTONE;

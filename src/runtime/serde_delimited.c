@@ -397,6 +397,16 @@ static int render(StrBuf *sb, const Type *t, const Value *v, EddyError *err)
 int serde_delim_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyError *err)
 {
     *is_null = false;
+    if (s->is_key) {
+        /* A key whose columns are all NULL is a Kafka null, as ksqlDB writes it. */
+        bool all_null = true;
+        for (int i = 0; i < s->ncols; i++)
+            if (cols[i].kind != TYPE_NULL) all_null = false;
+        if (all_null) {
+            *is_null = true;
+            return 0;
+        }
+    }
     StrBuf *tmp = &s->delim->tmp;
     unsigned char delim = (unsigned char)s->fmt.delimiter;
     sb_append(out, "", 0); /* an empty record is empty bytes, not a Kafka null */
