@@ -702,7 +702,7 @@ static int plan_stateless(QB *qb)
 
 /* ---------------------------------------------------------------- aggregation */
 
-static void window_spec(const AstWindow *w, WindowSpec *ws)
+static void window_spec(const AstWindow *w, bool emit_final, WindowSpec *ws)
 {
     memset(ws, 0, sizeof *ws);
     ws->type = w->kind == AST_WIN_TUMBLING ? WIN_TUMBLING
@@ -711,10 +711,30 @@ static void window_spec(const AstWindow *w, WindowSpec *ws)
     ws->size_ms = w->size.ms;
     ws->advance_ms = w->kind == AST_WIN_HOPPING ? w->advance.ms : w->size.ms;
     ws->grace_given = w->grace.present;
-    ws->grace_ms = w->grace.present ? w->grace.ms : planner_default_grace_ms(w->size.ms);
+    ws->grace_ms = w->grace.present ? w->grace.ms
+                   : emit_final    ? 0 /* EMIT FINAL closes a window at its end */
+                                   : planner_default_grace_ms(w->size.ms);
     int64_t min_ret = ws->size_ms + ws->grace_ms;
     if (w->retention.present) ws->retention_ms = w->retention.ms;
     else ws->retention_ms = min_ret > 86400000LL ? min_ret : 86400000LL;
+}
+
+/* The first aggregate call inside an expression, or NULL. */
+static const AstExpr *find_aggregate(const AstExpr *e)
+{
+    if (!e) return NULL;
+    if (ast_is_aggregate_call(e)) return e;
+    const AstExpr *r = find_aggregate(e->left);
+    if (!r) r = find_aggregate(e->right);
+    for (int i = 0; !r && e->kind != AST_LAMBDA && i < e->nargs; i++) r = find_aggregate(e->args[i]);
+    return r;
+}
+
+/* ksqlDB prints COUNT(*) as COUNT(ROWTIME) in its messages. */
+static const char *agg_text(Arena *a, const AstExpr *e)
+{
+    if (e->kind == AST_FUNC && e->star) return arena_printf(a, "%s(ROWTIME)", e->name);
+    return ast_text(a, e);
 }
 
 static bool group_is_source_key(const Step *in, int ng, Expr **group)
@@ -732,26 +752,18 @@ static int plan_aggregate(QB *qb)
     Step *in = qb->cur;
     int ng = sel->ngroup;
 
-    if (ng == 0 && qb->persistent && !sel->window) {
-        /* Aggregates without GROUP BY. */
-        for (int i = 0; i < qb->nitems; i++) {
-            if (ast_contains_aggregate(qb->items[i].ast)) {
-                const AstExpr *agg = qb->items[i].ast;
-                return err_set(qb->err, ERR_SEMANTIC, sel->offset,
-                               "%s statement does not support aggregate function [%s] without a "
-                               "GROUP BY clause.",
-                               qb->req->stmt->is_table ? "CREATE TABLE AS SELECT"
-                                                       : "CREATE STREAM AS SELECT",
-                               ast_text(a, agg));
-            }
-        }
-    }
+    /* Sources whose values are KAFKA-formatted cannot be grouped. */
+    for (int i = 0; i < qb->nsrc; i++)
+        if (qb->srcs[i]->val_fmt.kind == FMT_KAFKA)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "Source(s) %s are using the 'KAFKA' value format. This format does not "
+                           "yet support GROUP BY.",
+                           qb->srcs[i]->name);
     /* GROUP BY expressions against the input. */
     Expr **group = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
     for (int i = 0; i < ng; i++) {
         if (ast_contains_aggregate(sel->group_by[i])) {
-            const AstExpr *g = sel->group_by[i];
-            while (g && !ast_is_aggregate_call(g)) g = g->left ? g->left : (g->nargs ? g->args[0] : NULL);
+            const AstExpr *g = find_aggregate(sel->group_by[i]);
             return err_set(qb->err, ERR_SEMANTIC, sel->group_by[i]->offset,
                            "GROUP BY does not support aggregate functions: %s is an aggregate "
                            "function.",
@@ -761,6 +773,12 @@ static int plan_aggregate(QB *qb)
         bctx_init(qb, &c, "GROUP BY", &qb->scope);
         group[i] = bind_expr(&c, sel->group_by[i]);
         if (!group[i]) return qb->err->code;
+        for (int j = 0; j < i; j++)
+            if (expr_equal(group[j], group[i]))
+                return err_set(qb->err, ERR_SEMANTIC, sel->group_by[i]->offset,
+                               "Duplicate GROUP BY expression: %s",
+                               ast_text(a, qb->nsrc == 1 ? ast_qualify(a, sel->group_by[i], qb->srcs[0]->name)
+                                                         : sel->group_by[i]));
     }
     if (in->window.type != WIN_NONE && !group_is_source_key(in, ng, group))
         return err_set(qb->err, ERR_SEMANTIC, sel->offset,
@@ -803,7 +821,7 @@ static int plan_aggregate(QB *qb)
         if (!having) return qb->err->code;
         having_bad = ab.bad;
     }
-    if (ab.naggs == 0)
+    if (ab.naggs == 0 && ng > 0)
         return err_set(qb->err, ERR_SEMANTIC, sel->offset,
                        "GROUP BY requires aggregate functions in either the SELECT or HAVING "
                        "clause.");
@@ -824,6 +842,14 @@ static int plan_aggregate(QB *qb)
         return err_set(qb->err, ERR_SEMANTIC, sel->having->offset,
                        "Non-aggregate HAVING expression not part of GROUP BY: %s",
                        ast_text(a, having_bad));
+    if (ng == 0 && qb->persistent && !sel->window) {
+        /* Aggregates without GROUP BY. */
+        return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                       "%s statement does not support aggregate function [%s] without a GROUP BY "
+                       "clause.",
+                       qb->req->stmt->is_table ? "CREATE TABLE AS SELECT" : "CREATE STREAM AS SELECT",
+                       ab.naggs ? agg_text(a, ab.agg_ast[0]) : "");
+    }
     if (in->is_table) {
         const char *bad_aggs[16];
         int nb = 0;
@@ -846,6 +872,28 @@ static int plan_aggregate(QB *qb)
         }
     }
 
+    if (in->is_table) {
+        /* Retractions need the previous row of every key: keep the table. */
+        for (Step *s = in; s; s = s->input)
+            if (s->kind == STEP_SOURCE) s->materialize = true;
+    }
+    /* Aggregate states are kept in the value format's changelog by ksqlDB: their
+     * types must be ones the format can carry. */
+    {
+        const FormatSpec *vf = &qb->srcs[0]->val_fmt;
+        for (int i = 0; i < ab.naggs; i++) {
+            const Type *stt = ab.aggs[i].call->state_type;
+            if (!stt) continue;
+            bool ok = true;
+            if (vf->kind == FMT_DELIMITED || vf->kind == FMT_KAFKA)
+                ok = stt->kind != TYPE_ARRAY && stt->kind != TYPE_MAP && stt->kind != TYPE_STRUCT;
+            if (!ok)
+                return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                               "One of the functions used in the statement has an intermediate type "
+                               "that the value format can not handle. Please remove the function or "
+                               "change the format.");
+        }
+    }
     /* Repartition when the grouping differs from the source key (tables always). */
     Step *agg_in = in;
     Expr **agg_group = group;
@@ -889,7 +937,7 @@ static int plan_aggregate(QB *qb)
             for (int j = 0; j < ab.aggs[i].nargs; j++)
                 ab.aggs[i].args[j] = expr_shift(a, ab.aggs[i].args[j], ng);
     if (sel->window) {
-        window_spec(sel->window, &ag->win);
+        window_spec(sel->window, sel->emit == AST_EMIT_FINAL, &ag->win);
         ag->window.type = ag->win.type;
         ag->window.size_ms = ag->win.type == WIN_SESSION ? 0 : ag->win.size_ms;
     } else {
@@ -965,7 +1013,7 @@ static void add_star_cols(QB *qb)
             StarCol *sc = &qb->star[qb->nstar++];
             sc->qual = qual;
             sc->alt_qual = alias;
-            sc->ref_qual = alias ? alias : qual;
+            sc->ref_qual = NULL;
             sc->ref_name = s->schema.cols[i].name;
             sc->out_name = s->schema.cols[i].name;
         }
@@ -997,7 +1045,7 @@ static void add_star_cols(QB *qb)
             StarCol *sc = &qb->star[qb->nstar++];
             sc->qual = qual;
             sc->alt_qual = alias;
-            sc->ref_qual = alias ? alias : qual;
+            sc->ref_qual = NULL;
             sc->ref_name = nm;
             sc->out_name = nm;
         }
@@ -1038,7 +1086,14 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
         qb.sink_name = st->name;
         insert_target = catalog_find(req->catalog, st->name);
         if (!insert_target) {
-            err_set(err, ERR_SEMANTIC, st->offset, "%s does not exist.", st->name);
+            int line, col;
+            /* Point at the target name, after INTO. */
+            const char *into = strcasestr(req->text, "INTO");
+            int off = into ? (int)(into - req->text) + 4 : 0;
+            while (req->text[off] == ' ' || req->text[off] == '\t' || req->text[off] == '\n') off++;
+            err_line_col(req->text, off, &line, &col);
+            err_set(err, ERR_SEMANTIC, off, "Line: %d, Col: %d: Source `%s` does not exist.", line,
+                    col, st->name);
             goto fail;
         }
         if (insert_target->is_table) {

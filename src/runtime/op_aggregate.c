@@ -129,12 +129,13 @@ static void make_key(AggOp *a, Task *t, const Value *keys, int64_t ws, int64_t w
     }
 }
 
-static bool load_states(AggOp *a, StateTxn *txn, Value *st, Arena *arena)
+static bool load_states(AggOp *a, StateTxn *txn, Value *st, int64_t *ts, Arena *arena)
 {
     const void *v;
     size_t vl;
     if (state_get(txn, a->store, a->kbuf.data, a->kbuf.len, &v, &vl) != 0) return false;
     if (vl < 8) return false;
+    *ts = rowcodec_get_be64(v);
     if (rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types, arena, st) < 0)
         return false;
     /* LMDB memory is only valid in this transaction; states may outlive a put. */
@@ -211,7 +212,10 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
     Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
     Value *old = NULL;
     make_key(a, t, keys, ws, we);
-    bool existed = load_states(a, txn, st, arena);
+    int64_t ts = r->ts;
+    bool existed = load_states(a, txn, st, &ts, arena);
+    /* The result carries the highest timestamp of the rows aggregated so far. */
+    if (r->ts > ts) ts = r->ts;
     if (!existed) {
         if (retract) return; /* nothing to take the row out of */
         states_init(a, t, st, arena);
@@ -220,8 +224,8 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
         row_copy_cols(arena, old, st, a->na);
     }
     states_apply(a, t, st, r, retract, arena);
-    store_states(a, txn, st, r->ts, !existed, we);
-    emit_add(em, arena, out_row(a, t, keys, st, old, existed, r->ts, ws, we, arena));
+    store_states(a, txn, st, ts, !existed, we);
+    emit_add(em, arena, out_row(a, t, keys, st, old, existed, ts, ws, we, arena));
 }
 
 /* Session windows: merge every session within the gap of this record. */
@@ -239,7 +243,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
     Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
     states_init(a, t, st, arena);
     typedef struct Old {
-        int64_t s, e;
+        int64_t s, e, ts;
         Value *st;
     } Old;
     Old *olds = NULL;
@@ -263,7 +267,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
                                            arena, os) < 0)
                 continue;
             row_copy_cols(arena, os, os, a->na);
-            olds[nold++] = (Old){s0, e0, os};
+            olds[nold++] = (Old){s0, e0, rowcodec_get_be64(v), os};
             if (s0 < start) start = s0;
             if (e0 > end) end = e0;
         }
@@ -274,7 +278,11 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         query_stats_mut(t->q)->late_dropped++;
         return;
     }
-    for (int i = 0; i < nold; i++) states_merge(a, t, st, olds[i].st, arena);
+    int64_t max_ts = ts;
+    for (int i = 0; i < nold; i++) {
+        states_merge(a, t, st, olds[i].st, arena);
+        if (olds[i].ts > max_ts) max_ts = olds[i].ts;
+    }
     states_apply(a, t, st, r, false, arena);
     /* Remove the sessions that were merged away, announcing their end. */
     for (int i = 0; i < nold; i++) {
@@ -287,13 +295,13 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         memcpy(tomb.cols, keys, sizeof(Value) * (size_t)a->ng);
         for (int k = 0; k < a->na; k++) tomb.cols[a->ng + k] = val_null();
         tomb.flags = ROW_TOMBSTONE;
-        tomb.ts = ts;
+        tomb.ts = olds[i].ts;
         tomb.win_start = olds[i].s;
         tomb.win_end = olds[i].e;
         emit_add(em, arena, tomb);
     }
     make_key(a, t, keys, start, end);
-    store_states(a, txn, st, ts, true, end);
+    store_states(a, txn, st, max_ts, true, end);
     bool had_same = false;
     Value *old_st = NULL;
     for (int i = 0; i < nold; i++)
@@ -301,7 +309,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
             had_same = true;
             old_st = olds[i].st;
         }
-    emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, ts, start, end, arena));
+    emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, max_ts, start, end, arena));
 }
 
 static void window_starts(const WindowSpec *w, int64_t ts, int64_t *starts, int *n)

@@ -31,11 +31,13 @@ static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         Row *r = &rows[i];
         Value *out = arena_zalloc(ctx->scratch, sizeof(Value) * (size_t)(nc ? nc : 1));
         if (r->flags & ROW_TOMBSTONE) {
-            /* Only key columns are meaningful: evaluate those that read keys. */
-            EvalCtx *ev = &t->eval;
-            ev->row = r;
-            ev->arena = ctx->scratch;
-            for (int c = 0; c < st->schema.nkey; c++) eval_expr(ev, st->exprs[c], &out[c]);
+            /* Only the input's key columns are known; a key computed from the (absent)
+             * value is NULL, as in ksqlDB. */
+            int in_keys = st->input->schema.nkey;
+            for (int c = 0; c < st->schema.nkey; c++) {
+                const Expr *x = st->exprs[c];
+                out[c] = x->kind == EX_COLUMN && x->index < in_keys ? r->cols[x->index] : val_null();
+            }
         } else {
             project(t, st, r->cols, r, out, ctx);
         }

@@ -147,6 +147,8 @@ typedef struct Ctx {
     json_t *entities;
 } Ctx;
 
+static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int offset);
+
 static void log_command(Ctx *c)
 {
     if (c->x->on_command && !c->req->replay) c->x->on_command(c->x->on_command_ctx, c->text, &c->local);
@@ -323,7 +325,9 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
     err_clear(&pe);
     if (planner_plan_query(&pr, &plan, &sink, &pe) < 0) {
         free(id);
-        return fail(err, 400, 40001, c->text, "%s", pe.msg);
+        char msg[ERR_MSG_MAX];
+        rebase_location(c, pe.msg, msg, sizeof msg, pe.offset);
+        return fail(err, 400, 40001, c->text, "%s", msg);
     }
     if (sink) {
         int parts = 0;
@@ -438,9 +442,25 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
 {
     Catalog *cat = engine_catalog(c->e);
     Source *s = catalog_find(cat, st->name);
-    if (!s)
+    if (!s) {
+        /* A source whose name differs only in case: tell how to reach it. */
+        const Source *other = NULL;
+        for (int i = 0; i < catalog_count(cat) && !other; i++)
+            if (strcasecmp(catalog_at(cat, i)->name, st->name) == 0) other = catalog_at(cat, i);
+        if (other && st->name_quoted)
+            return fail(err, 400, 40001, c->text,
+                        "Cannot insert values into an unknown stream/table: `%s`\nDid you mean %s? "
+                        "Hint: try removing double quotes from the source name.",
+                        st->name, other->name);
+        if (other)
+            return fail(err, 400, 40001, c->text,
+                        "Cannot insert values into an unknown stream/table: `%s`\nDid you mean "
+                        "\"%s\"? Hint: wrap the source name in double quotes to make it "
+                        "case-sensitive.",
+                        st->name, other->name);
         return fail(err, 400, 40001, c->text, "Cannot insert values into an unknown stream/table: `%s`",
                     st->name);
+    }
     if (s->is_source)
         return fail(err, 400, 40001, c->text, "Cannot insert values into read-only %s: %s",
                     s->is_table ? "table" : "stream", s->name);
@@ -867,6 +887,25 @@ static void fix_parse_error(Ctx *c, EddyError *pe, const char *stmt_src, int src
     char msg[ERR_MSG_MAX];
     snprintf(msg, sizeof msg, "line %d:%d%s", line, col, rest);
     snprintf(pe->msg, sizeof pe->msg, "%s", msg);
+}
+
+/* Planner messages that start "Line: L, Col: C:" count from the statement; ksqlDB
+ * counts from the start of the request. */
+static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int offset)
+{
+    if (offset < 0 || strncmp(msg, "Line: ", 6) != 0) {
+        snprintf(out, cap, "%s", msg);
+        return;
+    }
+    const char *rest = strstr(msg, ": ");
+    rest = rest ? strstr(rest + 2, ": ") : NULL;
+    if (!rest) {
+        snprintf(out, cap, "%s", msg);
+        return;
+    }
+    int line, col;
+    err_line_col(c->full, c->stmt_off + offset, &line, &col);
+    snprintf(out, cap, "Line: %d, Col: %d%s", line, col, rest);
 }
 
 int executor_run(Executor *x, const ExecRequest *req, json_t **entities, ExecError *err)
