@@ -33,6 +33,12 @@ static void check_roundtrip(Arena *a, const AstStmt *s)
     AstStmt *again;
     EddyError err;
     if (parse_statement(a, sb_cstr(&sb), &again, &err) < 0) {
+        /* the printer adds parentheses, so a statement just under the nesting
+         * limit may print to one just over it: a limit, not a bug */
+        if (strstr(err.msg, "too deeply nested")) {
+            sb_free(&sb);
+            return;
+        }
         fprintf(stderr, "printed statement does not parse:\n%s\n%s\n", sb_cstr(&sb), err.msg);
         __builtin_trap();
     }
@@ -72,7 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         StrBuf sb = STRBUF_INIT;
         ast_expr_print(&sb, e);
         AstExpr *again;
-        if (parse_expression(&a, sb_cstr(&sb), &again, &err) < 0 || !ast_expr_equal(e, again)) {
+        int rc = parse_expression(&a, sb_cstr(&sb), &again, &err);
+        if (rc < 0 && strstr(err.msg, "too deeply nested")) {
+            /* see check_roundtrip */
+        } else if (rc < 0 || !ast_expr_equal(e, again)) {
             fprintf(stderr, "expression round trip failed:\n%s\n", sb_cstr(&sb));
             __builtin_trap();
         }
