@@ -180,7 +180,7 @@ int ddl_formats(const AstStmt *s, const Props *props, Arena *a, bool has_keys, b
     memset(val, 0, sizeof *val);
     key->delimiter = val->delimiter = ',';
     *key_explicit = kf != NULL;
-    if (!vf) vf = props_get(props, "ksql.persistence.default.format.value");
+    if (!vf && (int)inherit_val < 0) vf = props_get(props, "ksql.persistence.default.format.value");
     if (vf) {
         if (format_parse(vf, &val->kind, err) < 0) return ERR_SEMANTIC;
     } else if ((int)inherit_val >= 0) {

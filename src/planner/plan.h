@@ -29,7 +29,6 @@ typedef enum StepKind {
     STEP_REKEY,      /* PARTITION BY / implicit repartition: new key = key_exprs */
     STEP_AGGREGATE,  /* GROUP BY + aggregates [+ window]: output is a table */
     STEP_JOIN,       /* two inputs */
-    STEP_SUPPRESS,   /* EMIT FINAL: hold window results until the window closes */
     STEP_SINK,       /* write a topic */
 } StepKind;
 
@@ -103,6 +102,7 @@ struct Step {
     int naggs;
     AggCall *aggs;
     WindowSpec win;       /* type WIN_NONE when not windowed */
+    bool emit_final;      /* EMIT FINAL: emit each window once, when it closes */
     const char *store_name;
     bool input_is_table;  /* aggregating a table: undo old values */
 
@@ -117,8 +117,6 @@ struct Step {
     int *col_map;         /* per output column: >=0 left col, <0 -(right col)-1 */
     int key_from;         /* 0 left key, 1 right key, 2 either (outer joins coalesce) */
 
-    /* SUPPRESS (EMIT FINAL) */
-    WindowSpec suppress_win;
 
     /* SINK */
     const char *sink_name;

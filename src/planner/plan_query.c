@@ -5,7 +5,8 @@
  * The shapes follow ksqlDB's logical planner:
  *   stateless:  SOURCE -> [FILTER where] -> [FLATMAP] -> SELECT -> SINK
  *   aggregate:  SOURCE -> [FILTER where] -> [REKEY (repartition)] -> AGGREGATE
- *               -> [FILTER having] -> SELECT -> [SUPPRESS] -> SINK
+ *               -> [FILTER having] -> SELECT -> SINK
+ *               (EMIT FINAL makes the AGGREGATE emit each window when it closes)
  *   joins:      see plan_join.c
  * and so do the rules for key columns (the projection must carry them),
  * generated column names (KSQL_COL_n) and sink properties.
@@ -714,9 +715,9 @@ static void window_spec(const AstWindow *w, bool emit_final, WindowSpec *ws)
     ws->grace_ms = w->grace.present ? w->grace.ms
                    : emit_final    ? 0 /* EMIT FINAL closes a window at its end */
                                    : planner_default_grace_ms(w->size.ms);
+    /* Kafka Streams keeps a window for its size plus grace unless told otherwise. */
     int64_t min_ret = ws->size_ms + ws->grace_ms;
-    if (w->retention.present) ws->retention_ms = w->retention.ms;
-    else ws->retention_ms = min_ret > 86400000LL ? min_ret : 86400000LL;
+    ws->retention_ms = w->retention.present && w->retention.ms > min_ret ? w->retention.ms : min_ret;
 }
 
 /* The first aggregate call inside an expression, or NULL. */
@@ -983,10 +984,7 @@ static int plan_aggregate(QB *qb)
         if (!sel->window)
             return err_set(qb->err, ERR_SEMANTIC, sel->offset,
                            "EMIT FINAL is only supported for windowed aggregations.");
-        Step *sp = plan_step_new(qb->plan, STEP_SUPPRESS, cur);
-        sp->name = "Suppress";
-        sp->suppress_win = ag->win;
-        cur = sp;
+        ag->emit_final = true;
     }
     qb->cur = cur;
     return 0;

@@ -625,6 +625,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
     case EX_COLUMN: *out = ctx->row->cols[e->index]; return;
     case EX_PSEUDO: {
         const Row *r = ctx->row;
+        if (ctx->null_row && e->index != PSEUDO_WINDOWSTART && e->index != PSEUDO_WINDOWEND) {
+            *out = val_null();
+            return;
+        }
         switch (e->index) {
         case PSEUDO_ROWTIME: *out = val_bigint(r->ts); return;
         case PSEUDO_ROWPARTITION: *out = val_int(r->partition); return;

@@ -18,6 +18,7 @@ typedef struct EvalCtx {
     const Row *row;
     Arena *arena;     /* results (the batch's scratch arena) */
     Value frame[EXPR_MAX_LAMBDA_SLOTS]; /* lambda parameters */
+    bool null_row;    /* the row has no value (a stream tombstone): ROWTIME etc. are NULL */
     int nerrors;      /* errors since the last eval_reset_errors */
     EddyError err;    /* the first of them */
 } EvalCtx;

@@ -90,7 +90,6 @@ Op *op_select_new(Task *t, const Step *s);
 Op *op_flatmap_new(Task *t, const Step *s);
 Op *op_rekey_new(Task *t, const Step *s);
 Op *op_aggregate_new(Task *t, const Step *s);
-Op *op_suppress_new(Task *t, const Step *s);
 Op *op_join_new(Task *t, const Step *s);
 Op *op_sink_new(Task *t, const Step *s);
 Op *op_collect_new(Task *t, const Step *s); /* push-query output */

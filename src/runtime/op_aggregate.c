@@ -4,11 +4,14 @@
  *
  * State store "<step>.0" maps [partition][group key][window start][window end]
  * (rowcodec key, big-endian bounds, so a key's windows are contiguous and in
- * time order) to [last update ms][aggregate states]. Store "<step>.1" indexes
+ * time order) to [highest timestamp][aggregate states]. Store "<step>.1" indexes
  * windows by end time so that windows past retention are deleted in order
- * without scanning everything. Every update emits the new aggregate row (EMIT
- * CHANGES with caching off), with the previous result attached for downstream
- * table filters; records later than window end + grace are dropped and counted.
+ * without scanning everything. With EMIT CHANGES every update emits the new
+ * aggregate row (caching off), with the previous result attached for downstream
+ * table filters. With EMIT FINAL each window is emitted once, when stream time
+ * passes its end plus grace, as Kafka Streams' emit-on-window-close does (windows
+ * already past retention are gone and never emitted). Records later than window
+ * end + grace are dropped and counted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +32,11 @@ typedef struct AggOp {
     StrBuf kbuf, vbuf, ibuf;
     Arena arena;      /* long-lived */
     int64_t last_expiry; /* stream time at the last retention sweep */
+    int64_t last_close;  /* EMIT FINAL: window close time of the last emission */
+    bool last_loaded;
 } AggOp;
+
+#define NO_TIME INT64_MIN
 
 static void agg_close(Op *op)
 {
@@ -225,7 +232,8 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
     }
     states_apply(a, t, st, r, retract, arena);
     store_states(a, txn, st, ts, !existed, we);
-    emit_add(em, arena, out_row(a, t, keys, st, old, existed, ts, ws, we, arena));
+    if (!a->op.step->emit_final)
+        emit_add(em, arena, out_row(a, t, keys, st, old, existed, ts, ws, we, arena));
 }
 
 /* Session windows: merge every session within the gap of this record. */
@@ -298,7 +306,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         tomb.ts = olds[i].ts;
         tomb.win_start = olds[i].s;
         tomb.win_end = olds[i].e;
-        emit_add(em, arena, tomb);
+        if (!s->emit_final) emit_add(em, arena, tomb);
     }
     make_key(a, t, keys, start, end);
     store_states(a, txn, st, max_ts, true, end);
@@ -309,7 +317,98 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
             had_same = true;
             old_st = olds[i].st;
         }
-    emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, max_ts, start, end, arena));
+    if (!s->emit_final)
+        emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, max_ts, start, end, arena));
+}
+
+/* ---------------------------------------------------------------- EMIT FINAL */
+
+static void meta_key(Task *t, StrBuf *k)
+{
+    sb_clear(k);
+    sb_append(k, "\xff\xff" "emit", 6);
+    task_key_prefix(t, k);
+}
+
+static int64_t load_last_close(AggOp *a, Task *t, StateTxn *txn)
+{
+    if (a->last_loaded) return a->last_close;
+    a->last_loaded = true;
+    a->last_close = NO_TIME;
+    StrBuf k = STRBUF_INIT;
+    meta_key(t, &k);
+    const void *v;
+    size_t vl;
+    if (state_get(txn, a->index, k.data, k.len, &v, &vl) == 0 && vl == 8)
+        a->last_close = rowcodec_get_be64(v);
+    sb_free(&k);
+    return a->last_close;
+}
+
+static void save_last_close(AggOp *a, Task *t, StateTxn *txn, int64_t close)
+{
+    a->last_close = close;
+    StrBuf k = STRBUF_INIT, v = STRBUF_INIT;
+    meta_key(t, &k);
+    rowcodec_put_be64(&v, close);
+    state_put(txn, a->index, k.data, k.len, v.data, v.len);
+    sb_free(&k);
+    sb_free(&v);
+}
+
+/* Emits the windows that closed since the last emission (Kafka Streams'
+ * emit-on-window-close): time windows whose start is in [lower, close - size],
+ * sessions whose end is in [lower, close), skipping windows past retention. */
+static void emit_closed(AggOp *a, Task *t, StateTxn *txn, int64_t stream_time, Emit *em,
+                        Arena *arena)
+{
+    const Step *s = a->op.step;
+    const WindowSpec *w = &s->win;
+    int64_t close = stream_time - w->grace_ms;
+    int64_t last = load_last_close(a, t, txn);
+    if (last != NO_TIME && last >= close) return;
+    bool session = w->type == WIN_SESSION;
+    int64_t size = session ? 0 : w->size_ms;
+    int64_t upper = session ? close - 1 : close - size; /* by start (time) or end (session) */
+    if (upper < 0) return;
+    int64_t lower = last == NO_TIME ? 0 : (session ? last : (last - size > 0 ? last - size : 0));
+    if (upper < lower) return;
+    int64_t expired_before = stream_time - w->retention_ms; /* windows starting earlier are gone */
+    StrBuf from = STRBUF_INIT;
+    rowcodec_put_be64(&from, lower + size);
+    StateIter *it;
+    if (state_iter_open(txn, a->index, from.data, from.len, &it) == 0) {
+        const void *k, *v;
+        size_t kl, vl;
+        while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
+            if (kl < 8 + 2 + 16 || ((const unsigned char *)k)[0] == 0xff) break;
+            int64_t end = rowcodec_get_be64(k);
+            if (end - size > upper) break;
+            const char *sk = (const char *)k + 8;
+            size_t skl = kl - 8;
+            /* Only this task's partition. */
+            char part[2] = {(char)((t->partition >> 8) & 0xff), (char)(t->partition & 0xff)};
+            if (memcmp(sk, part, 2) != 0) continue;
+            int64_t start = rowcodec_get_be64(sk + skl - 16);
+            if (!session && start < expired_before) continue;
+            const void *sv;
+            size_t svl;
+            if (state_get(txn, a->store, sk, skl, &sv, &svl) != 0 || svl < 8) continue;
+            Value *keys = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng ? a->ng : 1));
+            Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
+            if (rowcodec_get_all(sk + 2, skl - 2 - 16, a->ng, a->key_types, arena, keys) < 0 ||
+                rowcodec_get_all((const char *)sv + 8, svl - 8, a->na, a->state_types, arena, st) < 0)
+                continue;
+            row_copy_cols(arena, keys, keys, a->ng);
+            row_copy_cols(arena, st, st, a->na);
+            Row o = out_row(a, t, keys, st, NULL, false, rowcodec_get_be64(sv), start, end, arena);
+            o.flags = 0;
+            emit_add(em, arena, o);
+        }
+        state_iter_close(it);
+    }
+    sb_free(&from);
+    save_last_close(a, t, txn, close);
 }
 
 static void window_starts(const WindowSpec *w, int64_t ts, int64_t *starts, int *n)
@@ -376,6 +475,7 @@ static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         }
         case WIN_SESSION: update_session(a, t, txn, r, keys, &em, arena); break;
         }
+        if (s->emit_final) emit_closed(a, t, txn, r->stream_time, &em, arena);
     }
     return op_emit(op, em.rows, em.n, ctx);
 }
@@ -396,8 +496,10 @@ static int agg_flush(Op *op, ExecCtx *ctx)
     if (state_iter_open(txn, a->index, NULL, 0, &it) != 0) return 0;
     const void *k, *v;
     size_t kl, vl;
+    int64_t size = op->step->win.type == WIN_SESSION ? 0 : op->step->win.size_ms;
     while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
-        if (kl < 8 || rowcodec_get_be64(k) >= limit) break;
+        if (kl < 8 || ((const unsigned char *)k)[0] == 0xff || rowcodec_get_be64(k) - size >= limit)
+            break;
         state_del(txn, a->store, (const char *)k + 8, kl - 8);
         state_iter_del(it);
     }

@@ -21,6 +21,15 @@ static void project(Task *t, const Step *st, const Value *in_cols, Row *in, Valu
     }
 }
 
+/* Whether the output key is the input key, unchanged (so a null source key stays null). */
+static bool s_keeps_key(const Step *st)
+{
+    if (st->schema.nkey != st->input->schema.nkey) return false;
+    for (int c = 0; c < st->schema.nkey; c++)
+        if (st->exprs[c]->kind != EX_COLUMN || st->exprs[c]->index != c) return false;
+    return true;
+}
+
 static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
 {
     (void)port;
@@ -31,13 +40,14 @@ static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         Row *r = &rows[i];
         Value *out = arena_zalloc(ctx->scratch, sizeof(Value) * (size_t)(nc ? nc : 1));
         if (r->flags & ROW_TOMBSTONE) {
-            /* Only the input's key columns are known; a key computed from the (absent)
-             * value is NULL, as in ksqlDB. */
-            int in_keys = st->input->schema.nkey;
-            for (int c = 0; c < st->schema.nkey; c++) {
-                const Expr *x = st->exprs[c];
-                out[c] = x->kind == EX_COLUMN && x->index < in_keys ? r->cols[x->index] : val_null();
-            }
+            /* Only keys are meaningful; computed from a row whose value columns (and
+             * ROWTIME) are NULL, as ksqlDB evaluates them on a null value. */
+            EvalCtx *ev = &t->eval;
+            ev->row = r;
+            ev->arena = ctx->scratch;
+            ev->null_row = !st->is_table;
+            for (int c = 0; c < st->schema.nkey; c++) eval_expr(ev, st->exprs[c], &out[c]);
+            ev->null_row = false;
         } else {
             project(t, st, r->cols, r, out, ctx);
         }
@@ -47,6 +57,7 @@ static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             r->old = old;
         }
         r->cols = out;
+        if ((r->flags & ROW_NULL_KEY) && !s_keeps_key(st)) r->flags &= ~(uint32_t)ROW_NULL_KEY;
     }
     return op_emit(op, rows, n, ctx);
 }

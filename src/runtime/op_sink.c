@@ -57,7 +57,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             task_processing_error(t, st, err.msg, NULL);
             continue;
         }
-        if (sc->nkey == 0) knull = true;
+        if (sc->nkey == 0 || (r->flags & ROW_NULL_KEY)) knull = true;
         if (s->windowed) {
             if (knull) sb_clear(&s->kbuf);
             serde_window_append(&s->kbuf, s->session, r->win_start, r->win_end);

@@ -215,6 +215,7 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
             row->win_start = ws;
             row->win_end = s->session ? we : ws + s->win_size;
         }
+        if (!kb && s->nkey > 0) row->flags |= ROW_NULL_KEY;
         if (s->nkey > 0) {
             int rc = serde_decode(s->key_serde, kb, kl, a, row->cols, &err);
             if (rc < 0) {

@@ -111,7 +111,7 @@ Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO 
         if (s->kind == STEP_SOURCE) add_route(q, s->topic, i, false);
         if (s->kind == STEP_REKEY && s->repartition && !env->inprocess_repartition)
             add_route(q, s->repartition_topic, i, true);
-        if (s->kind == STEP_AGGREGATE || s->kind == STEP_JOIN || s->kind == STEP_SUPPRESS ||
+        if (s->kind == STEP_AGGREGATE || s->kind == STEP_JOIN ||
             (s->kind == STEP_SINK && s->materialize) || (s->kind == STEP_SOURCE && s->materialize))
             q->stateful = true;
     }
@@ -161,7 +161,6 @@ static Op *op_for_step(Task *t, const Step *s)
     case STEP_FLATMAP: return op_flatmap_new(t, s);
     case STEP_REKEY: return op_rekey_new(t, s);
     case STEP_AGGREGATE: return op_aggregate_new(t, s);
-    case STEP_SUPPRESS: return op_suppress_new(t, s);
     case STEP_JOIN: return op_join_new(t, s);
     case STEP_SINK: return op_sink_new(t, s);
     }

@@ -19,6 +19,7 @@ enum {
     ROW_TOMBSTONE = 1, /* table changelog delete: value columns are meaningless */
     ROW_OLD_KNOWN = 2, /* `old` is authoritative: NULL means there was no previous row */
     ROW_RETRACT = 4,   /* a table row leaving its group (aggregations over tables) */
+    ROW_NULL_KEY = 8,  /* the source record had a null key (kept while the key is unchanged) */
 };
 
 typedef struct Row {

@@ -126,6 +126,15 @@ static int fail(ExecError *err, int status, int code, const char *stmt, const ch
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    /* ksqlDB reports statements it could not plan as "Failed to prepare statement:
+     * ..."; syntax errors keep their own form. */
+    static const char prefix[] = "Failed to prepare statement: ";
+    if (code == 40001 && !strstr(err->message, "Syntax Error") &&
+        strncmp(err->message, prefix, sizeof prefix - 1) != 0) {
+        char tmp[sizeof err->message];
+        snprintf(tmp, sizeof tmp, "%s%s", prefix, err->message);
+        snprintf(err->message, sizeof err->message, "%s", tmp);
+    }
     free(err->statement);
     err->statement = stmt ? xstrdup(stmt) : NULL;
     if (stmt) err->type = "statement_error";
@@ -897,8 +906,8 @@ static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int 
         snprintf(out, cap, "%s", msg);
         return;
     }
-    const char *rest = strstr(msg, ": ");
-    rest = rest ? strstr(rest + 2, ": ") : NULL;
+    const char *rest = strstr(msg, "Col: ");
+    rest = rest ? strstr(rest + 5, ": ") : NULL;
     if (!rest) {
         snprintf(out, cap, "%s", msg);
         return;
