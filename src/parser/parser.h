@@ -34,4 +34,9 @@ typedef const char *(*VarLookupFn)(void *ctx, const char *name);
 int parse_substitute_vars(const char *text, VarLookupFn lookup, void *ctx, StrBuf *out,
                           EddyError *err);
 
+/* The SQL keywords the tokenizer knows (upper case), for completion in the
+ * shell: parse_keyword_count() of them, parse_keyword_at(i) for i in range. */
+int parse_keyword_count(void);
+const char *parse_keyword_at(int i);
+
 #endif

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "parser.h"
 #include "parse_int.h"
 
 #include "eddy.h"
@@ -167,6 +168,16 @@ const char *tok_keyword_at(int i, int *kind)
     if (i < 0 || i >= NKEYWORDS) return NULL;
     if (kind) *kind = keywords[i].kind;
     return keywords[i].name;
+}
+
+int parse_keyword_count(void)
+{
+    return NKEYWORDS;
+}
+
+const char *parse_keyword_at(int i)
+{
+    return tok_keyword_at(i, NULL);
 }
 
 int tok_keyword(const char *z, int n)
