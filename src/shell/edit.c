@@ -223,6 +223,8 @@ char *editor_read(Editor *e, const char *prompt, bool *interrupted)
     const char *line = el_gets(e->el, &count);
     if (e->interrupted) {
         *interrupted = true;
+        fputc('\n', stdout);
+        fflush(stdout);
         return strdup("");
     }
     if (!line || count <= 0) return NULL;

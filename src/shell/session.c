@@ -376,6 +376,8 @@ static int run_query(Shell *s, const char *sql, StmtKind kind, long limit)
     bool cancelled = s->sigint != 0 || e.kind == CLIENT_ERR_CANCELLED;
     s->sigint = 0;
     int ret = 0;
+    /* the terminal echoed ^C where the cursor was */
+    if (cancelled && isatty(fileno(s->cfg.out))) out_write(s, "\n", 1);
     if (rc < 0) {
         if (q.begun) {
             render_push_end(&q.pr, &q.buf, NULL);
