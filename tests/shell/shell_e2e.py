@@ -29,8 +29,8 @@ import time
 import fcntl
 import termios
 
-BUILD = os.environ.get("EDDY_BUILD_DIR") or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "build")
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.environ.get("EDDY_BUILD_DIR") or os.path.join(HERE, "..", "..", "build")
 EDDY = os.path.join(BUILD, "eddy")
 EDDYD = os.environ.get("EDDY_TEST_EDDYD") or os.path.join(BUILD, "eddyd")
 
@@ -356,7 +356,11 @@ def main():
     home = os.path.join(tmp, "home")
     os.makedirs(home)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "TERM": "xterm",
-           "LANG": "C.UTF-8"}
+           "LANG": "C.UTF-8",
+           "LSAN_OPTIONS": "suppressions=" + os.path.join(HERE, "lsan.supp")}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
     try:
         scripted_tests(server.url, tmp, env)
         interactive_tests(server.url, tmp, env)
