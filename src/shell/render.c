@@ -40,20 +40,30 @@ const char *render_format_name(OutputFormat f)
 
 /* ---------------------------------------------------------------- values */
 
-/* The shortest text that reads back as d, always with a '.' or exponent. */
+/* The shortest text that reads back as d, always with a '.' or exponent:
+ * plain digits for everyday magnitudes (10.0, 37.3952, 0.001), an exponent
+ * only for very large or small ones (1.0E20 style is Java's; we print 1e+20). */
 static void put_double(StrBuf *out, double d)
 {
     if (isnan(d) || isinf(d)) {
         sb_puts(out, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         return;
     }
-    char buf[64];
-    for (int p = 1; p <= 17; p++) {
+    char buf[400];
+    double a = fabs(d);
+    bool done = false;
+    if (a == 0 || (a >= 1e-4 && a < 1e15)) {
+        for (int k = 0; k <= 20 && !done; k++) {
+            snprintf(buf, sizeof buf, "%.*f", k, d);
+            done = strtod(buf, NULL) == d;
+        }
+    }
+    for (int p = 1; p <= 17 && !done; p++) {
         snprintf(buf, sizeof buf, "%.*g", p, d);
-        if (strtod(buf, NULL) == d) break;
+        done = strtod(buf, NULL) == d;
     }
     sb_puts(out, buf);
-    if (!strpbrk(buf, ".eE")) sb_puts(out, ".0");
+    if (!strpbrk(buf, ".eEn")) sb_puts(out, ".0");
 }
 
 static void put_json(StrBuf *out, const json_t *v, bool top)
@@ -649,18 +659,24 @@ static char **row_cells(const json_t *row, int ncols)
     return cells;
 }
 
-/* One row as a JSON object {"COL": value, ...}, one line. */
+/* One row as a JSON object {"COL":value,...} on one line (numbers in their
+ * shortest form, as in tables). */
 static void put_json_row(StrBuf *out, char **names, int ncols, const json_t *row)
 {
-    json_t *o = json_object();
+    sb_putc(out, '{');
     for (int i = 0; i < ncols; i++) {
-        json_t *v = json_array_get(row, (size_t)i);
-        json_object_set(o, names[i], v ? v : json_null());
+        if (i) sb_putc(out, ',');
+        sb_put_json_string(out, names[i], strlen(names[i]));
+        sb_putc(out, ':');
+        const json_t *v = json_array_get(row, (size_t)i);
+        if (json_is_real(v) && (isnan(json_real_value(v)) || isinf(json_real_value(v))))
+            sb_puts(out, "null");
+        else if (v)
+            put_json(out, v, false);
+        else
+            sb_puts(out, "null");
     }
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    if (s) sb_printf(out, "%s\n", s);
-    free(s);
-    json_decref(o);
+    sb_puts(out, "}\n");
 }
 
 void render_pull_result(StrBuf *out, const json_t *header, const json_t *rows, const RenderOpts *o)
