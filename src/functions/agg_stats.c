@@ -1,7 +1,8 @@
 /*
- * agg_stats.c - statistical aggregates: STDDEV_SAMP (alias STDDEV_SAMPLE), the sample
- * standard deviation with ksqlDB's incremental update of a STRUCT<SUM, COUNT, M2> state
- * (M2 += (n*x - sum)^2 / (n*(n-1))), and CORRELATION, Pearson's coefficient from running
+ * agg_stats.c - statistical aggregates: STDDEV_SAMPLE, the sample standard deviation, and
+ * STDDEV_SAMP, which in ksqlDB returns the sample variance (its square), both from the
+ * incremental update of a STRUCT<SUM, COUNT, M2> state (M2 += (n*x - sum)^2 / (n*(n-1)));
+ * and CORRELATION, Pearson's coefficient from running
  * sums. Both support undo (table sources) and merge (session windows).
  */
 #include "functions_int.h"
@@ -100,7 +101,18 @@ static int sd_result(FnCtx *ctx, const Value *state, Value *out)
     return 0;
 }
 
+static int var_result(FnCtx *ctx, const Value *state, Value *out)
+{
+    (void)ctx;
+    double sum, m2;
+    int64_t count;
+    sd_get(state, &sum, &count, &m2);
+    *out = val_double(count < 2 ? 0.0 : m2 / (double)(count - 1));
+    return 0;
+}
+
 static const AggImpl stddev_impl = {sd_init, sd_add, sd_undo, sd_merge, sd_result};
+static const AggImpl variance_impl = {sd_init, sd_add, sd_undo, sd_merge, var_result};
 
 /* ---------------------------------------------------------------- CORRELATION */
 
@@ -190,6 +202,12 @@ static const FnVariant v_stddev[] = {
     {.params = "DOUBLE col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &stddev_impl, .description = "Returns the sample standard deviation."},
 };
 
+static const FnVariant v_variance[] = {
+    {.params = "INT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+    {.params = "BIGINT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+    {.params = "DOUBLE col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+};
+
 static const FnVariant v_correlation[] = {
     {.params = "DOUBLE x, DOUBLE y", .returns = "DOUBLE",
      .state = "STRUCT<X_SUM DOUBLE, Y_SUM DOUBLE, X_SQUARED_SUM DOUBLE, Y_SQUARED_SUM DOUBLE, XY_SUM DOUBLE, COUNT BIGINT>",
@@ -202,7 +220,7 @@ static const FnVariant v_correlation[] = {
 
 static const FnDef agg_stats_defs[] = {
     AGG("CORRELATION", v_correlation, "Computes the correlation coefficient of two columns."),
-    AGG("STDDEV_SAMP", v_stddev, "Computes the sample standard deviation of a column."),
+    AGG("STDDEV_SAMP", v_variance, "Computes the sample variance of a column (ksqlDB's STDDEV_SAMP behaviour)."),
     AGG("STDDEV_SAMPLE", v_stddev, "Computes the sample standard deviation of a column."),
 };
 

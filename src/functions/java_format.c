@@ -167,7 +167,7 @@ JFmt *jfmt_compile(Arena *a, const char *pat, size_t n, char *err, size_t errn)
             return NULL;
         }
         t->kind = JT_LIT;
-        t->lit = pat + i;
+        t->lit = f->pattern + i; /* the arena copy: the caller's text may not outlive f */
         t->litn = 1;
         f->n++;
         i++;

@@ -142,7 +142,7 @@ START_TEST(stddev)
 {
     HAgg a, b;
     START(&a, "STDDEV_SAMPLE", T_INT);
-    START(&b, "STDDEV_SAMP", T_INT);
+    START(&b, "STDDEV_SAMPLE", T_INT);
     Value in0[] = {I(0), I(10), I(7), I(6)};
     const char *w0[] = {"0.0", "7.0710678118654755", "5.131601439446884", "4.193248541803041"};
     for (int i = 0; i < 4; i++) {
@@ -155,21 +155,33 @@ START_TEST(stddev)
         h_agg_add(&b, 1, in1[i]);
         ck_assert_str_eq(h_agg_result(&b), w1[i]);
     }
-    START(&a, "STDDEV_SAMP", T_BIGINT);
+    START(&a, "STDDEV_SAMPLE", T_BIGINT);
     h_agg_add(&a, 1, L(2147483648LL));
     h_agg_add(&a, 1, L(100));
     ck_assert_str_eq(h_agg_result(&a), "1.5185001792773468E9");
     h_agg_add(&a, 1, L(-2));
     ck_assert_str_eq(h_agg_result(&a), "1.2398502339629574E9");
-    START(&a, "STDDEV_SAMP", T_DOUBLE);
+    START(&a, "STDDEV_SAMPLE", T_DOUBLE);
     Value in2[] = {D(9223372036854.775), D(300.8), D(-200000.6), D(0.0)};
     const char *w2[] = {"0.0", "6.521908912453693E12", "5.32511638596254E12", "4.611686051710689E12"};
     for (int i = 0; i < 4; i++) {
         h_agg_add(&a, 1, in2[i]);
         ck_assert_str_eq(h_agg_result(&a), w2[i]);
     }
-    /* Undo returns to the earlier state; merge equals feeding one instance. */
+    /* ksqlDB's STDDEV_SAMP returns the sample variance (standarddeviation.json). */
     START(&a, "STDDEV_SAMP", T_DOUBLE);
+    const double vin[] = {10, 12, 13, 14, 16};
+    const char *vw[] = {"0.0", "2.0", "2.333333333333333", "2.9166666666666665", "5.0"};
+    for (int i = 0; i < 5; i++) {
+        h_agg_add(&a, 1, D(vin[i]));
+        ck_assert_str_eq(h_agg_result(&a), vw[i]);
+    }
+    START(&a, "STDDEV_SAMP", T_BIGINT);
+    h_agg_add(&a, 1, L(2147483648LL));
+    h_agg_add(&a, 1, L(100));
+    ck_assert_str_eq(h_agg_result(&a), "2.3058427944653343E18");
+    /* Undo returns to the earlier state; merge equals feeding one instance. */
+    START(&a, "STDDEV_SAMPLE", T_DOUBLE);
     h_agg_add(&a, 1, D(-1.8));
     h_agg_add(&a, 1, D(2.3));
     h_agg_add(&a, 1, D(100.2));
@@ -177,7 +189,7 @@ START_TEST(stddev)
     Value out;
     a.call.variant->agg->result(&a.ctx, &a.state, &out);
     ck_assert_double_eq_tol(out.u.d, 2.899137802864845, 1e-9);
-    START(&b, "STDDEV_SAMP", T_DOUBLE);
+    START(&b, "STDDEV_SAMPLE", T_DOUBLE);
     h_agg_add(&b, 1, D(100.2));
     h_agg_merge(&a, &b);
     a.call.variant->agg->result(&a.ctx, &a.state, &out);

@@ -179,6 +179,22 @@ START_TEST(interval_arithmetic)
 }
 END_TEST
 
+START_TEST(cached_patterns_own_their_text)
+{
+    /* A pattern that is not a literal is compiled once per thread and cached by its
+     * text; the cached form must not point into the record that carried the pattern. */
+    char a[32] = "yyyy-MM-dd", b[32] = "yyyy-MM-dd";
+    Value args[] = {S("2022-01-31"), val_string(a, (uint32_t)strlen(a))};
+    Value out;
+    ck_assert_int_eq(h_call_values("PARSE_DATE", 2, args, false, &out), 0);
+    ck_assert_int_eq(out.u.i, 19023);
+    memset(a, '#', 10);
+    args[1] = val_string(b, (uint32_t)strlen(b));
+    ck_assert_int_eq(h_call_values("PARSE_DATE", 2, args, false, &out), 0);
+    ck_assert_int_eq(out.u.i, 19023);
+}
+END_TEST
+
 START_TEST(zone_ids)
 {
     const char *ok[] = {"UTC", "Z", "GMT", "UT", "+02:00", "+0200", "-5", "+05:30:15", "UTC+3",
@@ -211,6 +227,7 @@ TCase *tc_datetime(void)
     tcase_add_test(tc, format_and_parse);
     tcase_add_test(tc, timestamps_and_zones);
     tcase_add_test(tc, interval_arithmetic);
+    tcase_add_test(tc, cached_patterns_own_their_text);
     tcase_add_test(tc, zone_ids);
     return tc;
 }
