@@ -117,6 +117,9 @@ struct FnDef {
      * not accept ..."). NULL: lower case of `name` for scalar and table functions,
      * `name` itself for aggregates (fn_display_name applies this rule). */
     const char *decl_name;
+    /* A function of ksqlDB's test registry (TEST_UDF, ...): found by fn_lookup and
+     * fn_resolve, but not listed by fn_list (SHOW FUNCTIONS). */
+    bool test_only;
 };
 
 /* A resolved call site (lives in the plan's arena). */
@@ -144,7 +147,7 @@ void fn_registry_init(void);
 /* Finds a function by name (case-insensitive). NULL when unknown. */
 const FnDef *fn_lookup(const char *name);
 
-/* All functions, sorted by name; *n receives the count. */
+/* All functions except test-only ones, sorted by name; *n receives the count. */
 const FnDef *const *fn_list(int *n);
 
 /* Types argument `arg_index` (a lambda) given its parameter types; returns the

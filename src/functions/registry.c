@@ -36,7 +36,8 @@ static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
 static Arena reg_arena;
 static RegEntry *reg_entries; /* sorted by name */
 static const FnDef **reg_list;
-static int reg_n;
+static int reg_n;       /* registered functions */
+static int reg_nlisted; /* in reg_list (test-only functions excluded) */
 static int reg_pattern_errors;
 static char reg_first_error[256];
 
@@ -336,7 +337,9 @@ static void registry_build(void)
         if (strcasecmp(reg_entries[i - 1].def->name, reg_entries[i].def->name) == 0)
             note_pattern_error(reg_entries[i].def, "(duplicate function name)");
     reg_list = arena_alloc(&reg_arena, sizeof(FnDef *) * (size_t)(n ? n : 1));
-    for (int i = 0; i < n; i++) reg_list[i] = reg_entries[i].def;
+    reg_nlisted = 0;
+    for (int i = 0; i < n; i++)
+        if (!reg_entries[i].def->test_only) reg_list[reg_nlisted++] = reg_entries[i].def;
     reg_n = n;
 }
 
@@ -374,7 +377,7 @@ const FnDef *fn_lookup(const char *name)
 const FnDef *const *fn_list(int *n)
 {
     fn_registry_init();
-    *n = reg_n;
+    *n = reg_nlisted;
     return reg_list;
 }
 
