@@ -86,9 +86,7 @@ static int sum_apply(FnCtx *ctx, Value *state, const Value *v, int sign)
     if (v->kind == TYPE_NULL) return 0;
     if (state->kind == TYPE_NULL) sum_init(ctx, state);
     switch (state->kind) {
-    case TYPE_INT:
-        state->u.i = (int32_t)((uint32_t)state->u.i + (uint32_t)(sign * v->u.i));
-        break;
+    case TYPE_INT: state->u.i = (int32_t)((uint32_t)state->u.i + (uint32_t)(sign * v->u.i)); break;
     case TYPE_BIGINT:
         state->u.l = (int64_t)((uint64_t)state->u.l + (uint64_t)(sign * v->u.l));
         break;
@@ -219,7 +217,8 @@ static int identity_result(FnCtx *ctx, const Value *state, Value *out)
 static int extreme_apply(FnCtx *ctx, Value *state, const Value *v, int sign)
 {
     if (v->kind == TYPE_NULL) return 0;
-    if (state->kind == TYPE_NULL || val_compare(v, state) * sign > 0) *state = val_copy(ctx->arena, v);
+    if (state->kind == TYPE_NULL || val_compare(v, state) * sign > 0)
+        *state = val_copy(ctx->arena, v);
     return 0;
 }
 
@@ -285,7 +284,8 @@ static int cd_add(FnCtx *ctx, Value *state, int nargs, const Value *args)
 static int cd_merge(FnCtx *ctx, Value *state, const Value *other)
 {
     if (other->kind != TYPE_ARRAY) return 0;
-    for (uint32_t i = 0; i < other->len; i++) cd_add(ctx, state, 1, &other->u.items[i]);
+    for (uint32_t i = 0; i < other->len; i++)
+        cd_add(ctx, state, 1, &other->u.items[i]);
     return 0;
 }
 
@@ -311,7 +311,8 @@ static int attr_change(FnCtx *ctx, Value *state, const Value *v, int64_t delta)
     bool found = false;
     for (uint32_t i = 0; i < n; i++) {
         Value e = state->u.items[i];
-        if (!found && val_equal(&e.u.items[0], v) && (e.u.items[0].kind == TYPE_NULL) == (v->kind == TYPE_NULL)) {
+        if (!found && val_equal(&e.u.items[0], v) &&
+            (e.u.items[0].kind == TYPE_NULL) == (v->kind == TYPE_NULL)) {
             found = true;
             int64_t c = e.u.items[1].u.l + delta;
             if (c <= 0) continue;
@@ -358,9 +359,15 @@ static const AggImpl attr_impl = {empty_array_init, attr_add, attr_undo, attr_me
 /* ---------------------------------------------------------------- table */
 
 static const FnVariant v_count[] = {
-    {.params = "", .returns = "BIGINT", .state = "BIGINT", .agg = &count_impl,
+    {.params = "",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &count_impl,
      .description = "Counts the rows (COUNT(*))."},
-    {.params = "T col1", .returns = "BIGINT", .state = "BIGINT", .agg = &count_impl,
+    {.params = "T col1",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &count_impl,
      .description = "Counts the rows where col1 is not null."},
 };
 
@@ -371,47 +378,83 @@ static const Type *dec_ret(int nargs, const Type *const *args, EddyError *err)
 }
 
 static const FnVariant v_sum[] = {
-    {.params = "INT col1", .returns = "INT", .state = "INT", .agg = &sum_impl, .description = "Sums the values."},
-    {.params = "BIGINT col1", .returns = "BIGINT", .state = "BIGINT", .agg = &sum_impl, .description = "Sums the values."},
-    {.params = "DOUBLE col1", .returns = "DOUBLE", .state = "DOUBLE", .agg = &sum_impl, .description = "Sums the values."},
-    {.params = "DECIMAL col1", .ret_fn = dec_ret, .state_fn = dec_ret, .agg = &sum_impl, .description = "Sums the values."},
+    {.params = "INT col1",
+     .returns = "INT",
+     .state = "INT",
+     .agg = &sum_impl,
+     .description = "Sums the values."},
+    {.params = "BIGINT col1",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &sum_impl,
+     .description = "Sums the values."},
+    {.params = "DOUBLE col1",
+     .returns = "DOUBLE",
+     .state = "DOUBLE",
+     .agg = &sum_impl,
+     .description = "Sums the values."},
+    {.params = "DECIMAL col1",
+     .ret_fn = dec_ret,
+     .state_fn = dec_ret,
+     .agg = &sum_impl,
+     .description = "Sums the values."},
 };
 
 static const FnVariant v_avg[] = {
-    {.params = "INT col1", .returns = "DOUBLE", .state = "STRUCT<SUM INT, COUNT BIGINT>", .agg = &avg_impl, .description = "Returns the average of the values."},
-    {.params = "BIGINT col1", .returns = "DOUBLE", .state = "STRUCT<SUM BIGINT, COUNT BIGINT>", .agg = &avg_impl, .description = "Returns the average of the values."},
-    {.params = "DOUBLE col1", .returns = "DOUBLE", .state = "STRUCT<SUM DOUBLE, COUNT BIGINT>", .agg = &avg_impl, .description = "Returns the average of the values."},
+    {.params = "INT col1",
+     .returns = "DOUBLE",
+     .state = "STRUCT<SUM INT, COUNT BIGINT>",
+     .agg = &avg_impl,
+     .description = "Returns the average of the values."},
+    {.params = "BIGINT col1",
+     .returns = "DOUBLE",
+     .state = "STRUCT<SUM BIGINT, COUNT BIGINT>",
+     .agg = &avg_impl,
+     .description = "Returns the average of the values."},
+    {.params = "DOUBLE col1",
+     .returns = "DOUBLE",
+     .state = "STRUCT<SUM DOUBLE, COUNT BIGINT>",
+     .agg = &avg_impl,
+     .description = "Returns the average of the values."},
 };
 
-#define MINMAX(cname, impl, what)                                                            \
-    static const FnVariant cname[] = {                                                       \
-        {.params = "INT col1", .returns = "INT", .agg = &impl, .description = what},         \
-        {.params = "BIGINT col1", .returns = "BIGINT", .agg = &impl, .description = what},   \
-        {.params = "DOUBLE col1", .returns = "DOUBLE", .agg = &impl, .description = what},   \
-        {.params = "DECIMAL col1", .ret_fn = dec_ret, .agg = &impl, .description = what},    \
-        {.params = "STRING col1", .returns = "STRING", .agg = &impl, .description = what},   \
-        {.params = "BYTES col1", .returns = "BYTES", .agg = &impl, .description = what},     \
-        {.params = "DATE col1", .returns = "DATE", .agg = &impl, .description = what},       \
-        {.params = "TIME col1", .returns = "TIME", .agg = &impl, .description = what},       \
-        {.params = "TIMESTAMP col1", .returns = "TIMESTAMP", .agg = &impl, .description = what}, \
+#define MINMAX(cname, impl, what)                                                                  \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "INT col1", .returns = "INT", .agg = &impl, .description = what},               \
+        {.params = "BIGINT col1", .returns = "BIGINT", .agg = &impl, .description = what},         \
+        {.params = "DOUBLE col1", .returns = "DOUBLE", .agg = &impl, .description = what},         \
+        {.params = "DECIMAL col1", .ret_fn = dec_ret, .agg = &impl, .description = what},          \
+        {.params = "STRING col1", .returns = "STRING", .agg = &impl, .description = what},         \
+        {.params = "BYTES col1", .returns = "BYTES", .agg = &impl, .description = what},           \
+        {.params = "DATE col1", .returns = "DATE", .agg = &impl, .description = what},             \
+        {.params = "TIME col1", .returns = "TIME", .agg = &impl, .description = what},             \
+        {.params = "TIMESTAMP col1", .returns = "TIMESTAMP", .agg = &impl, .description = what},   \
     };
 
 MINMAX(v_max, max_impl, "Returns the maximum non-null value.")
 MINMAX(v_min, min_impl, "Returns the minimum non-null value.")
 
 static const FnVariant v_count_distinct[] = {
-    {.params = "T col1", .returns = "BIGINT", .state = "ARRAY<T>", .agg = &count_distinct_impl,
+    {.params = "T col1",
+     .returns = "BIGINT",
+     .state = "ARRAY<T>",
+     .agg = &count_distinct_impl,
      .description = "Returns the number of distinct non-null values."},
 };
 
 static const FnVariant v_attr[] = {
-    {.params = "T col1", .returns = "T", .state = "ARRAY<STRUCT<VAL T, CNT BIGINT>>", .agg = &attr_impl,
+    {.params = "T col1",
+     .returns = "T",
+     .state = "ARRAY<STRUCT<VAL T, CNT BIGINT>>",
+     .agg = &attr_impl,
      .description = "Returns the value if every row has the same value, else NULL."},
 };
 
-#define AGG(NAME, vs, desc)                                                                  \
-    {.name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,       \
-     FN_VARIANTS(vs)}
+#define AGG(NAME, vs, desc)                                                                        \
+    {                                                                                              \
+        .name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,          \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef agg_basic_defs[] = {
     AGG("ATTR", v_attr, "Returns the single value of a column, or NULL when it varies."),

@@ -118,11 +118,13 @@ static int list_undo(FnCtx *ctx, Value *state, int nargs, const Value *args)
 
 static int list_merge(FnCtx *ctx, Value *state, const Value *other)
 {
-    for (uint32_t i = 0; i < len_of(other); i++) list_add(ctx, state, 1, &other->u.items[i]);
+    for (uint32_t i = 0; i < len_of(other); i++)
+        list_add(ctx, state, 1, &other->u.items[i]);
     return 0;
 }
 
-static const AggImpl list_impl = {empty_array_init, list_add, list_undo, list_merge, identity_result};
+static const AggImpl list_impl = {empty_array_init, list_add, list_undo, list_merge,
+                                  identity_result};
 
 /* ---------------------------------------------------------------- COLLECT_SET */
 
@@ -136,7 +138,8 @@ static int set_add(FnCtx *ctx, Value *state, int nargs, const Value *args)
 
 static int set_merge(FnCtx *ctx, Value *state, const Value *other)
 {
-    for (uint32_t i = 0; i < len_of(other); i++) set_add(ctx, state, 1, &other->u.items[i]);
+    for (uint32_t i = 0; i < len_of(other); i++)
+        set_add(ctx, state, 1, &other->u.items[i]);
     return 0;
 }
 
@@ -269,7 +272,8 @@ static int topk_add(FnCtx *ctx, Value *state, int nargs, const Value *args)
     Value elem = args[0];
     if (nargs > 1) { /* TOPK(sort_col, col0, col1, ..., k) */
         elem = val_struct_new(ctx->arena, t->elem);
-        for (int i = 0; i < nargs && i < t->elem->nfields; i++) elem.u.items[i] = args[i];
+        for (int i = 0; i < nargs && i < t->elem->nfields; i++)
+            elem.u.items[i] = args[i];
     }
     *state = topk_insert(ctx->arena, state, &elem, topk_k(ctx), t, false);
     return 0;
@@ -310,8 +314,10 @@ static const Type *topk_struct_ret(int nargs, const Type *const *args, EddyError
     int nf = 0;
     for (int i = 0; i < nargs - 1 && nf < 64; i++) {
         char name[16];
-        if (i == 0) snprintf(name, sizeof name, "sort_col");
-        else snprintf(name, sizeof name, "col%d", i - 1);
+        if (i == 0)
+            snprintf(name, sizeof name, "sort_col");
+        else
+            snprintf(name, sizeof name, "col%d", i - 1);
         f[nf].name = type_intern_name(name);
         f[nf].type = args[i]->kind == TYPE_NULL ? T_STRING : args[i];
         nf++;
@@ -322,32 +328,60 @@ static const Type *topk_struct_ret(int nargs, const Type *const *args, EddyError
 /* ---------------------------------------------------------------- table */
 
 static const FnVariant v_collect_list[] = {
-    {.params = "T col1", .returns = "ARRAY<T>", .state = "ARRAY<T>", .agg = &list_impl, .prepare = prep_list,
-     .description = "Returns an array of all the values (at most ksql.functions.collect_list.limit)."},
+    {.params = "T col1",
+     .returns = "ARRAY<T>",
+     .state = "ARRAY<T>",
+     .agg = &list_impl,
+     .prepare = prep_list,
+     .description =
+         "Returns an array of all the values (at most ksql.functions.collect_list.limit)."},
 };
 static const FnVariant v_collect_set[] = {
-    {.params = "T col1", .returns = "ARRAY<T>", .state = "ARRAY<T>", .agg = &set_impl, .prepare = prep_set,
-     .description = "Returns an array of the distinct values (at most ksql.functions.collect_set.limit)."},
+    {.params = "T col1",
+     .returns = "ARRAY<T>",
+     .state = "ARRAY<T>",
+     .agg = &set_impl,
+     .prepare = prep_set,
+     .description =
+         "Returns an array of the distinct values (at most ksql.functions.collect_set.limit)."},
 };
 static const FnVariant v_histogram[] = {
-    {.params = "STRING col1", .returns = "MAP<STRING, BIGINT>", .state = "MAP<STRING, BIGINT>", .agg = &hist_impl,
-     .description = "Returns a map of each distinct value (up to 1000) to its number of occurrences."},
+    {.params = "STRING col1",
+     .returns = "MAP<STRING, BIGINT>",
+     .state = "MAP<STRING, BIGINT>",
+     .agg = &hist_impl,
+     .description =
+         "Returns a map of each distinct value (up to 1000) to its number of occurrences."},
 };
 static const FnVariant v_topk[] = {
-    {.params = "T col1, CONST INT k", .returns = "ARRAY<T>", .state = "ARRAY<T>", .agg = &topk_impl, .prepare = prep_topk,
+    {.params = "T col1, CONST INT k",
+     .returns = "ARRAY<T>",
+     .state = "ARRAY<T>",
+     .agg = &topk_impl,
+     .prepare = prep_topk,
      .description = "Returns the k highest values, highest first."},
-    {.params = "T sort_col, ANY... other_cols, CONST INT k", .ret_fn = topk_struct_ret, .state_fn = topk_struct_ret,
-     .agg = &topk_impl, .prepare = prep_topk,
-     .description = "Returns the k rows with the highest sort_col as structs of sort_col and the other columns."},
+    {.params = "T sort_col, ANY... other_cols, CONST INT k",
+     .ret_fn = topk_struct_ret,
+     .state_fn = topk_struct_ret,
+     .agg = &topk_impl,
+     .prepare = prep_topk,
+     .description = "Returns the k rows with the highest sort_col as structs of sort_col and the "
+                    "other columns."},
 };
 static const FnVariant v_topkdistinct[] = {
-    {.params = "T col1, CONST INT k", .returns = "ARRAY<T>", .state = "ARRAY<T>", .agg = &topkd_impl, .prepare = prep_topk,
+    {.params = "T col1, CONST INT k",
+     .returns = "ARRAY<T>",
+     .state = "ARRAY<T>",
+     .agg = &topkd_impl,
+     .prepare = prep_topk,
      .description = "Returns the k highest distinct values, highest first."},
 };
 
-#define AGG(NAME, vs, desc)                                                                  \
-    {.name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,       \
-     FN_VARIANTS(vs)}
+#define AGG(NAME, vs, desc)                                                                        \
+    {                                                                                              \
+        .name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,          \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef agg_collect_defs[] = {
     AGG("COLLECT_LIST", v_collect_list, "Collects the values of a column into an array."),

@@ -48,8 +48,8 @@ static int prep(FnCall *call, Arena *a, EddyError *err, bool latest)
         if (c->kind == TYPE_BOOLEAN) s->ignore_nulls = c->u.b;
         if (c->kind == TYPE_INT) {
             if (c->u.i <= 0)
-                return err_set(err, ERR_SEMANTIC, -1,
-                               "For %s, n must be positive. It was %d.", call->def->name, c->u.i);
+                return err_set(err, ERR_SEMANTIC, -1, "For %s, n must be positive. It was %d.",
+                               call->def->name, c->u.i);
             s->n = c->u.i;
         }
     }
@@ -97,7 +97,8 @@ static Value merge_lists(FnCtx *ctx, const Value *a, const Value *b, int n, bool
     Value all = val_array_new(ctx->arena, na + nb, ctx->call->state_type);
     uint32_t i = 0, j = 0, k = 0;
     while (i < na || j < nb) {
-        bool take_a = j >= nb || (i < na && a->u.items[i].u.items[0].u.l <= b->u.items[j].u.items[0].u.l);
+        bool take_a =
+            j >= nb || (i < na && a->u.items[i].u.items[0].u.l <= b->u.items[j].u.items[0].u.l);
         all.u.items[k++] = take_a ? a->u.items[i++] : b->u.items[j++];
     }
     if (k > (uint32_t)n) {
@@ -153,36 +154,57 @@ static int off_result(FnCtx *ctx, const Value *state, Value *out)
     }
     uint32_t n = state->kind == TYPE_ARRAY ? state->len : 0;
     Value r = val_array_new(ctx->arena, n, ctx->call->ret);
-    for (uint32_t i = 0; i < n; i++) r.u.items[i] = state->u.items[i].u.items[1];
+    for (uint32_t i = 0; i < n; i++)
+        r.u.items[i] = state->u.items[i].u.items[1];
     *out = r;
     return 0;
 }
 
 static const AggImpl offset_impl = {off_init, off_add, NULL, off_merge, off_result};
 
-#define OFFSET_VARIANTS(cname, prepfn, which)                                                             \
-    static const FnVariant cname[] = {                                                                    \
-        {.params = "T col1", .returns = "T", .state = "STRUCT<SEQ BIGINT, VAL T>", .agg = &offset_impl,     \
-         .prepare = prepfn, .description = "Returns the " which " non-null value of col1."},                \
-        {.params = "T col1, CONST BOOLEAN ignoreNulls", .returns = "T",                                     \
-         .state = "STRUCT<SEQ BIGINT, VAL T>", .agg = &offset_impl, .prepare = prepfn,                      \
-         .description = "Returns the " which " value of col1, skipping nulls when ignoreNulls."},           \
-        {.params = "T col1, CONST INT earliestN", .returns = "ARRAY<T>",                                    \
-         .state = "ARRAY<STRUCT<SEQ BIGINT, VAL T>>", .agg = &offset_impl, .prepare = prepfn,               \
-         .description = "Returns the " which " n non-null values of col1, in offset order."},               \
-        {.params = "T col1, CONST INT earliestN, CONST BOOLEAN ignoreNulls", .returns = "ARRAY<T>",        \
-         .state = "ARRAY<STRUCT<SEQ BIGINT, VAL T>>", .agg = &offset_impl, .prepare = prepfn,               \
-         .description = "Returns the " which " n values of col1, skipping nulls when ignoreNulls."},       \
+#define OFFSET_VARIANTS(cname, prepfn, which)                                                      \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "T col1",                                                                       \
+         .returns = "T",                                                                           \
+         .state = "STRUCT<SEQ BIGINT, VAL T>",                                                     \
+         .agg = &offset_impl,                                                                      \
+         .prepare = prepfn,                                                                        \
+         .description = "Returns the " which " non-null value of col1."},                          \
+        {.params = "T col1, CONST BOOLEAN ignoreNulls",                                            \
+         .returns = "T",                                                                           \
+         .state = "STRUCT<SEQ BIGINT, VAL T>",                                                     \
+         .agg = &offset_impl,                                                                      \
+         .prepare = prepfn,                                                                        \
+         .description = "Returns the " which " value of col1, skipping nulls when ignoreNulls."},  \
+        {.params = "T col1, CONST INT earliestN",                                                  \
+         .returns = "ARRAY<T>",                                                                    \
+         .state = "ARRAY<STRUCT<SEQ BIGINT, VAL T>>",                                              \
+         .agg = &offset_impl,                                                                      \
+         .prepare = prepfn,                                                                        \
+         .description = "Returns the " which " n non-null values of col1, in offset order."},      \
+        {.params = "T col1, CONST INT earliestN, CONST BOOLEAN ignoreNulls",                       \
+         .returns = "ARRAY<T>",                                                                    \
+         .state = "ARRAY<STRUCT<SEQ BIGINT, VAL T>>",                                              \
+         .agg = &offset_impl,                                                                      \
+         .prepare = prepfn,                                                                        \
+         .description =                                                                            \
+             "Returns the " which " n values of col1, skipping nulls when ignoreNulls."},          \
     };
 
 OFFSET_VARIANTS(v_earliest, prep_earliest, "earliest")
 OFFSET_VARIANTS(v_latest, prep_latest, "latest")
 
 static const FnDef agg_offset_defs[] = {
-    {.name = "EARLIEST_BY_OFFSET", .kind = FN_AGGREGATE, .category = "AGGREGATE",
-     .description = "Returns the earliest value(s) of a column by offset.", FN_VARIANTS(v_earliest)},
-    {.name = "LATEST_BY_OFFSET", .kind = FN_AGGREGATE, .category = "AGGREGATE",
-     .description = "Returns the latest value(s) of a column by offset.", FN_VARIANTS(v_latest)},
+    {.name = "EARLIEST_BY_OFFSET",
+     .kind = FN_AGGREGATE,
+     .category = "AGGREGATE",
+     .description = "Returns the earliest value(s) of a column by offset.",
+     FN_VARIANTS(v_earliest)},
+    {.name = "LATEST_BY_OFFSET",
+     .kind = FN_AGGREGATE,
+     .category = "AGGREGATE",
+     .description = "Returns the latest value(s) of a column by offset.",
+     FN_VARIANTS(v_latest)},
 };
 
 FN_FAMILY(agg_offset_defs);

@@ -121,16 +121,19 @@ enum { C_X, C_Y, C_XX, C_YY, C_XY, C_N };
 static Value corr_state(FnCtx *ctx, const double *v)
 {
     Value s = val_struct_new(ctx->arena, ctx->call->state_type);
-    for (int i = 0; i < C_N; i++) s.u.items[i] = val_double(v[i]);
+    for (int i = 0; i < C_N; i++)
+        s.u.items[i] = val_double(v[i]);
     s.u.items[C_N] = val_bigint((int64_t)v[C_N]);
     return s;
 }
 
 static void corr_get(const Value *st, double *v)
 {
-    for (int i = 0; i <= C_N; i++) v[i] = 0;
+    for (int i = 0; i <= C_N; i++)
+        v[i] = 0;
     if (st->kind != TYPE_STRUCT) return;
-    for (int i = 0; i < C_N; i++) v[i] = st->u.items[i].u.d;
+    for (int i = 0; i < C_N; i++)
+        v[i] = st->u.items[i].u.d;
     v[C_N] = (double)st->u.items[C_N].u.l;
 }
 
@@ -173,7 +176,8 @@ static int corr_merge(FnCtx *ctx, Value *state, const Value *other)
     double a[C_N + 1], b[C_N + 1];
     corr_get(state, a);
     corr_get(other, b);
-    for (int i = 0; i <= C_N; i++) a[i] += b[i];
+    for (int i = 0; i <= C_N; i++)
+        a[i] += b[i];
     *state = corr_state(ctx, a);
     return 0;
 }
@@ -197,30 +201,60 @@ static const AggImpl corr_impl = {corr_init, corr_add, corr_undo, corr_merge, co
 #define SD_STATE "STRUCT<SUM DOUBLE, COUNT BIGINT, M2 DOUBLE>"
 
 static const FnVariant v_stddev[] = {
-    {.params = "INT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &stddev_impl, .description = "Returns the sample standard deviation."},
-    {.params = "BIGINT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &stddev_impl, .description = "Returns the sample standard deviation."},
-    {.params = "DOUBLE col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &stddev_impl, .description = "Returns the sample standard deviation."},
+    {.params = "INT col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &stddev_impl,
+     .description = "Returns the sample standard deviation."},
+    {.params = "BIGINT col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &stddev_impl,
+     .description = "Returns the sample standard deviation."},
+    {.params = "DOUBLE col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &stddev_impl,
+     .description = "Returns the sample standard deviation."},
 };
 
 static const FnVariant v_variance[] = {
-    {.params = "INT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
-    {.params = "BIGINT col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
-    {.params = "DOUBLE col1", .returns = "DOUBLE", .state = SD_STATE, .agg = &variance_impl, .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+    {.params = "INT col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &variance_impl,
+     .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+    {.params = "BIGINT col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &variance_impl,
+     .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
+    {.params = "DOUBLE col1",
+     .returns = "DOUBLE",
+     .state = SD_STATE,
+     .agg = &variance_impl,
+     .description = "Returns the sample variance (as ksqlDB's STDDEV_SAMP does)."},
 };
 
 static const FnVariant v_correlation[] = {
-    {.params = "DOUBLE x, DOUBLE y", .returns = "DOUBLE",
-     .state = "STRUCT<X_SUM DOUBLE, Y_SUM DOUBLE, X_SQUARED_SUM DOUBLE, Y_SQUARED_SUM DOUBLE, XY_SUM DOUBLE, COUNT BIGINT>",
-     .agg = &corr_impl, .description = "Returns the Pearson correlation coefficient of x and y."},
+    {.params = "DOUBLE x, DOUBLE y",
+     .returns = "DOUBLE",
+     .state = "STRUCT<X_SUM DOUBLE, Y_SUM DOUBLE, X_SQUARED_SUM DOUBLE, Y_SQUARED_SUM DOUBLE, "
+              "XY_SUM DOUBLE, COUNT BIGINT>",
+     .agg = &corr_impl,
+     .description = "Returns the Pearson correlation coefficient of x and y."},
 };
 
-#define AGG(NAME, vs, desc)                                                                  \
-    {.name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,       \
-     FN_VARIANTS(vs)}
+#define AGG(NAME, vs, desc)                                                                        \
+    {                                                                                              \
+        .name = NAME, .kind = FN_AGGREGATE, .category = "AGGREGATE", .description = desc,          \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef agg_stats_defs[] = {
     AGG("CORRELATION", v_correlation, "Computes the correlation coefficient of two columns."),
-    AGG("STDDEV_SAMP", v_variance, "Computes the sample variance of a column (ksqlDB's STDDEV_SAMP behaviour)."),
+    AGG("STDDEV_SAMP", v_variance,
+        "Computes the sample variance of a column (ksqlDB's STDDEV_SAMP behaviour)."),
     AGG("STDDEV_SAMPLE", v_stddev, "Computes the sample standard deviation of a column."),
 };
 

@@ -37,7 +37,7 @@ static bool text_to_bytes(FnCtx *ctx, Enc e, const Value *in, Value *out, int *r
     const char *s = in->u.s;
     size_t n = in->len;
     ABuf b;
-    abuf_init(&b, ctx->arena, n + 4);
+    fn_abuf_init(&b, ctx->arena, n + 4);
     switch (e) {
     case ENC_HEX: {
         size_t i = 0;
@@ -45,25 +45,25 @@ static bool text_to_bytes(FnCtx *ctx, Enc e, const Value *in, Value *out, int *r
             /* An odd digit count gets a leading zero, as Java's BigInteger-based parsers do. */
             int d = hexdig((unsigned char)s[0]);
             if (d < 0) goto bad_hex;
-            abuf_putc(&b, (char)d);
+            fn_abuf_putc(&b, (char)d);
             i = 1;
         }
         for (; i + 1 < n; i += 2) {
             int hi = hexdig((unsigned char)s[i]), lo = hexdig((unsigned char)s[i + 1]);
             if (hi < 0 || lo < 0) goto bad_hex;
-            abuf_putc(&b, (char)(hi << 4 | lo));
+            fn_abuf_putc(&b, (char)(hi << 4 | lo));
         }
         break;
     bad_hex:
         *rc = fn_error(ctx, "Invalid hex string: '%.*s'", (int)(n > 64 ? 64 : n), s);
         return false;
     }
-    case ENC_UTF8: abuf_put(&b, s, n); break;
+    case ENC_UTF8: fn_abuf_put(&b, s, n); break;
     case ENC_ASCII: {
         size_t i = 0;
         while (i < n) {
-            uint32_t c = utf8_next(s, n, &i);
-            abuf_putc(&b, c < 0x80 ? (char)c : '?');
+            uint32_t c = fn_utf8_next(s, n, &i);
+            fn_abuf_putc(&b, c < 0x80 ? (char)c : '?');
         }
         break;
     }
@@ -79,7 +79,7 @@ static bool text_to_bytes(FnCtx *ctx, Enc e, const Value *in, Value *out, int *r
     }
     default: return false;
     }
-    *out = abuf_bytes(&b);
+    *out = fn_abuf_bytes(&b);
     return true;
 }
 
@@ -87,29 +87,33 @@ static bool text_to_bytes(FnCtx *ctx, Enc e, const Value *in, Value *out, int *r
 static Value bytes_to_text(Arena *a, Enc e, const char *s, size_t n, bool upper_hex)
 {
     ABuf b;
-    abuf_init(&b, a, n * 2 + 4);
+    fn_abuf_init(&b, a, n * 2 + 4);
     static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
     const char *hx = upper_hex ? up : lo;
     switch (e) {
     case ENC_HEX:
         for (size_t i = 0; i < n; i++) {
-            abuf_putc(&b, hx[(unsigned char)s[i] >> 4]);
-            abuf_putc(&b, hx[(unsigned char)s[i] & 15]);
+            fn_abuf_putc(&b, hx[(unsigned char)s[i] >> 4]);
+            fn_abuf_putc(&b, hx[(unsigned char)s[i] & 15]);
         }
         break;
     case ENC_UTF8:
         for (size_t i = 0; i < n;) {
             size_t st = i;
-            uint32_t c = utf8_next(s, n, &i);
-            if (c >= 0x80 && i - st == 1) abuf_put_cp(&b, 0xFFFD);
-            else abuf_put(&b, s + st, i - st);
+            uint32_t c = fn_utf8_next(s, n, &i);
+            if (c >= 0x80 && i - st == 1)
+                fn_abuf_put_cp(&b, 0xFFFD);
+            else
+                fn_abuf_put(&b, s + st, i - st);
         }
         break;
     case ENC_ASCII:
         for (size_t i = 0; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (c < 0x80) abuf_putc(&b, (char)c);
-            else abuf_put_cp(&b, 0xFFFD);
+            if (c < 0x80)
+                fn_abuf_putc(&b, (char)c);
+            else
+                fn_abuf_put_cp(&b, 0xFFFD);
         }
         break;
     case ENC_BASE64: {
@@ -119,13 +123,14 @@ static Value bytes_to_text(Arena *a, Enc e, const char *s, size_t n, bool upper_
     }
     default: break;
     }
-    return abuf_string(&b);
+    return fn_abuf_string(&b);
 }
 
 static int bad_encoding(FnCtx *ctx, const Value *v)
 {
-    return fn_error(ctx, "Supported input and output encodings are: hex, utf8, ascii and base64; got '%.*s'",
-                    (int)v->len, v->u.s);
+    return fn_error(
+        ctx, "Supported input and output encodings are: hex, utf8, ascii and base64; got '%.*s'",
+        (int)v->len, v->u.s);
 }
 
 static int b_to_bytes(FnCtx *ctx, int nargs, const Value *args, Value *out)
@@ -183,13 +188,15 @@ static int read_number(FnCtx *ctx, int nargs, const Value *args, size_t size, ui
     if (nargs > 1) {
         const char *o = args[1].u.s;
         size_t n = args[1].len;
-        if (n == 13 && strncasecmp(o, "LITTLE_ENDIAN", 13) == 0) little = true;
+        if (n == 13 && strncasecmp(o, "LITTLE_ENDIAN", 13) == 0)
+            little = true;
         else if (!(n == 10 && strncasecmp(o, "BIG_ENDIAN", 10) == 0))
             return fn_error(ctx, "Byte order must be BIG_ENDIAN or LITTLE_ENDIAN");
     }
     uint64_t v = 0;
     const unsigned char *p = (const unsigned char *)args[0].u.s;
-    for (size_t i = 0; i < size; i++) v = v << 8 | p[little ? size - 1 - i : i];
+    for (size_t i = 0; i < size; i++)
+        v = v << 8 | p[little ? size - 1 - i : i];
     *bits = v;
     return 0;
 }
@@ -227,39 +234,68 @@ static int b_double_from(FnCtx *ctx, int nargs, const Value *args, Value *out)
 }
 
 static const FnVariant v_to_bytes[] = {
-    {.params = "STRING str, STRING encoding", .returns = "BYTES",
-     .description = "Converts a string to bytes with the encoding hex, utf8, ascii or base64.", .impl = b_to_bytes},
+    {.params = "STRING str, STRING encoding",
+     .returns = "BYTES",
+     .description = "Converts a string to bytes with the encoding hex, utf8, ascii or base64.",
+     .impl = b_to_bytes},
 };
 static const FnVariant v_from_bytes[] = {
-    {.params = "BYTES bytes, STRING encoding", .returns = "STRING",
-     .description = "Converts bytes to a string with the encoding hex, utf8, ascii or base64.", .impl = b_from_bytes},
+    {.params = "BYTES bytes, STRING encoding",
+     .returns = "STRING",
+     .description = "Converts bytes to a string with the encoding hex, utf8, ascii or base64.",
+     .impl = b_from_bytes},
 };
 static const FnVariant v_encode[] = {
-    {.params = "STRING str, STRING inputEncoding, STRING outputEncoding", .returns = "STRING",
-     .description = "Re-encodes a string from one encoding (hex, utf8, ascii, base64) to another.", .impl = b_encode},
+    {.params = "STRING str, STRING inputEncoding, STRING outputEncoding",
+     .returns = "STRING",
+     .description = "Re-encodes a string from one encoding (hex, utf8, ascii, base64) to another.",
+     .impl = b_encode},
 };
 static const FnVariant v_int_from[] = {
-    {.params = "BYTES bytes", .returns = "INT", .description = "Reads 4 big-endian bytes as an INT.", .impl = b_int_from},
-    {.params = "BYTES bytes, STRING byteOrder", .returns = "INT", .description = "Reads 4 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as an INT.", .impl = b_int_from},
+    {.params = "BYTES bytes",
+     .returns = "INT",
+     .description = "Reads 4 big-endian bytes as an INT.",
+     .impl = b_int_from},
+    {.params = "BYTES bytes, STRING byteOrder",
+     .returns = "INT",
+     .description = "Reads 4 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as an INT.",
+     .impl = b_int_from},
 };
 static const FnVariant v_bigint_from[] = {
-    {.params = "BYTES bytes", .returns = "BIGINT", .description = "Reads 8 big-endian bytes as a BIGINT.", .impl = b_bigint_from},
-    {.params = "BYTES bytes, STRING byteOrder", .returns = "BIGINT", .description = "Reads 8 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as a BIGINT.", .impl = b_bigint_from},
+    {.params = "BYTES bytes",
+     .returns = "BIGINT",
+     .description = "Reads 8 big-endian bytes as a BIGINT.",
+     .impl = b_bigint_from},
+    {.params = "BYTES bytes, STRING byteOrder",
+     .returns = "BIGINT",
+     .description = "Reads 8 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as a BIGINT.",
+     .impl = b_bigint_from},
 };
 static const FnVariant v_double_from[] = {
-    {.params = "BYTES bytes", .returns = "DOUBLE", .description = "Reads 8 big-endian bytes as a DOUBLE.", .impl = b_double_from},
-    {.params = "BYTES bytes, STRING byteOrder", .returns = "DOUBLE", .description = "Reads 8 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as a DOUBLE.", .impl = b_double_from},
+    {.params = "BYTES bytes",
+     .returns = "DOUBLE",
+     .description = "Reads 8 big-endian bytes as a DOUBLE.",
+     .impl = b_double_from},
+    {.params = "BYTES bytes, STRING byteOrder",
+     .returns = "DOUBLE",
+     .description = "Reads 8 bytes in the byte order (BIG_ENDIAN or LITTLE_ENDIAN) as a DOUBLE.",
+     .impl = b_double_from},
 };
 
-#define CONV(NAME, vs, desc)                                                                 \
-    {.name = NAME, .kind = FN_SCALAR, .category = "CONVERSIONS", .description = desc,        \
-     FN_VARIANTS(vs)}
+#define CONV(NAME, vs, desc)                                                                       \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "CONVERSIONS", .description = desc,           \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef bytes_defs[] = {
     CONV("BIGINT_FROM_BYTES", v_bigint_from, "Converts bytes to a BIGINT."),
     CONV("DOUBLE_FROM_BYTES", v_double_from, "Converts bytes to a DOUBLE."),
-    {.name = "ENCODE", .kind = FN_SCALAR, .category = "STRING",
-     .description = "Changes the encoding of a string.", FN_VARIANTS(v_encode)},
+    {.name = "ENCODE",
+     .kind = FN_SCALAR,
+     .category = "STRING",
+     .description = "Changes the encoding of a string.",
+     FN_VARIANTS(v_encode)},
     CONV("FROM_BYTES", v_from_bytes, "Converts bytes to a string."),
     CONV("INT_FROM_BYTES", v_int_from, "Converts bytes to an INT."),
     CONV("TO_BYTES", v_to_bytes, "Converts a string to bytes."),

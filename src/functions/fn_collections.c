@@ -25,7 +25,8 @@ typedef struct VSet {
 static void vset_init(VSet *s, Arena *a, uint32_t expect)
 {
     uint32_t cap = 16;
-    while (cap < expect * 2) cap *= 2;
+    while (cap < expect * 2)
+        cap *= 2;
     s->cap = cap;
     s->n = 0;
     s->slots = arena_zalloc(a, sizeof(Value *) * cap);
@@ -99,7 +100,8 @@ static int c_array_except(FnCtx *ctx, int nargs, const Value *args, Value *out)
     }
     VSet right, seen;
     vset_init(&right, ctx->arena, args[1].len);
-    for (uint32_t i = 0; i < args[1].len; i++) vset_add(&right, &args[1].u.items[i]);
+    for (uint32_t i = 0; i < args[1].len; i++)
+        vset_add(&right, &args[1].u.items[i]);
     vset_init(&seen, ctx->arena, args[0].len);
     Value r = array_of(ctx->arena, args[0].len, ctx->call->ret);
     uint32_t n = 0;
@@ -120,7 +122,8 @@ static int c_array_intersect(FnCtx *ctx, int nargs, const Value *args, Value *ou
     }
     VSet right, seen;
     vset_init(&right, ctx->arena, args[1].len);
-    for (uint32_t i = 0; i < args[1].len; i++) vset_add(&right, &args[1].u.items[i]);
+    for (uint32_t i = 0; i < args[1].len; i++)
+        vset_add(&right, &args[1].u.items[i]);
     vset_init(&seen, ctx->arena, args[0].len);
     Value r = array_of(ctx->arena, args[0].len, ctx->call->ret);
     uint32_t n = 0;
@@ -181,12 +184,12 @@ static int c_array_join(FnCtx *ctx, int nargs, const Value *args, Value *out)
         dn = args[1].kind == TYPE_NULL ? 0 : args[1].len;
     }
     ABuf b;
-    abuf_init(&b, ctx->arena, 64);
+    fn_abuf_init(&b, ctx->arena, 64);
     for (uint32_t i = 0; i < args[0].len; i++) {
-        if (i) abuf_put(&b, d, dn);
+        if (i) fn_abuf_put(&b, d, dn);
         fn_put_value(&b, &args[0].u.items[i]);
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -259,9 +262,12 @@ static void merge_sort(Value *v, Value *tmp, uint32_t n, int dir)
     merge_sort(v, tmp, h, dir);
     merge_sort(v + h, tmp, n - h, dir);
     uint32_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = sort_cmp(&v[j], &v[i], dir) < 0 ? v[j++] : v[i++];
-    while (i < h) tmp[k++] = v[i++];
-    while (j < n) tmp[k++] = v[j++];
+    while (i < h && j < n)
+        tmp[k++] = sort_cmp(&v[j], &v[i], dir) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
     memcpy(v, tmp, sizeof(Value) * n);
 }
 
@@ -275,7 +281,8 @@ static int c_array_sort(FnCtx *ctx, int nargs, const Value *args, Value *out)
     if (nargs > 1) {
         const char *d = args[1].u.s;
         size_t n = args[1].len;
-        if ((n == 3 && strncasecmp(d, "ASC", 3) == 0) || (n == 9 && strncasecmp(d, "ASCENDING", 9) == 0))
+        if ((n == 3 && strncasecmp(d, "ASC", 3) == 0) ||
+            (n == 9 && strncasecmp(d, "ASCENDING", 9) == 0))
             dir = 1;
         else if ((n == 4 && strncasecmp(d, "DESC", 4) == 0) ||
                  (n == 10 && strncasecmp(d, "DESCENDING", 10) == 0))
@@ -334,7 +341,8 @@ static int c_map_keys(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     Value r = array_of(ctx->arena, args[0].len, ctx->call->ret);
-    for (uint32_t i = 0; i < args[0].len; i++) r.u.items[i] = args[0].u.items[2 * i];
+    for (uint32_t i = 0; i < args[0].len; i++)
+        r.u.items[i] = args[0].u.items[2 * i];
     *out = r;
     return 0;
 }
@@ -347,7 +355,8 @@ static int c_map_values(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     Value r = array_of(ctx->arena, args[0].len, ctx->call->ret);
-    for (uint32_t i = 0; i < args[0].len; i++) r.u.items[i] = args[0].u.items[2 * i + 1];
+    for (uint32_t i = 0; i < args[0].len; i++)
+        r.u.items[i] = args[0].u.items[2 * i + 1];
     *out = r;
     return 0;
 }
@@ -441,79 +450,151 @@ static int c_slice(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     Value r = array_of(ctx->arena, (uint32_t)(end - start), ctx->call->ret);
-    if (end > start) memcpy(r.u.items, args[0].u.items + start, sizeof(Value) * (size_t)(end - start));
+    if (end > start)
+        memcpy(r.u.items, args[0].u.items + start, sizeof(Value) * (size_t)(end - start));
     *out = r;
     return 0;
 }
 
 /* ---------------------------------------------------------------- table */
 
-#define ARR_DEF(NAME, vs, desc)                                                              \
-    {.name = NAME, .kind = FN_SCALAR, .category = "ARRAY", .description = desc, FN_VARIANTS(vs)}
-#define MAP_DEF(NAME, vs, desc)                                                              \
-    {.name = NAME, .kind = FN_SCALAR, .category = "MAP", .description = desc, FN_VARIANTS(vs)}
+#define ARR_DEF(NAME, vs, desc)                                                                    \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "ARRAY", .description = desc, FN_VARIANTS(vs) \
+    }
+#define MAP_DEF(NAME, vs, desc)                                                                    \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "MAP", .description = desc, FN_VARIANTS(vs)   \
+    }
 
 static const FnVariant v_array_contains[] = {
-    {.params = "ARRAY<T> array, T val", .returns = "BOOLEAN", .description = "Returns whether the array contains val.", .impl = c_array_contains},
+    {.params = "ARRAY<T> array, T val",
+     .returns = "BOOLEAN",
+     .description = "Returns whether the array contains val.",
+     .impl = c_array_contains},
 };
 static const FnVariant v_array_distinct[] = {
-    {.params = "ARRAY<T> array", .returns = "ARRAY<T>", .description = "Returns the distinct elements of the array, in order of first occurrence.", .impl = c_array_distinct},
+    {.params = "ARRAY<T> array",
+     .returns = "ARRAY<T>",
+     .description = "Returns the distinct elements of the array, in order of first occurrence.",
+     .impl = c_array_distinct},
 };
 static const FnVariant v_array_except[] = {
-    {.params = "ARRAY<T> left, ARRAY<T> right", .returns = "ARRAY<T>", .description = "Returns the distinct elements of left that are not in right.", .impl = c_array_except},
+    {.params = "ARRAY<T> left, ARRAY<T> right",
+     .returns = "ARRAY<T>",
+     .description = "Returns the distinct elements of left that are not in right.",
+     .impl = c_array_except},
 };
 static const FnVariant v_array_intersect[] = {
-    {.params = "ARRAY<T> left, ARRAY<T> right", .returns = "ARRAY<T>", .description = "Returns the distinct elements present in both arrays.", .impl = c_array_intersect},
+    {.params = "ARRAY<T> left, ARRAY<T> right",
+     .returns = "ARRAY<T>",
+     .description = "Returns the distinct elements present in both arrays.",
+     .impl = c_array_intersect},
 };
 static const FnVariant v_array_union[] = {
-    {.params = "ARRAY<T> left, ARRAY<T> right", .returns = "ARRAY<T>", .description = "Returns the distinct elements of both arrays.", .impl = c_array_union},
+    {.params = "ARRAY<T> left, ARRAY<T> right",
+     .returns = "ARRAY<T>",
+     .description = "Returns the distinct elements of both arrays.",
+     .impl = c_array_union},
 };
 static const FnVariant v_array_concat[] = {
-    {.params = "ARRAY<T> left, ARRAY<T> right", .returns = "ARRAY<T>", .description = "Concatenates two arrays; a null array counts as empty unless both are null.", .impl = c_array_concat},
+    {.params = "ARRAY<T> left, ARRAY<T> right",
+     .returns = "ARRAY<T>",
+     .description = "Concatenates two arrays; a null array counts as empty unless both are null.",
+     .impl = c_array_concat},
 };
 static const FnVariant v_array_join[] = {
-    {.params = "ARRAY<T> array", .returns = "STRING", .description = "Joins the array's elements with ','.", .impl = c_array_join},
-    {.params = "ARRAY<T> array, STRING delimiter", .returns = "STRING", .description = "Joins the array's elements with the delimiter.", .impl = c_array_join},
+    {.params = "ARRAY<T> array",
+     .returns = "STRING",
+     .description = "Joins the array's elements with ','.",
+     .impl = c_array_join},
+    {.params = "ARRAY<T> array, STRING delimiter",
+     .returns = "STRING",
+     .description = "Joins the array's elements with the delimiter.",
+     .impl = c_array_join},
 };
 static const FnVariant v_array_length[] = {
-    {.params = "ARRAY<T> array", .returns = "INT", .description = "Returns the number of elements in the array.", .impl = c_array_length},
+    {.params = "ARRAY<T> array",
+     .returns = "INT",
+     .description = "Returns the number of elements in the array.",
+     .impl = c_array_length},
 };
 static const FnVariant v_array_max[] = {
-    {.params = "ARRAY<T> array", .returns = "T", .description = "Returns the largest non-null element.", .impl = c_array_max},
+    {.params = "ARRAY<T> array",
+     .returns = "T",
+     .description = "Returns the largest non-null element.",
+     .impl = c_array_max},
 };
 static const FnVariant v_array_min[] = {
-    {.params = "ARRAY<T> array", .returns = "T", .description = "Returns the smallest non-null element.", .impl = c_array_min},
+    {.params = "ARRAY<T> array",
+     .returns = "T",
+     .description = "Returns the smallest non-null element.",
+     .impl = c_array_min},
 };
 static const FnVariant v_array_remove[] = {
-    {.params = "ARRAY<T> array, T victim", .returns = "ARRAY<T>", .description = "Removes every element equal to victim.", .impl = c_array_remove},
+    {.params = "ARRAY<T> array, T victim",
+     .returns = "ARRAY<T>",
+     .description = "Removes every element equal to victim.",
+     .impl = c_array_remove},
 };
 static const FnVariant v_array_sort[] = {
-    {.params = "ARRAY<T> array", .returns = "ARRAY<T>", .description = "Sorts the array ascending, nulls last.", .impl = c_array_sort},
-    {.params = "ARRAY<T> array, STRING direction", .returns = "ARRAY<T>", .description = "Sorts the array in the direction 'ASC' or 'DESC', nulls last.", .impl = c_array_sort},
+    {.params = "ARRAY<T> array",
+     .returns = "ARRAY<T>",
+     .description = "Sorts the array ascending, nulls last.",
+     .impl = c_array_sort},
+    {.params = "ARRAY<T> array, STRING direction",
+     .returns = "ARRAY<T>",
+     .description = "Sorts the array in the direction 'ASC' or 'DESC', nulls last.",
+     .impl = c_array_sort},
 };
 static const FnVariant v_as_map[] = {
-    {.params = "ARRAY<STRING> keys, ARRAY<T> values", .returns = "MAP<STRING, T>", .description = "Builds a map from a list of keys and a list of values.", .impl = c_as_map},
+    {.params = "ARRAY<STRING> keys, ARRAY<T> values",
+     .returns = "MAP<STRING, T>",
+     .description = "Builds a map from a list of keys and a list of values.",
+     .impl = c_as_map},
 };
 static const FnVariant v_elt[] = {
-    {.params = "INT n, STRING... args", .returns = "STRING", .description = "Returns the nth argument (1-based), or null when out of range.", .impl = c_elt},
+    {.params = "INT n, STRING... args",
+     .returns = "STRING",
+     .description = "Returns the nth argument (1-based), or null when out of range.",
+     .impl = c_elt},
 };
 static const FnVariant v_field[] = {
-    {.params = "STRING str, STRING... args", .returns = "INT", .description = "Returns the 1-based position of str in args, or 0.", .impl = c_field},
+    {.params = "STRING str, STRING... args",
+     .returns = "INT",
+     .description = "Returns the 1-based position of str in args, or 0.",
+     .impl = c_field},
 };
 static const FnVariant v_map_keys[] = {
-    {.params = "MAP<STRING, T> input", .returns = "ARRAY<STRING>", .description = "Returns the keys of the map.", .impl = c_map_keys},
+    {.params = "MAP<STRING, T> input",
+     .returns = "ARRAY<STRING>",
+     .description = "Returns the keys of the map.",
+     .impl = c_map_keys},
 };
 static const FnVariant v_map_values[] = {
-    {.params = "MAP<STRING, T> input", .returns = "ARRAY<T>", .description = "Returns the values of the map.", .impl = c_map_values},
+    {.params = "MAP<STRING, T> input",
+     .returns = "ARRAY<T>",
+     .description = "Returns the values of the map.",
+     .impl = c_map_values},
 };
 static const FnVariant v_map_union[] = {
-    {.params = "MAP<STRING, T> map1, MAP<STRING, T> map2", .returns = "MAP<STRING, T>", .description = "Merges two maps; keys of map2 win.", .impl = c_map_union},
+    {.params = "MAP<STRING, T> map1, MAP<STRING, T> map2",
+     .returns = "MAP<STRING, T>",
+     .description = "Merges two maps; keys of map2 win.",
+     .impl = c_map_union},
 };
 static const FnVariant v_slice[] = {
-    {.params = "ARRAY<T> list, INT from, INT to", .returns = "ARRAY<T>", .description = "Returns the elements from position from to position to (1-based, inclusive).", .impl = c_slice},
+    {.params = "ARRAY<T> list, INT from, INT to",
+     .returns = "ARRAY<T>",
+     .description = "Returns the elements from position from to position to (1-based, inclusive).",
+     .impl = c_slice},
 };
 static const FnVariant v_entries[] = {
-    {.params = "MAP<STRING, T> map, BOOLEAN sorted", .returns = "ARRAY<STRUCT<K STRING, V T>>", .description = "Returns the map's entries as an array of structs K, V (sorted by key when asked).", .impl = c_entries},
+    {.params = "MAP<STRING, T> map, BOOLEAN sorted",
+     .returns = "ARRAY<STRUCT<K STRING, V T>>",
+     .description =
+         "Returns the map's entries as an array of structs K, V (sorted by key when asked).",
+     .impl = c_entries},
 };
 
 static const FnDef collection_defs[] = {
@@ -530,9 +611,17 @@ static const FnDef collection_defs[] = {
     ARR_DEF("ARRAY_SORT", v_array_sort, "Sorts an array."),
     ARR_DEF("ARRAY_UNION", v_array_union, "Returns the union of two arrays."),
     MAP_DEF("AS_MAP", v_as_map, "Builds a map from arrays of keys and values."),
-    {.name = "ELT", .kind = FN_SCALAR, .category = "STRING", .description = "Returns the nth of its string arguments.", FN_VARIANTS(v_elt)},
+    {.name = "ELT",
+     .kind = FN_SCALAR,
+     .category = "STRING",
+     .description = "Returns the nth of its string arguments.",
+     FN_VARIANTS(v_elt)},
     MAP_DEF("ENTRIES", v_entries, "Returns the entries of a map as an array of structs."),
-    {.name = "FIELD", .kind = FN_SCALAR, .category = "STRING", .description = "Returns the position of a string among the arguments.", FN_VARIANTS(v_field)},
+    {.name = "FIELD",
+     .kind = FN_SCALAR,
+     .category = "STRING",
+     .description = "Returns the position of a string among the arguments.",
+     FN_VARIANTS(v_field)},
     MAP_DEF("MAP_KEYS", v_map_keys, "Returns the keys of a map."),
     MAP_DEF("MAP_UNION", v_map_union, "Merges two maps."),
     MAP_DEF("MAP_VALUES", v_map_values, "Returns the values of a map."),

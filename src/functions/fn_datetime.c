@@ -27,7 +27,7 @@ typedef struct DtSite {
     int64_t unit_num, unit_den;
     bool unit_bad;
     bool fmt_literal;
-    JFmt *fmt;           /* NULL with fmt_err when the literal pattern is invalid */
+    JFmt *fmt; /* NULL with fmt_err when the literal pattern is invalid */
     char fmt_err[160];
     bool tz_literal[2];
     const Tz *tz[2];
@@ -280,22 +280,21 @@ static int format_with(FnCtx *ctx, const JTime *t, const Value *pat, const char 
     const JFmt *f = get_fmt(ctx, pat, &rc);
     if (!f) return rc;
     ABuf b;
-    abuf_init(&b, ctx->arena, 32);
+    fn_abuf_init(&b, ctx->arena, 32);
     char err[200];
     if (jfmt_format(f, t, &b, err, sizeof err) < 0) {
         ABuf v;
-        abuf_init(&v, ctx->arena, 32);
+        fn_abuf_init(&v, ctx->arena, 32);
         fn_put_value(&v, shown);
-        return fn_error(ctx, "Failed to format %s %.*s with formatter '%.*s': %s", what,
-                        (int)v.len, v.p, (int)pat->len, pat->u.s, err);
+        return fn_error(ctx, "Failed to format %s %.*s with formatter '%.*s': %s", what, (int)v.len,
+                        v.p, (int)pat->len, pat->u.s, err);
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
 /* Parses text with the pattern; on failure reports ksqlDB's "Failed to parse ..." text. */
-static int parse_with(FnCtx *ctx, const Value *text, const Value *pat, const char *what,
-                      JParsed *p)
+static int parse_with(FnCtx *ctx, const Value *text, const Value *pat, const char *what, JParsed *p)
 {
     int rc = 0;
     const JFmt *f = get_fmt(ctx, pat, &rc);
@@ -323,12 +322,12 @@ static int64_t parsed_ms_of_day(const JParsed *p)
            (p->has_nano ? p->nano / 1000000 : 0);
 }
 
-#define NULL_IF_ANY_NULL()                                                                   \
-    do {                                                                                     \
-        if (fn_any_null(nargs, args)) {                                                      \
-            *out = val_null();                                                               \
-            return 0;                                                                        \
-        }                                                                                    \
+#define NULL_IF_ANY_NULL()                                                                         \
+    do {                                                                                           \
+        if (fn_any_null(nargs, args)) {                                                            \
+            *out = val_null();                                                                     \
+            return 0;                                                                              \
+        }                                                                                          \
     } while (0)
 
 /* ---------------------------------------------------------------- functions */
@@ -498,8 +497,10 @@ static int d_parse_timestamp(FnCtx *ctx, int nargs, const Value *args, Value *ou
     int64_t local = parsed_days(&p) * 86400 + parsed_ms_of_day(&p) / 1000;
     int64_t ms_frac = parsed_ms_of_day(&p) % 1000;
     int64_t sec;
-    if (p.has_offset) sec = local - p.offset;
-    else sec = tz_local_to_epoch(p.has_zone ? p.zone : z, local, NULL);
+    if (p.has_offset)
+        sec = local - p.offset;
+    else
+        sec = tz_local_to_epoch(p.has_zone ? p.zone : z, local, NULL);
     int64_t ms = sec * 1000 + ms_frac;
     *out = ctx->call->ret->kind == TYPE_BIGINT ? val_bigint(ms) : val_timestamp(ms);
     return 0;
@@ -524,8 +525,9 @@ static int d_parse_time(FnCtx *ctx, int nargs, const Value *args, Value *out)
     int rc = parse_with(ctx, &args[0], &args[1], "time", &p);
     if (rc < 0) return rc;
     if (!p.has_hour)
-        return fn_error(ctx, "Failed to parse time '%.*s' with formatter '%.*s': Unable to obtain "
-                             "LocalTime from the parsed fields",
+        return fn_error(ctx,
+                        "Failed to parse time '%.*s' with formatter '%.*s': Unable to obtain "
+                        "LocalTime from the parsed fields",
                         (int)args[0].len, args[0].u.s, (int)args[1].len, args[1].u.s);
     *out = val_time((int32_t)parsed_ms_of_day(&p));
     return 0;
@@ -539,83 +541,177 @@ static int d_datetostring(FnCtx *ctx, int nargs, const Value *args, Value *out)
 
 /* ---------------------------------------------------------------- table */
 
-#define DT(NAME, vs, desc)                                                                   \
-    {.name = NAME, .kind = FN_SCALAR, .category = "DATE / TIME", .description = desc,        \
-     FN_VARIANTS(vs)}
+#define DT(NAME, vs, desc)                                                                         \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "DATE / TIME", .description = desc,           \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnVariant v_unix_timestamp[] = {
-    {.params = "", .returns = "BIGINT", .description = "Returns the current time as milliseconds since the epoch.", .impl = d_unix_timestamp},
-    {.params = "TIMESTAMP timestamp", .returns = "BIGINT", .description = "Returns the timestamp as milliseconds since the epoch.", .impl = d_unix_timestamp},
+    {.params = "",
+     .returns = "BIGINT",
+     .description = "Returns the current time as milliseconds since the epoch.",
+     .impl = d_unix_timestamp},
+    {.params = "TIMESTAMP timestamp",
+     .returns = "BIGINT",
+     .description = "Returns the timestamp as milliseconds since the epoch.",
+     .impl = d_unix_timestamp},
 };
 static const FnVariant v_unix_date[] = {
-    {.params = "", .returns = "INT", .description = "Returns the current date as days since the epoch.", .impl = d_unix_date},
-    {.params = "DATE date", .returns = "INT", .description = "Returns the date as days since the epoch.", .impl = d_unix_date},
+    {.params = "",
+     .returns = "INT",
+     .description = "Returns the current date as days since the epoch.",
+     .impl = d_unix_date},
+    {.params = "DATE date",
+     .returns = "INT",
+     .description = "Returns the date as days since the epoch.",
+     .impl = d_unix_date},
 };
 static const FnVariant v_from_unixtime[] = {
-    {.params = "BIGINT epochMilli", .returns = "TIMESTAMP", .description = "Converts milliseconds since the epoch to a TIMESTAMP.", .impl = d_from_unixtime},
+    {.params = "BIGINT epochMilli",
+     .returns = "TIMESTAMP",
+     .description = "Converts milliseconds since the epoch to a TIMESTAMP.",
+     .impl = d_from_unixtime},
 };
 static const FnVariant v_from_days[] = {
-    {.params = "INT days", .returns = "DATE", .description = "Converts days since the epoch to a DATE.", .impl = d_from_days},
+    {.params = "INT days",
+     .returns = "DATE",
+     .description = "Converts days since the epoch to a DATE.",
+     .impl = d_from_days},
 };
 
-#define ADD_VARIANTS(cname, fn, T, what)                                                                   \
-    static const FnVariant cname[] = {                                                                     \
-        {.params = "INTERVALUNIT unit, INT interval, " T " " "value", .returns = T, .description = what,    \
-         .impl = fn, .prepare = prep_unit},                                                                \
-        {.params = "INTERVALUNIT unit, BIGINT interval, " T " " "value", .returns = T, .description = what, \
-         .impl = fn, .prepare = prep_unit},                                                                \
+#define ADD_VARIANTS(cname, fn, T, what)                                                           \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "INTERVALUNIT unit, INT interval, " T " "                                       \
+                   "value",                                                                        \
+         .returns = T,                                                                             \
+         .description = what,                                                                      \
+         .impl = fn,                                                                               \
+         .prepare = prep_unit},                                                                    \
+        {.params = "INTERVALUNIT unit, BIGINT interval, " T " "                                    \
+                   "value",                                                                        \
+         .returns = T,                                                                             \
+         .description = what,                                                                      \
+         .impl = fn,                                                                               \
+         .prepare = prep_unit},                                                                    \
     };
 
-#define ADD_VARIANT_INT(cname, fn, T, what)                                                               \
-    static const FnVariant cname[] = {                                                                     \
-        {.params = "INTERVALUNIT unit, INT interval, " T " " "value", .returns = T, .description = what,    \
-         .impl = fn, .prepare = prep_unit},                                                                \
+#define ADD_VARIANT_INT(cname, fn, T, what)                                                        \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "INTERVALUNIT unit, INT interval, " T " "                                       \
+                   "value",                                                                        \
+         .returns = T,                                                                             \
+         .description = what,                                                                      \
+         .impl = fn,                                                                               \
+         .prepare = prep_unit},                                                                    \
     };
 
 ADD_VARIANT_INT(v_dateadd, d_dateadd, "DATE", "Adds an interval to a date.")
 ADD_VARIANT_INT(v_datesub, d_datesub, "DATE", "Subtracts an interval from a date.")
-ADD_VARIANT_INT(v_timeadd, d_timeadd, "TIME", "Adds an interval to a time (wrapping around midnight).")
-ADD_VARIANT_INT(v_timesub, d_timesub, "TIME", "Subtracts an interval from a time (wrapping around midnight).")
+ADD_VARIANT_INT(v_timeadd, d_timeadd, "TIME",
+                "Adds an interval to a time (wrapping around midnight).")
+ADD_VARIANT_INT(v_timesub, d_timesub, "TIME",
+                "Subtracts an interval from a time (wrapping around midnight).")
 ADD_VARIANTS(v_timestampadd, d_timestampadd, "TIMESTAMP", "Adds an interval to a timestamp.")
 ADD_VARIANTS(v_timestampsub, d_timestampsub, "TIMESTAMP", "Subtracts an interval from a timestamp.")
 
 static const FnVariant v_convert_tz[] = {
-    {.params = "TIMESTAMP timestamp, STRING fromTimeZone, STRING toTimeZone", .returns = "TIMESTAMP",
-     .description = "Converts a timestamp from one time zone to another.", .impl = d_convert_tz, .prepare = prep_tz2},
+    {.params = "TIMESTAMP timestamp, STRING fromTimeZone, STRING toTimeZone",
+     .returns = "TIMESTAMP",
+     .description = "Converts a timestamp from one time zone to another.",
+     .impl = d_convert_tz,
+     .prepare = prep_tz2},
 };
 static const FnVariant v_format_timestamp[] = {
-    {.params = "TIMESTAMP timestamp, STRING formatPattern", .returns = "STRING", .description = "Formats a timestamp in UTC with a Java DateTimeFormatter pattern.", .impl = d_format_timestamp, .prepare = prep_fmt},
-    {.params = "TIMESTAMP timestamp, STRING formatPattern, STRING timeZone", .returns = "STRING", .description = "Formats a timestamp in the given time zone.", .impl = d_format_timestamp, .prepare = prep_fmt},
+    {.params = "TIMESTAMP timestamp, STRING formatPattern",
+     .returns = "STRING",
+     .description = "Formats a timestamp in UTC with a Java DateTimeFormatter pattern.",
+     .impl = d_format_timestamp,
+     .prepare = prep_fmt},
+    {.params = "TIMESTAMP timestamp, STRING formatPattern, STRING timeZone",
+     .returns = "STRING",
+     .description = "Formats a timestamp in the given time zone.",
+     .impl = d_format_timestamp,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_format_date[] = {
-    {.params = "DATE date, STRING formatPattern", .returns = "STRING", .description = "Formats a date with a Java DateTimeFormatter pattern.", .impl = d_format_date, .prepare = prep_fmt},
+    {.params = "DATE date, STRING formatPattern",
+     .returns = "STRING",
+     .description = "Formats a date with a Java DateTimeFormatter pattern.",
+     .impl = d_format_date,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_format_time[] = {
-    {.params = "TIME time, STRING formatPattern", .returns = "STRING", .description = "Formats a time with a Java DateTimeFormatter pattern.", .impl = d_format_time, .prepare = prep_fmt},
+    {.params = "TIME time, STRING formatPattern",
+     .returns = "STRING",
+     .description = "Formats a time with a Java DateTimeFormatter pattern.",
+     .impl = d_format_time,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_parse_timestamp[] = {
-    {.params = "STRING formattedTimestamp, STRING formatPattern", .returns = "TIMESTAMP", .description = "Parses a timestamp string in UTC (unless it has a zone).", .impl = d_parse_timestamp, .prepare = prep_fmt},
-    {.params = "STRING formattedTimestamp, STRING formatPattern, STRING timeZone", .returns = "TIMESTAMP", .description = "Parses a timestamp string in the given time zone.", .impl = d_parse_timestamp, .prepare = prep_fmt},
+    {.params = "STRING formattedTimestamp, STRING formatPattern",
+     .returns = "TIMESTAMP",
+     .description = "Parses a timestamp string in UTC (unless it has a zone).",
+     .impl = d_parse_timestamp,
+     .prepare = prep_fmt},
+    {.params = "STRING formattedTimestamp, STRING formatPattern, STRING timeZone",
+     .returns = "TIMESTAMP",
+     .description = "Parses a timestamp string in the given time zone.",
+     .impl = d_parse_timestamp,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_parse_date[] = {
-    {.params = "STRING formattedDate, STRING formatPattern", .returns = "DATE", .description = "Parses a date string.", .impl = d_parse_date, .prepare = prep_fmt},
+    {.params = "STRING formattedDate, STRING formatPattern",
+     .returns = "DATE",
+     .description = "Parses a date string.",
+     .impl = d_parse_date,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_parse_time[] = {
-    {.params = "STRING formattedTime, STRING formatPattern", .returns = "TIME", .description = "Parses a time string.", .impl = d_parse_time, .prepare = prep_fmt},
+    {.params = "STRING formattedTime, STRING formatPattern",
+     .returns = "TIME",
+     .description = "Parses a time string.",
+     .impl = d_parse_time,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_datetostring[] = {
-    {.params = "INT epochDays, STRING formatPattern", .returns = "STRING", .description = "Formats days since the epoch as a date string (deprecated: use FORMAT_DATE).", .impl = d_datetostring, .prepare = prep_fmt},
+    {.params = "INT epochDays, STRING formatPattern",
+     .returns = "STRING",
+     .description = "Formats days since the epoch as a date string (deprecated: use FORMAT_DATE).",
+     .impl = d_datetostring,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_stringtodate[] = {
-    {.params = "STRING formattedDate, STRING formatPattern", .returns = "INT", .description = "Parses a date string into days since the epoch (deprecated: use PARSE_DATE).", .impl = d_parse_date, .prepare = prep_fmt},
+    {.params = "STRING formattedDate, STRING formatPattern",
+     .returns = "INT",
+     .description = "Parses a date string into days since the epoch (deprecated: use PARSE_DATE).",
+     .impl = d_parse_date,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_stringtotimestamp[] = {
-    {.params = "STRING formattedTimestamp, STRING formatPattern", .returns = "BIGINT", .description = "Parses a timestamp string into epoch milliseconds (deprecated: use PARSE_TIMESTAMP).", .impl = d_parse_timestamp, .prepare = prep_fmt},
-    {.params = "STRING formattedTimestamp, STRING formatPattern, STRING timeZone", .returns = "BIGINT", .description = "Parses a timestamp string in a time zone into epoch milliseconds.", .impl = d_parse_timestamp, .prepare = prep_fmt},
+    {.params = "STRING formattedTimestamp, STRING formatPattern",
+     .returns = "BIGINT",
+     .description =
+         "Parses a timestamp string into epoch milliseconds (deprecated: use PARSE_TIMESTAMP).",
+     .impl = d_parse_timestamp,
+     .prepare = prep_fmt},
+    {.params = "STRING formattedTimestamp, STRING formatPattern, STRING timeZone",
+     .returns = "BIGINT",
+     .description = "Parses a timestamp string in a time zone into epoch milliseconds.",
+     .impl = d_parse_timestamp,
+     .prepare = prep_fmt},
 };
 static const FnVariant v_timestamptostring[] = {
-    {.params = "BIGINT epochMilli, STRING formatPattern", .returns = "STRING", .description = "Formats epoch milliseconds as a string (deprecated: use FORMAT_TIMESTAMP).", .impl = d_format_timestamp, .prepare = prep_fmt},
-    {.params = "BIGINT epochMilli, STRING formatPattern, STRING timeZone", .returns = "STRING", .description = "Formats epoch milliseconds as a string in a time zone.", .impl = d_format_timestamp, .prepare = prep_fmt},
+    {.params = "BIGINT epochMilli, STRING formatPattern",
+     .returns = "STRING",
+     .description = "Formats epoch milliseconds as a string (deprecated: use FORMAT_TIMESTAMP).",
+     .impl = d_format_timestamp,
+     .prepare = prep_fmt},
+    {.params = "BIGINT epochMilli, STRING formatPattern, STRING timeZone",
+     .returns = "STRING",
+     .description = "Formats epoch milliseconds as a string in a time zone.",
+     .impl = d_format_timestamp,
+     .prepare = prep_fmt},
 };
 
 static const FnDef datetime_defs[] = {
@@ -632,14 +728,17 @@ static const FnDef datetime_defs[] = {
     DT("PARSE_TIME", v_parse_time, "Parses a string into a TIME."),
     DT("PARSE_TIMESTAMP", v_parse_timestamp, "Parses a string into a TIMESTAMP."),
     DT("STRINGTODATE", v_stringtodate, "Converts a string to an INT date (deprecated)."),
-    DT("STRINGTOTIMESTAMP", v_stringtotimestamp, "Converts a string to a BIGINT timestamp (deprecated)."),
+    DT("STRINGTOTIMESTAMP", v_stringtotimestamp,
+       "Converts a string to a BIGINT timestamp (deprecated)."),
     DT("TIMEADD", v_timeadd, "Adds an interval to a TIME."),
     DT("TIMESTAMPADD", v_timestampadd, "Adds an interval to a TIMESTAMP."),
     DT("TIMESTAMPSUB", v_timestampsub, "Subtracts an interval from a TIMESTAMP."),
-    DT("TIMESTAMPTOSTRING", v_timestamptostring, "Converts a BIGINT timestamp to a string (deprecated)."),
+    DT("TIMESTAMPTOSTRING", v_timestamptostring,
+       "Converts a BIGINT timestamp to a string (deprecated)."),
     DT("TIMESUB", v_timesub, "Subtracts an interval from a TIME."),
     DT("UNIX_DATE", v_unix_date, "Returns the current date, or a DATE, as days since the epoch."),
-    DT("UNIX_TIMESTAMP", v_unix_timestamp, "Returns the current time, or a TIMESTAMP, as epoch milliseconds."),
+    DT("UNIX_TIMESTAMP", v_unix_timestamp,
+       "Returns the current time, or a TIMESTAMP, as epoch milliseconds."),
 };
 
 FN_FAMILY(datetime_defs);

@@ -49,7 +49,8 @@ static bool path_parse(Arena *a, const char *s, size_t n, JsonPath *path)
         size_t tn;
         if (s[i] == '.') {
             size_t st = ++i;
-            while (i < n && s[i] != '.' && s[i] != '[') i++;
+            while (i < n && s[i] != '.' && s[i] != '[')
+                i++;
             ts = s + st;
             tn = i - st;
         } else if (s[i] == '[') {
@@ -57,14 +58,16 @@ static bool path_parse(Arena *a, const char *s, size_t n, JsonPath *path)
             if (i < n && (s[i] == '\'' || s[i] == '"')) {
                 char q = s[i++];
                 size_t st = i;
-                while (i < n && s[i] != q) i++;
+                while (i < n && s[i] != q)
+                    i++;
                 if (i + 1 >= n || s[i + 1] != ']') goto bad;
                 ts = s + st;
                 tn = i - st;
                 i += 2;
             } else {
                 size_t st = i;
-                while (i < n && s[i] != ']') i++;
+                while (i < n && s[i] != ']')
+                    i++;
                 if (i >= n) goto bad;
                 ts = s + st;
                 tn = i - st;
@@ -74,7 +77,8 @@ static bool path_parse(Arena *a, const char *s, size_t n, JsonPath *path)
             goto bad;
         }
         if ((size_t)path->ntok == cap) {
-            path->tok = arena_realloc(a, path->tok, sizeof(PathTok) * cap, sizeof(PathTok) * cap * 2);
+            path->tok =
+                arena_realloc(a, path->tok, sizeof(PathTok) * cap, sizeof(PathTok) * cap * 2);
             cap *= 2;
         }
         path->tok[path->ntok].s = ts;
@@ -83,7 +87,8 @@ static bool path_parse(Arena *a, const char *s, size_t n, JsonPath *path)
     }
     return true;
 bad:
-    snprintf(path->error, sizeof path->error, "Invalid JsonPath: '%.*s'", (int)(n > 80 ? 80 : n), s);
+    snprintf(path->error, sizeof path->error, "Invalid JsonPath: '%.*s'", (int)(n > 80 ? 80 : n),
+             s);
     return false;
 }
 
@@ -133,7 +138,8 @@ static int j_extract(FnCtx *ctx, int nargs, const Value *args, Value *out)
     }
     if (path->error[0]) return fn_error(ctx, "%s", path->error);
     JNode root;
-    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0) return invalid_json(ctx, &args[0]);
+    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0)
+        return invalid_json(ctx, &args[0]);
     const JNode *cur = &root;
     for (int t = 0; t < path->ntok; t++) {
         const PathTok *tok = &path->tok[t];
@@ -161,9 +167,9 @@ static int j_extract(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     ABuf b;
-    abuf_init(&b, ctx->arena, 32);
+    fn_abuf_init(&b, ctx->arena, 32);
     fjson_write(&b, cur);
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -177,7 +183,8 @@ static int j_is_json(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     JNode root;
-    bool ok = fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) == 0 && root.kind != J_MISSING;
+    bool ok =
+        fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) == 0 && root.kind != J_MISSING;
     *out = val_bool(ok);
     return 0;
 }
@@ -226,9 +233,9 @@ static Value node_text(Arena *a, const JNode *j, bool unquote_strings)
 {
     if (unquote_strings && j->kind == J_STR) return val_string(j->s, j->n);
     ABuf b;
-    abuf_init(&b, a, 32);
+    fn_abuf_init(&b, a, 32);
     fjson_write(&b, j);
-    return abuf_string(&b);
+    return fn_abuf_string(&b);
 }
 
 static int j_records(FnCtx *ctx, int nargs, const Value *args, Value *out)
@@ -275,7 +282,8 @@ static int j_items(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     Value r = val_array_new(ctx->arena, root.len, ctx->call->ret);
-    for (uint32_t i = 0; i < root.len; i++) r.u.items[i] = node_text(ctx->arena, &root.items[i], false);
+    for (uint32_t i = 0; i < root.len; i++)
+        r.u.items[i] = node_text(ctx->arena, &root.items[i], false);
     *out = r;
     return 0;
 }
@@ -302,7 +310,8 @@ static int j_concat(FnCtx *ctx, int nargs, const Value *args, Value *out)
         total += nodes[i].kind == J_OBJ || nodes[i].kind == J_ARR ? nodes[i].len : 1;
     }
     JNode res = {.kind = all_objects ? J_OBJ : J_ARR};
-    res.items = arena_alloc(ctx->arena, sizeof(JNode) * (total ? total : 1) * (all_objects ? 2 : 1));
+    res.items =
+        arena_alloc(ctx->arena, sizeof(JNode) * (total ? total : 1) * (all_objects ? 2 : 1));
     for (int i = 0; i < nargs; i++) {
         const JNode *nd = &nodes[i];
         if (all_objects) {
@@ -310,14 +319,16 @@ static int j_concat(FnCtx *ctx, int nargs, const Value *args, Value *out)
                 const JNode *key = &nd->items[2 * k];
                 uint32_t slot = res.len;
                 for (uint32_t j = 0; j < res.len; j++)
-                    if (res.items[2 * j].n == key->n && memcmp(res.items[2 * j].s, key->s, key->n) == 0)
+                    if (res.items[2 * j].n == key->n &&
+                        memcmp(res.items[2 * j].s, key->s, key->n) == 0)
                         slot = j;
                 res.items[2 * slot] = *key;
                 res.items[2 * slot + 1] = nd->items[2 * k + 1];
                 if (slot == res.len) res.len++;
             }
         } else if (nd->kind == J_ARR) {
-            for (uint32_t k = 0; k < nd->len; k++) res.items[res.len++] = nd->items[k];
+            for (uint32_t k = 0; k < nd->len; k++)
+                res.items[res.len++] = nd->items[k];
         } else {
             res.items[res.len++] = *nd;
         }
@@ -333,7 +344,8 @@ static int j_array_contains(FnCtx *ctx, int nargs, const Value *args, Value *out
     *out = val_bool(false);
     if (args[0].kind == TYPE_NULL) return 0;
     JNode root;
-    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0 || root.kind != J_ARR) return 0;
+    if (fjson_parse(ctx->arena, args[0].u.s, args[0].len, &root) < 0 || root.kind != J_ARR)
+        return 0;
     const Value *v = &args[1];
     for (uint32_t i = 0; i < root.len; i++) {
         const JNode *e = &root.items[i];
@@ -372,10 +384,10 @@ static int j_array_contains(FnCtx *ctx, int nargs, const Value *args, Value *out
 static void value_to_json(ABuf *b, const Value *v, const Type *t)
 {
     switch (v->kind) {
-    case TYPE_NULL: abuf_puts(b, "null"); break;
-    case TYPE_BOOLEAN: abuf_puts(b, v->u.b ? "true" : "false"); break;
-    case TYPE_INT: abuf_printf(b, "%d", v->u.i); break;
-    case TYPE_BIGINT: abuf_printf(b, "%lld", (long long)v->u.l); break;
+    case TYPE_NULL: fn_abuf_puts(b, "null"); break;
+    case TYPE_BOOLEAN: fn_abuf_puts(b, v->u.b ? "true" : "false"); break;
+    case TYPE_INT: fn_abuf_printf(b, "%d", v->u.i); break;
+    case TYPE_BIGINT: fn_abuf_printf(b, "%lld", (long long)v->u.l); break;
     case TYPE_DOUBLE: fn_put_double(b, v->u.d); break;
     case TYPE_DECIMAL: {
         Value tmp = *v;
@@ -385,56 +397,56 @@ static void value_to_json(ABuf *b, const Value *v, const Type *t)
     case TYPE_STRING: fjson_put_string(b, v->u.s, v->len); break;
     case TYPE_BYTES: {
         ABuf t64;
-        abuf_init(&t64, b->a, v->len * 2 + 4);
+        fn_abuf_init(&t64, b->a, v->len * 2 + 4);
         fn_put_value(&t64, v);
         fjson_put_string(b, t64.p, t64.len);
         break;
     }
-    case TYPE_DATE: abuf_printf(b, "%lld", (long long)v->u.i * 86400000LL); break;
+    case TYPE_DATE: fn_abuf_printf(b, "%lld", (long long)v->u.i * 86400000LL); break;
     case TYPE_TIME: {
         int s = v->u.i / 1000;
-        abuf_printf(b, "\"%02d:%02d:%02d\"", s / 3600, s / 60 % 60, s % 60);
+        fn_abuf_printf(b, "\"%02d:%02d:%02d\"", s / 3600, s / 60 % 60, s % 60);
         break;
     }
-    case TYPE_TIMESTAMP: abuf_printf(b, "%lld", (long long)v->u.l); break;
+    case TYPE_TIMESTAMP: fn_abuf_printf(b, "%lld", (long long)v->u.l); break;
     case TYPE_ARRAY:
-        abuf_putc(b, '[');
+        fn_abuf_putc(b, '[');
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) abuf_putc(b, ',');
+            if (i) fn_abuf_putc(b, ',');
             value_to_json(b, &v->u.items[i], t && t->kind == TYPE_ARRAY ? t->elem : NULL);
         }
-        abuf_putc(b, ']');
+        fn_abuf_putc(b, ']');
         break;
     case TYPE_MAP:
-        abuf_putc(b, '{');
+        fn_abuf_putc(b, '{');
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) abuf_putc(b, ',');
+            if (i) fn_abuf_putc(b, ',');
             const Value *k = &v->u.items[2 * i];
             if (k->kind == TYPE_STRING) {
                 fjson_put_string(b, k->u.s, k->len);
             } else {
                 ABuf kb;
-                abuf_init(&kb, b->a, 16);
+                fn_abuf_init(&kb, b->a, 16);
                 fn_put_value(&kb, k);
                 fjson_put_string(b, kb.p, kb.len);
             }
-            abuf_putc(b, ':');
+            fn_abuf_putc(b, ':');
             value_to_json(b, &v->u.items[2 * i + 1], t && t->kind == TYPE_MAP ? t->elem : NULL);
         }
-        abuf_putc(b, '}');
+        fn_abuf_putc(b, '}');
         break;
     case TYPE_STRUCT:
-        abuf_putc(b, '{');
+        fn_abuf_putc(b, '{');
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) abuf_putc(b, ',');
+            if (i) fn_abuf_putc(b, ',');
             const char *name = v->type->fields[i].name;
             fjson_put_string(b, name, strlen(name));
-            abuf_putc(b, ':');
+            fn_abuf_putc(b, ':');
             value_to_json(b, &v->u.items[i], v->type->fields[i].type);
         }
-        abuf_putc(b, '}');
+        fn_abuf_putc(b, '}');
         break;
-    default: abuf_puts(b, "null"); break;
+    default: fn_abuf_puts(b, "null"); break;
     }
 }
 
@@ -442,46 +454,75 @@ static int j_to_json(FnCtx *ctx, int nargs, const Value *args, Value *out)
 {
     (void)nargs;
     ABuf b;
-    abuf_init(&b, ctx->arena, 64);
+    fn_abuf_init(&b, ctx->arena, 64);
     value_to_json(&b, &args[0], ctx->call ? ctx->call->arg_types[0] : NULL);
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
 /* ---------------------------------------------------------------- table */
 
 static const FnVariant v_extract[] = {
-    {.params = "STRING jsonString, STRING path", .returns = "STRING",
-     .description = "Extracts the value at a JSONPath ($.a.b[0]) from a JSON string; strings are returned unquoted.",
-     .impl = j_extract, .prepare = prep_path},
+    {.params = "STRING jsonString, STRING path",
+     .returns = "STRING",
+     .description = "Extracts the value at a JSONPath ($.a.b[0]) from a JSON string; strings are "
+                    "returned unquoted.",
+     .impl = j_extract,
+     .prepare = prep_path},
 };
 static const FnVariant v_is_json[] = {
-    {.params = "STRING str", .returns = "BOOLEAN", .description = "Returns whether the string is valid JSON.", .impl = j_is_json},
+    {.params = "STRING str",
+     .returns = "BOOLEAN",
+     .description = "Returns whether the string is valid JSON.",
+     .impl = j_is_json},
 };
 static const FnVariant v_array_length[] = {
-    {.params = "STRING jsonArray", .returns = "INT", .description = "Returns the number of elements of a JSON array, or null.", .impl = j_array_length},
+    {.params = "STRING jsonArray",
+     .returns = "INT",
+     .description = "Returns the number of elements of a JSON array, or null.",
+     .impl = j_array_length},
 };
 static const FnVariant v_array_contains[] = {
-    {.params = "STRING jsonArray, T val", .returns = "BOOLEAN", .description = "Returns whether a JSON array contains the value.", .impl = j_array_contains},
+    {.params = "STRING jsonArray, T val",
+     .returns = "BOOLEAN",
+     .description = "Returns whether a JSON array contains the value.",
+     .impl = j_array_contains},
 };
 static const FnVariant v_concat[] = {
-    {.params = "STRING... jsonStrings", .returns = "STRING", .description = "Merges JSON objects, or concatenates JSON arrays.", .impl = j_concat},
+    {.params = "STRING... jsonStrings",
+     .returns = "STRING",
+     .description = "Merges JSON objects, or concatenates JSON arrays.",
+     .impl = j_concat},
 };
 static const FnVariant v_items[] = {
-    {.params = "STRING jsonItems", .returns = "ARRAY<STRING>", .description = "Returns the elements of a JSON array as JSON strings.", .impl = j_items},
+    {.params = "STRING jsonItems",
+     .returns = "ARRAY<STRING>",
+     .description = "Returns the elements of a JSON array as JSON strings.",
+     .impl = j_items},
 };
 static const FnVariant v_keys[] = {
-    {.params = "STRING jsonObj", .returns = "ARRAY<STRING>", .description = "Returns the keys of a JSON object.", .impl = j_keys},
+    {.params = "STRING jsonObj",
+     .returns = "ARRAY<STRING>",
+     .description = "Returns the keys of a JSON object.",
+     .impl = j_keys},
 };
 static const FnVariant v_records[] = {
-    {.params = "STRING jsonObj", .returns = "MAP<STRING, STRING>", .description = "Returns the entries of a JSON object as a map of key to JSON text.", .impl = j_records},
+    {.params = "STRING jsonObj",
+     .returns = "MAP<STRING, STRING>",
+     .description = "Returns the entries of a JSON object as a map of key to JSON text.",
+     .impl = j_records},
 };
 static const FnVariant v_to_json[] = {
-    {.params = "T input", .returns = "STRING", .description = "Serializes a value of any type as a JSON string.", .impl = j_to_json},
+    {.params = "T input",
+     .returns = "STRING",
+     .description = "Serializes a value of any type as a JSON string.",
+     .impl = j_to_json},
 };
 
-#define JS(NAME, vs, desc)                                                                   \
-    {.name = NAME, .kind = FN_SCALAR, .category = "JSON", .description = desc, FN_VARIANTS(vs)}
+#define JS(NAME, vs, desc)                                                                         \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "JSON", .description = desc, FN_VARIANTS(vs)  \
+    }
 
 static const FnDef json_defs[] = {
     JS("EXTRACTJSONFIELD", v_extract, "Extracts a field from a JSON string."),

@@ -35,7 +35,7 @@ static int l_transform(FnCtx *ctx, int nargs, const Value *args, Value *out)
         for (uint32_t j = 0; j < i; j++)
             if (val_equal(&m.u.items[2 * j], &k)) {
                 ABuf b;
-                abuf_init(&b, ctx->arena, 32);
+                fn_abuf_init(&b, ctx->arena, 32);
                 fn_put_value(&b, &k);
                 return fn_error(ctx, "Duplicate key %.*s", (int)b.len, b.p);
             }
@@ -123,34 +123,54 @@ static int l_reduce(FnCtx *ctx, int nargs, const Value *args, Value *out)
 }
 
 static const FnVariant v_transform[] = {
-    {.params = "ARRAY<T> array, LAMBDA(T) => U function", .returns = "ARRAY<U>",
-     .description = "Applies the function to every element of the array.", .impl = l_transform},
+    {.params = "ARRAY<T> array, LAMBDA(T) => U function",
+     .returns = "ARRAY<U>",
+     .description = "Applies the function to every element of the array.",
+     .impl = l_transform},
     {.params = "MAP<K, V> map, LAMBDA(K, V) => K1 key_function, LAMBDA(K, V) => V1 value_function",
      .returns = "MAP<K1, V1>",
-     .description = "Applies the functions to every key and value of the map.", .impl = l_transform},
+     .description = "Applies the functions to every key and value of the map.",
+     .impl = l_transform},
 };
 
 static const FnVariant v_filter[] = {
-    {.params = "ARRAY<T> array, LAMBDA(T) => BOOLEAN function", .returns = "ARRAY<T>",
-     .description = "Keeps the elements for which the function returns true.", .impl = l_filter},
-    {.params = "MAP<K, V> map, LAMBDA(K, V) => BOOLEAN function", .returns = "MAP<K, V>",
-     .description = "Keeps the entries for which the function returns true.", .impl = l_filter},
+    {.params = "ARRAY<T> array, LAMBDA(T) => BOOLEAN function",
+     .returns = "ARRAY<T>",
+     .description = "Keeps the elements for which the function returns true.",
+     .impl = l_filter},
+    {.params = "MAP<K, V> map, LAMBDA(K, V) => BOOLEAN function",
+     .returns = "MAP<K, V>",
+     .description = "Keeps the entries for which the function returns true.",
+     .impl = l_filter},
 };
 
 static const FnVariant v_reduce[] = {
-    {.params = "ARRAY<T> array, S initialState, LAMBDA(S, T) => S function", .returns = "S",
-     .description = "Folds the array into a single value, starting from initialState.", .impl = l_reduce},
-    {.params = "MAP<K, V> map, S initialState, LAMBDA(S, K, V) => S function", .returns = "S",
-     .description = "Folds the map's entries into a single value, starting from initialState.", .impl = l_reduce},
+    {.params = "ARRAY<T> array, S initialState, LAMBDA(S, T) => S function",
+     .returns = "S",
+     .description = "Folds the array into a single value, starting from initialState.",
+     .impl = l_reduce},
+    {.params = "MAP<K, V> map, S initialState, LAMBDA(S, K, V) => S function",
+     .returns = "S",
+     .description = "Folds the map's entries into a single value, starting from initialState.",
+     .impl = l_reduce},
 };
 
 static const FnDef lambda_defs[] = {
-    {.name = "FILTER", .kind = FN_SCALAR, .category = "LAMBDA",
-     .description = "Filters an array or a map with a lambda.", FN_VARIANTS(v_filter)},
-    {.name = "REDUCE", .kind = FN_SCALAR, .category = "LAMBDA",
-     .description = "Reduces an array or a map to a single value with a lambda.", FN_VARIANTS(v_reduce)},
-    {.name = "TRANSFORM", .kind = FN_SCALAR, .category = "LAMBDA",
-     .description = "Transforms an array or a map with lambdas.", FN_VARIANTS(v_transform)},
+    {.name = "FILTER",
+     .kind = FN_SCALAR,
+     .category = "LAMBDA",
+     .description = "Filters an array or a map with a lambda.",
+     FN_VARIANTS(v_filter)},
+    {.name = "REDUCE",
+     .kind = FN_SCALAR,
+     .category = "LAMBDA",
+     .description = "Reduces an array or a map to a single value with a lambda.",
+     FN_VARIANTS(v_reduce)},
+    {.name = "TRANSFORM",
+     .kind = FN_SCALAR,
+     .category = "LAMBDA",
+     .description = "Transforms an array or a map with lambdas.",
+     FN_VARIANTS(v_transform)},
 };
 
 FN_FAMILY(lambda_defs);

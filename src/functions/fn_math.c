@@ -37,18 +37,18 @@ static double num_arg(const Value *v)
 }
 
 /* One-argument DOUBLE function over INT/BIGINT/DOUBLE arguments. */
-#define UNARY_DOUBLE(cname, expr)                                                           \
-    static int cname(FnCtx *ctx, int nargs, const Value *args, Value *out)                   \
-    {                                                                                        \
-        (void)ctx;                                                                           \
-        (void)nargs;                                                                         \
-        if (args[0].kind == TYPE_NULL) {                                                     \
-            *out = val_null();                                                               \
-            return 0;                                                                        \
-        }                                                                                    \
-        double x = num_arg(&args[0]);                                                        \
-        *out = val_double(expr);                                                             \
-        return 0;                                                                            \
+#define UNARY_DOUBLE(cname, expr)                                                                  \
+    static int cname(FnCtx *ctx, int nargs, const Value *args, Value *out)                         \
+    {                                                                                              \
+        (void)ctx;                                                                                 \
+        (void)nargs;                                                                               \
+        if (args[0].kind == TYPE_NULL) {                                                           \
+            *out = val_null();                                                                     \
+            return 0;                                                                              \
+        }                                                                                          \
+        double x = num_arg(&args[0]);                                                              \
+        *out = val_double(expr);                                                                   \
+        return 0;                                                                                  \
     }
 
 UNARY_DOUBLE(m_acos, acos(x))
@@ -61,7 +61,7 @@ UNARY_DOUBLE(m_sin, sin(x))
 UNARY_DOUBLE(m_sinh, sinh(x))
 UNARY_DOUBLE(m_tan, tan(x))
 UNARY_DOUBLE(m_tanh, tanh(x))
-UNARY_DOUBLE(m_degrees, x * (180.0 / M_PI))
+UNARY_DOUBLE(m_degrees, x *(180.0 / M_PI))
 UNARY_DOUBLE(m_radians, x / 180.0 * M_PI)
 UNARY_DOUBLE(m_exp, exp(x))
 UNARY_DOUBLE(m_ln, log(x))
@@ -185,8 +185,7 @@ static int m_ceil_floor(FnCtx *ctx, const Value *a, Value *out, bool ceil_)
     case TYPE_INT:
     case TYPE_BIGINT: *out = *a; return 0;
     case TYPE_DOUBLE: *out = val_double(ceil_ ? ceil(a->u.d) : floor(a->u.d)); return 0;
-    case TYPE_DECIMAL:
-        return dec_places(ctx, a, 0, ceil_ ? 'C' : 'F', a->scale, a->precision, out);
+    case TYPE_DECIMAL: return dec_places(ctx, a, 0, ceil_ ? 'C' : 'F', a->scale, a->precision, out);
     default: *out = val_null(); return 0;
     }
 }
@@ -281,13 +280,13 @@ static int m_trunc(FnCtx *ctx, int nargs, const Value *args, Value *out)
         case TYPE_INT:
         case TYPE_BIGINT: *out = *a; return 0;
         case TYPE_DOUBLE: *out = val_bigint(java_long_cast(a->u.d)); return 0;
-        case TYPE_DECIMAL:
-            return dec_places(ctx, a, 0, 'T', 0, ctx->call->ret->precision, out);
+        case TYPE_DECIMAL: return dec_places(ctx, a, 0, 'T', 0, ctx->call->ret->precision, out);
         default: *out = val_null(); return 0;
         }
     }
     int places = args[1].u.i;
-    if (a->kind == TYPE_DECIMAL) return dec_places(ctx, a, places, 'T', a->scale, a->precision, out);
+    if (a->kind == TYPE_DECIMAL)
+        return dec_places(ctx, a, places, 'T', a->scale, a->precision, out);
     *out = val_double(double_places(a->u.d, places, 'T'));
     return 0;
 }
@@ -314,8 +313,9 @@ static int m_geo_distance(FnCtx *ctx, int nargs, const Value *args, Value *out)
             radius = 3959.0;
         else if (!((n == 2 && strncasecmp(u, "KM", 2) == 0) ||
                    (n == 10 && strncasecmp(u, "KILOMETERS", 10) == 0)))
-            return fn_error(ctx, "GeoDistance function units parameter must be one of "
-                                 "'MI', 'MILES', 'KM' or 'KILOMETERS'. Values are case-insensitive.");
+            return fn_error(ctx,
+                            "GeoDistance function units parameter must be one of "
+                            "'MI', 'MILES', 'KM' or 'KILOMETERS'. Values are case-insensitive.");
     }
     if (lat1 < -90 || lat1 > 90 || lat2 < -90 || lat2 > 90)
         return fn_error(ctx, "valid latitude values for GeoDistance function are in the range of "
@@ -391,7 +391,8 @@ static int m_least(FnCtx *ctx, int nargs, const Value *args, Value *out)
  * default step is 1 or -1 toward end. */
 static int t_series(FnCtx *ctx, int nargs, const Value *args, Value *out)
 {
-    if (fn_any_null(nargs, args)) return fn_error(ctx, "GENERATE_SERIES arguments must not be null");
+    if (fn_any_null(nargs, args))
+        return fn_error(ctx, "GENERATE_SERIES arguments must not be null");
     bool big = args[0].kind == TYPE_BIGINT;
     int64_t start = big ? args[0].u.l : args[0].u.i;
     int64_t end = big ? args[1].u.l : args[1].u.i;
@@ -401,7 +402,8 @@ static int t_series(FnCtx *ctx, int nargs, const Value *args, Value *out)
     if ((diff > 0 && step < 0) || (diff < 0 && step > 0))
         return fn_error(ctx, "GENERATE_SERIES step has wrong sign");
     int64_t size = 1 + diff / step;
-    if (size > 10000000) return fn_error(ctx, "GENERATE_SERIES would produce %lld rows", (long long)size);
+    if (size > 10000000)
+        return fn_error(ctx, "GENERATE_SERIES would produce %lld rows", (long long)size);
     Value r = val_array_new(ctx->arena, (uint32_t)size, ctx->call->ret);
     int64_t pos = start;
     for (int64_t i = 0; i < size; i++, pos += step)
@@ -412,12 +414,14 @@ static int t_series(FnCtx *ctx, int nargs, const Value *args, Value *out)
 
 /* ---------------------------------------------------------------- table */
 
-#define NUM3(params1, desc, fn)                                                              \
-    {.params = "INT " params1, .returns = "DOUBLE", .description = desc, .impl = fn},        \
-    {.params = "BIGINT " params1, .returns = "DOUBLE", .description = desc, .impl = fn},     \
-    {.params = "DOUBLE " params1, .returns = "DOUBLE", .description = desc, .impl = fn}
+#define NUM3(params1, desc, fn)                                                                    \
+    {.params = "INT " params1, .returns = "DOUBLE", .description = desc, .impl = fn},              \
+        {.params = "BIGINT " params1, .returns = "DOUBLE", .description = desc, .impl = fn},       \
+    {                                                                                              \
+        .params = "DOUBLE " params1, .returns = "DOUBLE", .description = desc, .impl = fn          \
+    }
 
-#define TRIG(NAME, cname, desc)                                                              \
+#define TRIG(NAME, cname, desc)                                                                    \
     static const FnVariant v_##cname[] = {NUM3("value", desc, m_##cname)};
 
 TRIG(ACOS, acos, "Returns the inverse (arc) cosine of an INT, BIGINT, or DOUBLE value.")
@@ -438,113 +442,279 @@ TRIG(SQRT, sqrt, "The square root of a value.")
 TRIG(CBRT, cbrt, "The cube root of a value.")
 
 static const FnVariant v_atan2[] = {
-    {.params = "INT y, INT x", .returns = "DOUBLE", .description = "Returns the inverse (arc) tangent of y / x.", .impl = m_atan2},
-    {.params = "BIGINT y, BIGINT x", .returns = "DOUBLE", .description = "Returns the inverse (arc) tangent of y / x.", .impl = m_atan2},
-    {.params = "DOUBLE y, DOUBLE x", .returns = "DOUBLE", .description = "Returns the inverse (arc) tangent of y / x.", .impl = m_atan2},
+    {.params = "INT y, INT x",
+     .returns = "DOUBLE",
+     .description = "Returns the inverse (arc) tangent of y / x.",
+     .impl = m_atan2},
+    {.params = "BIGINT y, BIGINT x",
+     .returns = "DOUBLE",
+     .description = "Returns the inverse (arc) tangent of y / x.",
+     .impl = m_atan2},
+    {.params = "DOUBLE y, DOUBLE x",
+     .returns = "DOUBLE",
+     .description = "Returns the inverse (arc) tangent of y / x.",
+     .impl = m_atan2},
 };
 
 static const FnVariant v_power[] = {
-    {.params = "INT base, INT exponent", .returns = "DOUBLE", .description = "Returns base raised to the power of exponent.", .impl = m_power},
-    {.params = "BIGINT base, BIGINT exponent", .returns = "DOUBLE", .description = "Returns base raised to the power of exponent.", .impl = m_power},
-    {.params = "DOUBLE base, DOUBLE exponent", .returns = "DOUBLE", .description = "Returns base raised to the power of exponent.", .impl = m_power},
+    {.params = "INT base, INT exponent",
+     .returns = "DOUBLE",
+     .description = "Returns base raised to the power of exponent.",
+     .impl = m_power},
+    {.params = "BIGINT base, BIGINT exponent",
+     .returns = "DOUBLE",
+     .description = "Returns base raised to the power of exponent.",
+     .impl = m_power},
+    {.params = "DOUBLE base, DOUBLE exponent",
+     .returns = "DOUBLE",
+     .description = "Returns base raised to the power of exponent.",
+     .impl = m_power},
 };
 
 static const FnVariant v_log[] = {
-    {.params = "INT value", .returns = "DOUBLE", .description = "Returns the natural logarithm of value.", .impl = m_log},
-    {.params = "BIGINT value", .returns = "DOUBLE", .description = "Returns the natural logarithm of value.", .impl = m_log},
-    {.params = "DOUBLE value", .returns = "DOUBLE", .description = "Returns the natural logarithm of value.", .impl = m_log},
-    {.params = "INT base, INT value", .returns = "DOUBLE", .description = "Returns the logarithm of value to the given base.", .impl = m_log},
-    {.params = "BIGINT base, BIGINT value", .returns = "DOUBLE", .description = "Returns the logarithm of value to the given base.", .impl = m_log},
-    {.params = "DOUBLE base, DOUBLE value", .returns = "DOUBLE", .description = "Returns the logarithm of value to the given base.", .impl = m_log},
+    {.params = "INT value",
+     .returns = "DOUBLE",
+     .description = "Returns the natural logarithm of value.",
+     .impl = m_log},
+    {.params = "BIGINT value",
+     .returns = "DOUBLE",
+     .description = "Returns the natural logarithm of value.",
+     .impl = m_log},
+    {.params = "DOUBLE value",
+     .returns = "DOUBLE",
+     .description = "Returns the natural logarithm of value.",
+     .impl = m_log},
+    {.params = "INT base, INT value",
+     .returns = "DOUBLE",
+     .description = "Returns the logarithm of value to the given base.",
+     .impl = m_log},
+    {.params = "BIGINT base, BIGINT value",
+     .returns = "DOUBLE",
+     .description = "Returns the logarithm of value to the given base.",
+     .impl = m_log},
+    {.params = "DOUBLE base, DOUBLE value",
+     .returns = "DOUBLE",
+     .description = "Returns the logarithm of value to the given base.",
+     .impl = m_log},
 };
 
 static const FnVariant v_abs[] = {
-    {.params = "INT num", .returns = "INT", .description = "Returns the absolute value of its argument.", .impl = m_abs},
-    {.params = "BIGINT num", .returns = "BIGINT", .description = "Returns the absolute value of its argument.", .impl = m_abs},
-    {.params = "DOUBLE num", .returns = "DOUBLE", .description = "Returns the absolute value of its argument.", .impl = m_abs},
-    {.params = "DECIMAL num", .ret_fn = ret_arg0, .description = "Returns the absolute value of its argument.", .impl = m_abs},
+    {.params = "INT num",
+     .returns = "INT",
+     .description = "Returns the absolute value of its argument.",
+     .impl = m_abs},
+    {.params = "BIGINT num",
+     .returns = "BIGINT",
+     .description = "Returns the absolute value of its argument.",
+     .impl = m_abs},
+    {.params = "DOUBLE num",
+     .returns = "DOUBLE",
+     .description = "Returns the absolute value of its argument.",
+     .impl = m_abs},
+    {.params = "DECIMAL num",
+     .ret_fn = ret_arg0,
+     .description = "Returns the absolute value of its argument.",
+     .impl = m_abs},
 };
 
 static const FnVariant v_sign[] = {
-    {.params = "INT value", .returns = "INT", .description = "Returns the sign of value: -1, 0 or 1.", .impl = m_sign},
-    {.params = "BIGINT value", .returns = "INT", .description = "Returns the sign of value: -1, 0 or 1.", .impl = m_sign},
-    {.params = "DOUBLE value", .returns = "INT", .description = "Returns the sign of value: -1, 0 or 1.", .impl = m_sign},
-    {.params = "DECIMAL value", .returns = "INT", .description = "Returns the sign of value: -1, 0 or 1.", .impl = m_sign},
+    {.params = "INT value",
+     .returns = "INT",
+     .description = "Returns the sign of value: -1, 0 or 1.",
+     .impl = m_sign},
+    {.params = "BIGINT value",
+     .returns = "INT",
+     .description = "Returns the sign of value: -1, 0 or 1.",
+     .impl = m_sign},
+    {.params = "DOUBLE value",
+     .returns = "INT",
+     .description = "Returns the sign of value: -1, 0 or 1.",
+     .impl = m_sign},
+    {.params = "DECIMAL value",
+     .returns = "INT",
+     .description = "Returns the sign of value: -1, 0 or 1.",
+     .impl = m_sign},
 };
 
 static const FnVariant v_ceil[] = {
-    {.params = "INT val", .returns = "INT", .description = "Returns the smallest integer not less than val.", .impl = m_ceil},
-    {.params = "BIGINT val", .returns = "BIGINT", .description = "Returns the smallest integer not less than val.", .impl = m_ceil},
-    {.params = "DOUBLE val", .returns = "DOUBLE", .description = "Returns the smallest integer not less than val.", .impl = m_ceil},
-    {.params = "DECIMAL val", .ret_fn = ret_arg0, .description = "Returns the smallest integer not less than val.", .impl = m_ceil},
+    {.params = "INT val",
+     .returns = "INT",
+     .description = "Returns the smallest integer not less than val.",
+     .impl = m_ceil},
+    {.params = "BIGINT val",
+     .returns = "BIGINT",
+     .description = "Returns the smallest integer not less than val.",
+     .impl = m_ceil},
+    {.params = "DOUBLE val",
+     .returns = "DOUBLE",
+     .description = "Returns the smallest integer not less than val.",
+     .impl = m_ceil},
+    {.params = "DECIMAL val",
+     .ret_fn = ret_arg0,
+     .description = "Returns the smallest integer not less than val.",
+     .impl = m_ceil},
 };
 
 static const FnVariant v_floor[] = {
-    {.params = "INT val", .returns = "INT", .description = "Returns the largest integer not greater than val.", .impl = m_floor},
-    {.params = "BIGINT val", .returns = "BIGINT", .description = "Returns the largest integer not greater than val.", .impl = m_floor},
-    {.params = "DOUBLE val", .returns = "DOUBLE", .description = "Returns the largest integer not greater than val.", .impl = m_floor},
-    {.params = "DECIMAL val", .ret_fn = ret_arg0, .description = "Returns the largest integer not greater than val.", .impl = m_floor},
+    {.params = "INT val",
+     .returns = "INT",
+     .description = "Returns the largest integer not greater than val.",
+     .impl = m_floor},
+    {.params = "BIGINT val",
+     .returns = "BIGINT",
+     .description = "Returns the largest integer not greater than val.",
+     .impl = m_floor},
+    {.params = "DOUBLE val",
+     .returns = "DOUBLE",
+     .description = "Returns the largest integer not greater than val.",
+     .impl = m_floor},
+    {.params = "DECIMAL val",
+     .ret_fn = ret_arg0,
+     .description = "Returns the largest integer not greater than val.",
+     .impl = m_floor},
 };
 
 static const FnVariant v_round[] = {
-    {.params = "INT val", .returns = "INT", .description = "Rounds val to the nearest integer.", .impl = m_round},
-    {.params = "BIGINT val", .returns = "BIGINT", .description = "Rounds val to the nearest integer.", .impl = m_round},
-    {.params = "DOUBLE val", .returns = "BIGINT", .description = "Rounds val to the nearest integer (half up, toward positive infinity).", .impl = m_round},
-    {.params = "DOUBLE val, INT decimalPlaces", .returns = "DOUBLE", .description = "Rounds val to decimalPlaces decimal places (negative rounds left of the point).", .impl = m_round},
-    {.params = "DECIMAL val", .ret_fn = ret_dec_integral, .description = "Rounds val to the nearest integer.", .impl = m_round},
-    {.params = "DECIMAL val, INT decimalPlaces", .ret_fn = ret_arg0, .description = "Rounds val to decimalPlaces decimal places.", .impl = m_round},
+    {.params = "INT val",
+     .returns = "INT",
+     .description = "Rounds val to the nearest integer.",
+     .impl = m_round},
+    {.params = "BIGINT val",
+     .returns = "BIGINT",
+     .description = "Rounds val to the nearest integer.",
+     .impl = m_round},
+    {.params = "DOUBLE val",
+     .returns = "BIGINT",
+     .description = "Rounds val to the nearest integer (half up, toward positive infinity).",
+     .impl = m_round},
+    {.params = "DOUBLE val, INT decimalPlaces",
+     .returns = "DOUBLE",
+     .description =
+         "Rounds val to decimalPlaces decimal places (negative rounds left of the point).",
+     .impl = m_round},
+    {.params = "DECIMAL val",
+     .ret_fn = ret_dec_integral,
+     .description = "Rounds val to the nearest integer.",
+     .impl = m_round},
+    {.params = "DECIMAL val, INT decimalPlaces",
+     .ret_fn = ret_arg0,
+     .description = "Rounds val to decimalPlaces decimal places.",
+     .impl = m_round},
 };
 
 static const FnVariant v_trunc[] = {
-    {.params = "INT val", .returns = "INT", .description = "Truncates val to an integer.", .impl = m_trunc},
-    {.params = "BIGINT val", .returns = "BIGINT", .description = "Truncates val to an integer.", .impl = m_trunc},
-    {.params = "DOUBLE val", .returns = "BIGINT", .description = "Truncates val to an integer.", .impl = m_trunc},
-    {.params = "DOUBLE val, INT decimalPlaces", .returns = "DOUBLE", .description = "Truncates val to decimalPlaces decimal places.", .impl = m_trunc},
-    {.params = "DECIMAL val", .ret_fn = ret_dec_integral, .description = "Truncates val to an integer.", .impl = m_trunc},
-    {.params = "DECIMAL val, INT decimalPlaces", .ret_fn = ret_arg0, .description = "Truncates val to decimalPlaces decimal places.", .impl = m_trunc},
+    {.params = "INT val",
+     .returns = "INT",
+     .description = "Truncates val to an integer.",
+     .impl = m_trunc},
+    {.params = "BIGINT val",
+     .returns = "BIGINT",
+     .description = "Truncates val to an integer.",
+     .impl = m_trunc},
+    {.params = "DOUBLE val",
+     .returns = "BIGINT",
+     .description = "Truncates val to an integer.",
+     .impl = m_trunc},
+    {.params = "DOUBLE val, INT decimalPlaces",
+     .returns = "DOUBLE",
+     .description = "Truncates val to decimalPlaces decimal places.",
+     .impl = m_trunc},
+    {.params = "DECIMAL val",
+     .ret_fn = ret_dec_integral,
+     .description = "Truncates val to an integer.",
+     .impl = m_trunc},
+    {.params = "DECIMAL val, INT decimalPlaces",
+     .ret_fn = ret_arg0,
+     .description = "Truncates val to decimalPlaces decimal places.",
+     .impl = m_trunc},
 };
 
 static const FnVariant v_series[] = {
-    {.params = "INT start, INT end", .returns = "ARRAY<INT>", .description = "Returns the integers from start to end (inclusive).", .impl = t_series},
-    {.params = "INT start, INT end, INT step", .returns = "ARRAY<INT>", .description = "Returns the integers from start to end (inclusive) in steps of step.", .impl = t_series},
-    {.params = "BIGINT start, BIGINT end", .returns = "ARRAY<BIGINT>", .description = "Returns the integers from start to end (inclusive).", .impl = t_series},
-    {.params = "BIGINT start, BIGINT end, BIGINT step", .returns = "ARRAY<BIGINT>", .description = "Returns the integers from start to end (inclusive) in steps of step.", .impl = t_series},
+    {.params = "INT start, INT end",
+     .returns = "ARRAY<INT>",
+     .description = "Returns the integers from start to end (inclusive).",
+     .impl = t_series},
+    {.params = "INT start, INT end, INT step",
+     .returns = "ARRAY<INT>",
+     .description = "Returns the integers from start to end (inclusive) in steps of step.",
+     .impl = t_series},
+    {.params = "BIGINT start, BIGINT end",
+     .returns = "ARRAY<BIGINT>",
+     .description = "Returns the integers from start to end (inclusive).",
+     .impl = t_series},
+    {.params = "BIGINT start, BIGINT end, BIGINT step",
+     .returns = "ARRAY<BIGINT>",
+     .description = "Returns the integers from start to end (inclusive) in steps of step.",
+     .impl = t_series},
 };
 
 static const FnVariant v_pi[] = {
-    {.params = "", .returns = "DOUBLE", .description = "Returns an approximate value of pi.", .impl = m_pi},
+    {.params = "",
+     .returns = "DOUBLE",
+     .description = "Returns an approximate value of pi.",
+     .impl = m_pi},
 };
 
 static const FnVariant v_random[] = {
-    {.params = "", .returns = "DOUBLE", .description = "Returns a random DOUBLE value between 0.0 and 1.0.", .impl = m_random},
+    {.params = "",
+     .returns = "DOUBLE",
+     .description = "Returns a random DOUBLE value between 0.0 and 1.0.",
+     .impl = m_random},
 };
 
 static const FnVariant v_geo[] = {
-    {.params = "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2", .returns = "DOUBLE",
-     .description = "The great-circle distance between two lat-long points, in kilometers.", .impl = m_geo_distance},
-    {.params = "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2, STRING units", .returns = "DOUBLE",
-     .description = "The great-circle distance between two lat-long points, in the units given ('KM' or 'MI').", .impl = m_geo_distance},
+    {.params = "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2",
+     .returns = "DOUBLE",
+     .description = "The great-circle distance between two lat-long points, in kilometers.",
+     .impl = m_geo_distance},
+    {.params = "DOUBLE lat1, DOUBLE lon1, DOUBLE lat2, DOUBLE lon2, STRING units",
+     .returns = "DOUBLE",
+     .description = "The great-circle distance between two lat-long points, in the units given "
+                    "('KM' or 'MI').",
+     .impl = m_geo_distance},
 };
 
-#define EXTREME(cname, fn, what)                                                                  \
-    static const FnVariant cname[] = {                                                            \
-        {.params = "INT val, INT... vals", .returns = "INT", .description = what, .impl = fn},    \
-        {.params = "BIGINT val, BIGINT... vals", .returns = "BIGINT", .description = what, .impl = fn}, \
-        {.params = "DOUBLE val, DOUBLE... vals", .returns = "DOUBLE", .description = what, .impl = fn}, \
-        {.params = "DECIMAL val, DECIMAL... vals", .ret_fn = ret_dec_widest, .description = what, .impl = fn}, \
-        {.params = "STRING val, STRING... vals", .returns = "STRING", .description = what, .impl = fn}, \
-        {.params = "BYTES val, BYTES... vals", .returns = "BYTES", .description = what, .impl = fn}, \
-        {.params = "DATE val, DATE... vals", .returns = "DATE", .description = what, .impl = fn}, \
-        {.params = "TIME val, TIME... vals", .returns = "TIME", .description = what, .impl = fn}, \
-        {.params = "TIMESTAMP val, TIMESTAMP... vals", .returns = "TIMESTAMP", .description = what, .impl = fn}, \
+#define EXTREME(cname, fn, what)                                                                   \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "INT val, INT... vals", .returns = "INT", .description = what, .impl = fn},     \
+        {.params = "BIGINT val, BIGINT... vals",                                                   \
+         .returns = "BIGINT",                                                                      \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params = "DOUBLE val, DOUBLE... vals",                                                   \
+         .returns = "DOUBLE",                                                                      \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params = "DECIMAL val, DECIMAL... vals",                                                 \
+         .ret_fn = ret_dec_widest,                                                                 \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params = "STRING val, STRING... vals",                                                   \
+         .returns = "STRING",                                                                      \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params = "BYTES val, BYTES... vals",                                                     \
+         .returns = "BYTES",                                                                       \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params = "DATE val, DATE... vals", .returns = "DATE", .description = what, .impl = fn},  \
+        {.params = "TIME val, TIME... vals", .returns = "TIME", .description = what, .impl = fn},  \
+        {.params = "TIMESTAMP val, TIMESTAMP... vals",                                             \
+         .returns = "TIMESTAMP",                                                                   \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
     };
 
-EXTREME(v_greatest, m_greatest, "Returns the highest non-null value among a variable number of comparable columns.")
-EXTREME(v_least, m_least, "Returns the lowest non-null value among a variable number of comparable columns.")
+EXTREME(v_greatest, m_greatest,
+        "Returns the highest non-null value among a variable number of comparable columns.")
+EXTREME(v_least, m_least,
+        "Returns the lowest non-null value among a variable number of comparable columns.")
 
-#define MATH(NAME, vs, desc)                                                                 \
-    {.name = NAME, .kind = FN_SCALAR, .category = "MATHEMATICAL", .description = desc,       \
-     FN_VARIANTS(vs)}
+#define MATH(NAME, vs, desc)                                                                       \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "MATHEMATICAL", .description = desc,          \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef math_defs[] = {
     MATH("ABS", v_abs, "Returns the absolute value of its argument."),

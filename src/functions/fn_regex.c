@@ -27,17 +27,17 @@ static const struct {
     const char *posix; /* POSIX class name, or NULL */
     const char *pcre;  /* replacement escape when not POSIX */
 } java_classes[] = {
-    {"Lower", "lower", NULL},        {"Upper", "upper", NULL},
-    {"ASCII", "ascii", NULL},        {"Alpha", "alpha", NULL},
-    {"Digit", "digit", NULL},        {"Alnum", "alnum", NULL},
-    {"Punct", "punct", NULL},        {"Graph", "graph", NULL},
-    {"Print", "print", NULL},        {"Blank", "blank", NULL},
-    {"Cntrl", "cntrl", NULL},        {"XDigit", "xdigit", NULL},
-    {"Space", "space", NULL},        {"javaLowerCase", NULL, "p{Ll}"},
+    {"Lower", "lower", NULL},         {"Upper", "upper", NULL},
+    {"ASCII", "ascii", NULL},         {"Alpha", "alpha", NULL},
+    {"Digit", "digit", NULL},         {"Alnum", "alnum", NULL},
+    {"Punct", "punct", NULL},         {"Graph", "graph", NULL},
+    {"Print", "print", NULL},         {"Blank", "blank", NULL},
+    {"Cntrl", "cntrl", NULL},         {"XDigit", "xdigit", NULL},
+    {"Space", "space", NULL},         {"javaLowerCase", NULL, "p{Ll}"},
     {"javaUpperCase", NULL, "p{Lu}"}, {"javaWhitespace", NULL, "s"},
-    {"IsAlphabetic", NULL, "p{L}"},  {"IsLetter", NULL, "p{L}"},
-    {"IsDigit", NULL, "p{Nd}"},      {"IsUppercase", NULL, "p{Lu}"},
-    {"IsLowercase", NULL, "p{Ll}"},  {"IsWhite_Space", NULL, "s"},
+    {"IsAlphabetic", NULL, "p{L}"},   {"IsLetter", NULL, "p{L}"},
+    {"IsDigit", NULL, "p{Nd}"},       {"IsUppercase", NULL, "p{Lu}"},
+    {"IsLowercase", NULL, "p{Ll}"},   {"IsWhite_Space", NULL, "s"},
     {"IsPunctuation", NULL, "p{P}"},
 };
 
@@ -47,11 +47,11 @@ static long java_to_pcre(const char *p, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     int depth = 0; /* character class nesting */
-#define EMIT(s_, l_)                                                                         \
-    do {                                                                                     \
-        if (k + (l_) + 1 > cap) return -1;                                                   \
-        memcpy(out + k, (s_), (l_));                                                         \
-        k += (l_);                                                                           \
+#define EMIT(s_, l_)                                                                               \
+    do {                                                                                           \
+        if (k + (l_) + 1 > cap) return -1;                                                         \
+        memcpy(out + k, (s_), (l_));                                                               \
+        k += (l_);                                                                                 \
     } while (0)
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
@@ -91,8 +91,10 @@ static long java_to_pcre(const char *p, size_t n, char *out, size_t cap)
                         } else {
                             const char *r = java_classes[t].pcre;
                             if (e == 'P') {
-                                if (r[0] == 'p') bl = snprintf(buf, sizeof buf, "\\P%s", r + 1);
-                                else bl = snprintf(buf, sizeof buf, "\\S");
+                                if (r[0] == 'p')
+                                    bl = snprintf(buf, sizeof buf, "\\P%s", r + 1);
+                                else
+                                    bl = snprintf(buf, sizeof buf, "\\S");
                             } else {
                                 bl = snprintf(buf, sizeof buf, "\\%s", r);
                             }
@@ -116,8 +118,10 @@ static long java_to_pcre(const char *p, size_t n, char *out, size_t cap)
             i++;
             continue;
         }
-        if (c == '[') depth++;
-        else if (c == ']' && depth > 0) depth--;
+        if (c == '[')
+            depth++;
+        else if (c == ']' && depth > 0)
+            depth--;
         EMIT(&c, 1);
     }
 #undef EMIT
@@ -157,15 +161,17 @@ static void rx_compile(Rx *rx, const char *pat, size_t n, pcre2_general_context 
     pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
     int errcode;
     PCRE2_SIZE erroff;
-    rx->code = tl < 0 ? NULL
-                      : pcre2_compile((PCRE2_SPTR)tr, (PCRE2_SIZE)tl, PCRE2_UTF, &errcode,
-                                      &erroff, cc);
+    rx->code =
+        tl < 0 ? NULL
+               : pcre2_compile((PCRE2_SPTR)tr, (PCRE2_SIZE)tl, PCRE2_UTF, &errcode, &erroff, cc);
     pcre2_compile_context_free(cc);
     if (tr != stackbuf) free(tr);
     if (!rx->code) {
         PCRE2_UCHAR msg[160];
-        if (tl < 0) snprintf((char *)msg, sizeof msg, "pattern too long");
-        else pcre2_get_error_message(errcode, msg, sizeof msg);
+        if (tl < 0)
+            snprintf((char *)msg, sizeof msg, "pattern too long");
+        else
+            pcre2_get_error_message(errcode, msg, sizeof msg);
         snprintf(rx->error, sizeof rx->error, "Invalid regular expression pattern: %.*s (%s)",
                  (int)(n > 80 ? 80 : n), pat, (const char *)msg);
         return;
@@ -263,8 +269,8 @@ typedef struct RxSite {
     bool literal;
 } RxSite;
 
-static int rx_prepare(FnCall *call, const Value *const *literals, Arena *plan_arena,
-                      EddyError *err, int pattern_arg)
+static int rx_prepare(FnCall *call, const Value *const *literals, Arena *plan_arena, EddyError *err,
+                      int pattern_arg)
 {
     (void)err;
     RxSite *site = arena_zalloc(plan_arena, sizeof *site);
@@ -310,8 +316,8 @@ static const Rx *rx_get(FnCtx *ctx, const Value *pattern, int *rc)
 static int rx_find(const Rx *rx, pcre2_match_data *md, const char *s, size_t n, size_t start,
                    bool checked)
 {
-    int r = pcre2_match(rx->code, (PCRE2_SPTR)s, n, start, checked ? PCRE2_NO_UTF_CHECK : 0, md,
-                        NULL);
+    int r =
+        pcre2_match(rx->code, (PCRE2_SPTR)s, n, start, checked ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
     if (r == PCRE2_ERROR_NOMATCH) return 0;
     if (r < 0) return r;
     return 1;
@@ -324,7 +330,7 @@ static size_t next_start(const char *s, size_t n, size_t ms, size_t me)
     if (me > ms) return me;
     if (me >= n) return n + 1;
     size_t i = me;
-    utf8_next(s, n, &i);
+    fn_utf8_next(s, n, &i);
     return i;
 }
 
@@ -411,13 +417,14 @@ static int append_replacement(FnCtx *ctx, ABuf *b, const Rx *rx, const char *s, 
         char c = rep[i];
         if (c == '\\') {
             if (++i >= rn) return fn_error(ctx, "character to be escaped is missing");
-            abuf_putc(b, rep[i]);
+            fn_abuf_putc(b, rep[i]);
         } else if (c == '$') {
             if (++i >= rn) return fn_error(ctx, "Illegal group reference: group index is missing");
             uint32_t g;
             if (rep[i] == '{') {
                 size_t st = ++i;
-                while (i < rn && rep[i] != '}') i++;
+                while (i < rn && rep[i] != '}')
+                    i++;
                 if (i >= rn) return fn_error(ctx, "named capturing group is missing trailing '}'");
                 char name[128];
                 size_t nl = i - st < sizeof name - 1 ? i - st : sizeof name - 1;
@@ -427,8 +434,7 @@ static int append_replacement(FnCtx *ctx, ABuf *b, const Rx *rx, const char *s, 
                 if (num < 0) return fn_error(ctx, "No group with name {%s}", name);
                 g = (uint32_t)num;
             } else {
-                if (rep[i] < '0' || rep[i] > '9')
-                    return fn_error(ctx, "Illegal group reference");
+                if (rep[i] < '0' || rep[i] > '9') return fn_error(ctx, "Illegal group reference");
                 g = (uint32_t)(rep[i] - '0');
                 if (g > rx->ncap) return fn_error(ctx, "No group %u", g);
                 /* Java takes more digits while the group number stays valid. */
@@ -439,9 +445,9 @@ static int append_replacement(FnCtx *ctx, ABuf *b, const Rx *rx, const char *s, 
                     i++;
                 }
             }
-            if (ov[2 * g] != PCRE2_UNSET) abuf_put(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+            if (ov[2 * g] != PCRE2_UNSET) fn_abuf_put(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
         } else {
-            abuf_putc(b, c);
+            fn_abuf_putc(b, c);
         }
     }
     return 0;
@@ -461,7 +467,7 @@ static int r_replace(FnCtx *ctx, int nargs, const Value *args, Value *out)
     size_t n = args[0].len, start = 0, copied = 0;
     pcre2_match_data *md = rx_match_data(rx);
     ABuf b;
-    abuf_init(&b, ctx->arena, n + 16);
+    fn_abuf_init(&b, ctx->arena, n + 16);
     bool checked = false;
     while (start <= n) {
         int r = rx_find(rx, md, s, n, start, checked);
@@ -469,14 +475,14 @@ static int r_replace(FnCtx *ctx, int nargs, const Value *args, Value *out)
         if (r == 0) break;
         checked = true;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        abuf_put(&b, s + copied, ov[0] - copied);
+        fn_abuf_put(&b, s + copied, ov[0] - copied);
         rc = append_replacement(ctx, &b, rx, s, ov, args[2].u.s, args[2].len);
         if (rc < 0) return rc;
         copied = ov[1];
         start = next_start(s, n, ov[0], ov[1]);
     }
-    abuf_put(&b, s + copied, n - copied);
-    *out = abuf_string(&b);
+    fn_abuf_put(&b, s + copied, n - copied);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -527,32 +533,60 @@ static int r_split(FnCtx *ctx, int nargs, const Value *args, Value *out)
 /* ---------------------------------------------------------------- table */
 
 static const FnVariant v_extract[] = {
-    {.params = "STRING pattern, STRING input", .returns = "STRING", .description = "Returns the first substring of input that matches pattern, or null.", .impl = r_extract, .prepare = prep_pattern_first},
-    {.params = "STRING pattern, STRING input, INT group", .returns = "STRING", .description = "Returns the given capture group of the first match of pattern in input.", .impl = r_extract, .prepare = prep_pattern_first},
+    {.params = "STRING pattern, STRING input",
+     .returns = "STRING",
+     .description = "Returns the first substring of input that matches pattern, or null.",
+     .impl = r_extract,
+     .prepare = prep_pattern_first},
+    {.params = "STRING pattern, STRING input, INT group",
+     .returns = "STRING",
+     .description = "Returns the given capture group of the first match of pattern in input.",
+     .impl = r_extract,
+     .prepare = prep_pattern_first},
 };
 
 static const FnVariant v_extract_all[] = {
-    {.params = "STRING pattern, STRING input", .returns = "ARRAY<STRING>", .description = "Returns every substring of input that matches pattern.", .impl = r_extract_all, .prepare = prep_pattern_first},
-    {.params = "STRING pattern, STRING input, INT group", .returns = "ARRAY<STRING>", .description = "Returns the given capture group of every match of pattern in input.", .impl = r_extract_all, .prepare = prep_pattern_first},
+    {.params = "STRING pattern, STRING input",
+     .returns = "ARRAY<STRING>",
+     .description = "Returns every substring of input that matches pattern.",
+     .impl = r_extract_all,
+     .prepare = prep_pattern_first},
+    {.params = "STRING pattern, STRING input, INT group",
+     .returns = "ARRAY<STRING>",
+     .description = "Returns the given capture group of every match of pattern in input.",
+     .impl = r_extract_all,
+     .prepare = prep_pattern_first},
 };
 
 static const FnVariant v_replace[] = {
-    {.params = "STRING input, STRING regex, STRING replacement", .returns = "STRING", .description = "Replaces every match of regex in input with replacement ($1 refers to groups).", .impl = r_replace, .prepare = prep_pattern_second},
+    {.params = "STRING input, STRING regex, STRING replacement",
+     .returns = "STRING",
+     .description =
+         "Replaces every match of regex in input with replacement ($1 refers to groups).",
+     .impl = r_replace,
+     .prepare = prep_pattern_second},
 };
 
 static const FnVariant v_split_to_array[] = {
-    {.params = "STRING string, STRING regexp", .returns = "ARRAY<STRING>", .description = "Splits the string around matches of the regular expression.", .impl = r_split, .prepare = prep_pattern_second},
+    {.params = "STRING string, STRING regexp",
+     .returns = "ARRAY<STRING>",
+     .description = "Splits the string around matches of the regular expression.",
+     .impl = r_split,
+     .prepare = prep_pattern_second},
 };
 
-#define RX(NAME, vs, desc)                                                                   \
-    {.name = NAME, .kind = FN_SCALAR, .category = "REGULAR_EXPRESSION", .description = desc, \
-     FN_VARIANTS(vs)}
+#define RX(NAME, vs, desc)                                                                         \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "REGULAR_EXPRESSION", .description = desc,    \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnDef regex_defs[] = {
     RX("REGEXP_EXTRACT", v_extract, "Extracts the first match of a regular expression."),
     RX("REGEXP_EXTRACT_ALL", v_extract_all, "Extracts every match of a regular expression."),
     RX("REGEXP_REPLACE", v_replace, "Replaces every match of a regular expression."),
-    RX("REGEXP_SPLIT_TO_ARRAY", v_split_to_array, "Splits a string around regular expression matches."),
+    RX("REGEXP_SPLIT_TO_ARRAY", v_split_to_array,
+       "Splits a string around regular expression matches."),
 };
 
 FN_FAMILY(regex_defs);

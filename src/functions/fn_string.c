@@ -11,12 +11,12 @@
 
 #include <string.h>
 
-#define RET_NULL_IF_ANY_NULL(n)                                                              \
-    do {                                                                                     \
-        if (fn_any_null(n, args)) {                                                          \
-            *out = val_null();                                                               \
-            return 0;                                                                        \
-        }                                                                                    \
+#define RET_NULL_IF_ANY_NULL(n)                                                                    \
+    do {                                                                                           \
+        if (fn_any_null(n, args)) {                                                                \
+            *out = val_null();                                                                     \
+            return 0;                                                                              \
+        }                                                                                          \
     } while (0)
 
 /* ---------------------------------------------------------------- CONCAT */
@@ -28,11 +28,11 @@ static int s_concat(FnCtx *ctx, int nargs, const Value *args, Value *out)
     for (int i = 0; i < nargs; i++)
         if (args[i].kind != TYPE_NULL) total += args[i].len;
     ABuf b;
-    abuf_init(&b, ctx->arena, total + 1);
+    fn_abuf_init(&b, ctx->arena, total + 1);
     bool bytes = ctx->call->ret->kind == TYPE_BYTES;
     for (int i = 0; i < nargs; i++)
-        if (args[i].kind != TYPE_NULL) abuf_put(&b, args[i].u.s, args[i].len);
-    *out = bytes ? abuf_bytes(&b) : abuf_string(&b);
+        if (args[i].kind != TYPE_NULL) fn_abuf_put(&b, args[i].u.s, args[i].len);
+    *out = bytes ? fn_abuf_bytes(&b) : fn_abuf_string(&b);
     return 0;
 }
 
@@ -44,15 +44,15 @@ static int s_concat_ws(FnCtx *ctx, int nargs, const Value *args, Value *out)
         return 0;
     }
     ABuf b;
-    abuf_init(&b, ctx->arena, 64);
+    fn_abuf_init(&b, ctx->arena, 64);
     bool first = true;
     for (int i = 1; i < nargs; i++) {
         if (args[i].kind == TYPE_NULL) continue;
-        if (!first) abuf_put(&b, args[0].u.s, args[0].len);
+        if (!first) fn_abuf_put(&b, args[0].u.s, args[0].len);
         first = false;
-        abuf_put(&b, args[i].u.s, args[i].len);
+        fn_abuf_put(&b, args[i].u.s, args[i].len);
     }
-    *out = ctx->call->ret->kind == TYPE_BYTES ? abuf_bytes(&b) : abuf_string(&b);
+    *out = ctx->call->ret->kind == TYPE_BYTES ? fn_abuf_bytes(&b) : fn_abuf_string(&b);
     return 0;
 }
 
@@ -72,15 +72,15 @@ static int s_chr(FnCtx *ctx, int nargs, const Value *args, Value *out)
 {
     RET_NULL_IF_ANY_NULL(nargs);
     ABuf b;
-    abuf_init(&b, ctx->arena, 8);
+    fn_abuf_init(&b, ctx->arena, 8);
     if (args[0].kind == TYPE_INT) {
         int32_t c = args[0].u.i;
         if (c < 0 || c > 0x10FFFF) {
             *out = val_null();
             return 0;
         }
-        abuf_put_cp(&b, (uint32_t)c);
-        *out = abuf_string(&b);
+        fn_abuf_put_cp(&b, (uint32_t)c);
+        *out = fn_abuf_string(&b);
         return 0;
     }
     const char *s = args[0].u.s;
@@ -96,8 +96,10 @@ static int s_chr(FnCtx *ctx, int nargs, const Value *args, Value *out)
             bool ok = i + 6 <= n;
             for (int k = 0; ok && k < 4; k++) {
                 int h = hexval((unsigned char)s[i + 2 + (size_t)k]);
-                if (h < 0) ok = false;
-                else u = u << 4 | (uint32_t)h;
+                if (h < 0)
+                    ok = false;
+                else
+                    u = u << 4 | (uint32_t)h;
             }
             if (!ok) {
                 *out = val_null();
@@ -105,26 +107,26 @@ static int s_chr(FnCtx *ctx, int nargs, const Value *args, Value *out)
             }
             i += 6;
             if (u >= 0xD800 && u < 0xDC00) {
-                if (pending_high) abuf_put_cp(&b, 0xFFFD);
+                if (pending_high) fn_abuf_put_cp(&b, 0xFFFD);
                 pending_high = u;
                 continue;
             }
             if (u >= 0xDC00 && u < 0xE000 && pending_high) {
-                abuf_put_cp(&b, 0x10000 + ((pending_high - 0xD800) << 10) + (u - 0xDC00));
+                fn_abuf_put_cp(&b, 0x10000 + ((pending_high - 0xD800) << 10) + (u - 0xDC00));
                 pending_high = 0;
                 continue;
             }
-            if (pending_high) abuf_put_cp(&b, 0xFFFD);
+            if (pending_high) fn_abuf_put_cp(&b, 0xFFFD);
             pending_high = 0;
-            abuf_put_cp(&b, u);
+            fn_abuf_put_cp(&b, u);
         } else {
-            if (pending_high) abuf_put_cp(&b, 0xFFFD);
+            if (pending_high) fn_abuf_put_cp(&b, 0xFFFD);
             pending_high = 0;
-            abuf_putc(&b, s[i++]);
+            fn_abuf_putc(&b, s[i++]);
         }
     }
-    if (pending_high) abuf_put_cp(&b, 0xFFFD);
-    *out = abuf_string(&b);
+    if (pending_high) fn_abuf_put_cp(&b, 0xFFFD);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -133,13 +135,13 @@ static int s_chr(FnCtx *ctx, int nargs, const Value *args, Value *out)
 static Value map_case(Arena *a, const Value *v, bool upper)
 {
     ABuf b;
-    abuf_init(&b, a, v->len + 4);
+    fn_abuf_init(&b, a, v->len + 4);
     size_t i = 0;
     while (i < v->len) {
-        uint32_t c = utf8_next(v->u.s, v->len, &i);
-        abuf_put_cp(&b, upper ? cp_upper(c) : cp_lower(c));
+        uint32_t c = fn_utf8_next(v->u.s, v->len, &i);
+        fn_abuf_put_cp(&b, upper ? fn_cp_upper(c) : fn_cp_lower(c));
     }
-    return abuf_string(&b);
+    return fn_abuf_string(&b);
 }
 
 static int s_lcase(FnCtx *ctx, int nargs, const Value *args, Value *out)
@@ -169,20 +171,20 @@ static int s_initcap(FnCtx *ctx, int nargs, const Value *args, Value *out)
     const char *s = args[0].u.s;
     size_t n = args[0].len, i = 0;
     ABuf b;
-    abuf_init(&b, ctx->arena, n + 4);
+    fn_abuf_init(&b, ctx->arena, n + 4);
     bool word_start = true, seen = false;
     while (i < n) {
-        uint32_t c = utf8_next(s, n, &i);
+        uint32_t c = fn_utf8_next(s, n, &i);
         if (java_regex_space(c)) {
-            if (seen) abuf_put_cp(&b, c);
+            if (seen) fn_abuf_put_cp(&b, c);
             word_start = true;
             continue;
         }
         seen = true;
-        abuf_put_cp(&b, word_start ? cp_upper(cp_lower(c)) : cp_lower(c));
+        fn_abuf_put_cp(&b, word_start ? fn_cp_upper(fn_cp_lower(c)) : fn_cp_lower(c));
         word_start = false;
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -192,8 +194,10 @@ static int s_len(FnCtx *ctx, int nargs, const Value *args, Value *out)
 {
     (void)ctx;
     RET_NULL_IF_ANY_NULL(nargs);
-    if (args[0].kind == TYPE_BYTES) *out = val_int((int32_t)args[0].len);
-    else *out = val_int((int32_t)utf16_length(args[0].u.s, args[0].len));
+    if (args[0].kind == TYPE_BYTES)
+        *out = val_int((int32_t)args[0].len);
+    else
+        *out = val_int((int32_t)fn_utf16_length(args[0].u.s, args[0].len));
     return 0;
 }
 
@@ -203,8 +207,10 @@ static int s_trim(FnCtx *ctx, int nargs, const Value *args, Value *out)
     RET_NULL_IF_ANY_NULL(nargs);
     const char *s = args[0].u.s;
     size_t a = 0, e = args[0].len;
-    while (a < e && (unsigned char)s[a] <= ' ') a++;
-    while (e > a && (unsigned char)s[e - 1] <= ' ') e--;
+    while (a < e && (unsigned char)s[a] <= ' ')
+        a++;
+    while (e > a && (unsigned char)s[e - 1] <= ' ')
+        e--;
     *out = val_string(s + a, (uint32_t)(e - a));
     return 0;
 }
@@ -215,11 +221,11 @@ static int s_trim(FnCtx *ctx, int nargs, const Value *args, Value *out)
 static long cp_index_of(const char *h, size_t hn, const char *nd, size_t nn, long from)
 {
     if (from < 0) from = 0;
-    size_t off = utf8_offset(h, hn, (size_t)from);
+    size_t off = fn_utf8_offset(h, hn, (size_t)from);
     long idx = from;
     for (size_t i = off; i + nn <= hn;) {
         if (memcmp(h + i, nd, nn) == 0) return idx;
-        utf8_next(h, hn, &i);
+        fn_utf8_next(h, hn, &i);
         idx++;
     }
     return -1;
@@ -232,11 +238,11 @@ static long cp_last_index_of(const char *h, size_t hn, const char *nd, size_t nn
     long best = -1, idx = 0;
     for (size_t i = 0; i + nn <= hn && idx <= from;) {
         if (memcmp(h + i, nd, nn) == 0) best = idx;
-        utf8_next(h, hn, &i);
+        fn_utf8_next(h, hn, &i);
         idx++;
     }
     if (nn == 0 && best < 0) {
-        long len = (long)utf8_count(h, hn);
+        long len = (long)fn_utf8_count(h, hn);
         return from < len ? from : len;
     }
     return best;
@@ -273,7 +279,7 @@ static int s_instr(FnCtx *ctx, int nargs, const Value *args, Value *out)
             }
         }
     } else {
-        index = (long)utf8_count(h, hn) + position + 1;
+        index = (long)fn_utf8_count(h, hn) + position + 1;
         for (long i = 0; i < occurrence; i++) {
             index = cp_last_index_of(h, hn, nd, nn, index - 1);
             if (index < 0) {
@@ -299,25 +305,25 @@ static int pad(FnCtx *ctx, const Value *args, Value *out, bool left)
     size_t target = (size_t)args[1].u.i;
     const char *in = args[0].u.s, *pd = args[2].u.s;
     size_t in_n = args[0].len, pd_n = args[2].len;
-    size_t in_units = bytes ? in_n : utf8_count(in, in_n);
-    size_t pd_units = bytes ? pd_n : utf8_count(pd, pd_n);
+    size_t in_units = bytes ? in_n : fn_utf8_count(in, in_n);
+    size_t pd_units = bytes ? pd_n : fn_utf8_count(pd, pd_n);
     ABuf b;
-    abuf_init(&b, ctx->arena, target * 2 + 8);
+    fn_abuf_init(&b, ctx->arena, target * 2 + 8);
     size_t pad_units = target > in_units ? target - in_units : 0;
     if (!left) {
         size_t keep = in_units < target ? in_units : target;
-        abuf_put(&b, in, bytes ? keep : utf8_offset(in, in_n, keep));
+        fn_abuf_put(&b, in, bytes ? keep : fn_utf8_offset(in, in_n, keep));
     }
     for (size_t done = 0; done < pad_units;) {
         size_t take = pad_units - done < pd_units ? pad_units - done : pd_units;
-        abuf_put(&b, pd, bytes ? take : utf8_offset(pd, pd_n, take));
+        fn_abuf_put(&b, pd, bytes ? take : fn_utf8_offset(pd, pd_n, take));
         done += take;
     }
     if (left) {
         size_t keep = target - pad_units;
-        abuf_put(&b, in, bytes ? keep : utf8_offset(in, in_n, keep));
+        fn_abuf_put(&b, in, bytes ? keep : fn_utf8_offset(in, in_n, keep));
     }
-    *out = bytes ? abuf_bytes(&b) : abuf_string(&b);
+    *out = bytes ? fn_abuf_bytes(&b) : fn_abuf_string(&b);
     return 0;
 }
 
@@ -359,7 +365,7 @@ static bool masker_from_args(FnCtx *ctx, const Value *a, int n, Masker *m, int *
             return false;
         }
         size_t k = 0;
-        *slots[i] = utf8_next(a[i].u.s, a[i].len, &k);
+        *slots[i] = fn_utf8_next(a[i].u.s, a[i].len, &k);
     }
     return true;
 }
@@ -367,10 +373,14 @@ static bool masker_from_args(FnCtx *ctx, const Value *a, int n, Masker *m, int *
 static uint32_t mask_char(const Masker *m, uint32_t c)
 {
     uint32_t r;
-    if (c >= '0' && c <= '9') r = m->digit;
-    else if (cp_lower(c) != c) r = m->upper;
-    else if (cp_upper(c) != c) r = m->lower;
-    else r = m->other;
+    if (c >= '0' && c <= '9')
+        r = m->digit;
+    else if (fn_cp_lower(c) != c)
+        r = m->upper;
+    else if (fn_cp_upper(c) != c)
+        r = m->lower;
+    else
+        r = m->other;
     return r == NO_MASK ? c : r;
 }
 
@@ -396,11 +406,11 @@ static int do_mask(FnCtx *ctx, int nargs, const Value *args, Value *out, char mo
     int rc = 0;
     if (!masker_from_args(ctx, args + first_mask_arg, nargs - first_mask_arg, &m, &rc)) return rc;
     const char *s = args[0].u.s;
-    size_t len = args[0].len, total = utf8_count(s, len), i = 0, idx = 0;
+    size_t len = args[0].len, total = fn_utf8_count(s, len), i = 0, idx = 0;
     ABuf b;
-    abuf_init(&b, ctx->arena, len + 4);
+    fn_abuf_init(&b, ctx->arena, len + 4);
     while (i < len) {
-        uint32_t c = utf8_next(s, len, &i);
+        uint32_t c = fn_utf8_next(s, len, &i);
         bool masked;
         switch (mode) {
         case 'L': masked = (long)idx < n; break;
@@ -409,10 +419,10 @@ static int do_mask(FnCtx *ctx, int nargs, const Value *args, Value *out, char mo
         case 'r': masked = (long)idx < (long)total - n; break;
         default: masked = true; break;
         }
-        abuf_put_cp(&b, masked ? mask_char(&m, c) : c);
+        fn_abuf_put_cp(&b, masked ? mask_char(&m, c) : c);
         idx++;
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -451,16 +461,14 @@ typedef struct Md5 {
 } Md5;
 
 static const uint32_t md5_k[64] = {
-    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
-    0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
-    0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
-    0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-    0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
-    0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
-    0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
-    0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
-    0xeb86d391};
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
 static const int md5_r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
                               5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
                               4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
@@ -525,13 +533,16 @@ static void md5_digest(const unsigned char *p, size_t n, unsigned char out[16])
     uint64_t bits = m.len * 8;
     unsigned char pad1 = 0x80, zero = 0;
     md5_update(&m, &pad1, 1);
-    while (m.nbuf != 56) md5_update(&m, &zero, 1);
+    while (m.nbuf != 56)
+        md5_update(&m, &zero, 1);
     unsigned char lenb[8];
-    for (int i = 0; i < 8; i++) lenb[i] = (unsigned char)(bits >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        lenb[i] = (unsigned char)(bits >> (8 * i));
     md5_update(&m, lenb, 8);
     uint32_t r[4] = {m.a, m.b, m.c, m.d};
     for (int i = 0; i < 4; i++)
-        for (int k = 0; k < 4; k++) out[i * 4 + k] = (unsigned char)(r[i] >> (8 * k));
+        for (int k = 0; k < 4; k++)
+            out[i * 4 + k] = (unsigned char)(r[i] >> (8 * k));
 }
 
 static int s_md5(FnCtx *ctx, int nargs, const Value *args, Value *out)
@@ -559,29 +570,29 @@ static int s_replace(FnCtx *ctx, int nargs, const Value *args, Value *out)
     const char *s = args[0].u.s, *t = args[1].u.s, *r = args[2].u.s;
     size_t n = args[0].len, tn = args[1].len, rn = args[2].len;
     ABuf b;
-    abuf_init(&b, ctx->arena, n + 16);
+    fn_abuf_init(&b, ctx->arena, n + 16);
     if (tn == 0) {
         size_t i = 0;
-        abuf_put(&b, r, rn);
+        fn_abuf_put(&b, r, rn);
         while (i < n) {
             size_t st = i;
-            utf8_next(s, n, &i);
-            abuf_put(&b, s + st, i - st);
-            abuf_put(&b, r, rn);
+            fn_utf8_next(s, n, &i);
+            fn_abuf_put(&b, s + st, i - st);
+            fn_abuf_put(&b, r, rn);
         }
-        *out = abuf_string(&b);
+        *out = fn_abuf_string(&b);
         return 0;
     }
     size_t i = 0;
     while (i < n) {
         if (i + tn <= n && memcmp(s + i, t, tn) == 0) {
-            abuf_put(&b, r, rn);
+            fn_abuf_put(&b, r, rn);
             i += tn;
         } else {
-            abuf_putc(&b, s[i++]);
+            fn_abuf_putc(&b, s[i++]);
         }
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -600,13 +611,15 @@ static Value split_literal(Arena *a, const Value *str, const Value *delim, bool 
             arr.u.items[0] = bytes ? val_bytes(s, 0) : val_string(s, 0);
             return arr;
         }
-        size_t cnt = bytes ? n : utf8_count(s, n);
+        size_t cnt = bytes ? n : fn_utf8_count(s, n);
         Value arr = val_array_new(a, (uint32_t)cnt, NULL);
         size_t i = 0;
         for (size_t k2 = 0; k2 < cnt; k2++) {
             size_t st = i;
-            if (bytes) i++;
-            else utf8_next(s, n, &i);
+            if (bytes)
+                i++;
+            else
+                fn_utf8_next(s, n, &i);
             Value v = {.kind = (uint8_t)k, .len = (uint32_t)(i - st)};
             v.u.s = s + st;
             arr.u.items[k2] = v;
@@ -686,7 +699,7 @@ static int s_substring(FnCtx *ctx, int nargs, const Value *args, Value *out)
     bool bytes = args[0].kind == TYPE_BYTES;
     const char *s = args[0].u.s;
     size_t n = args[0].len;
-    long len = bytes ? (long)n : (long)utf8_count(s, n);
+    long len = bytes ? (long)n : (long)fn_utf8_count(s, n);
     long pos = args[1].u.i;
     long start = pos < 0 ? (len + pos > 0 ? len + pos : 0) : (pos - 1 < len ? pos - 1 : len);
     if (start < 0) start = 0;
@@ -696,8 +709,8 @@ static int s_substring(FnCtx *ctx, int nargs, const Value *args, Value *out)
         end = want < len ? want : len;
         if (end < start) end = start;
     }
-    size_t bs = bytes ? (size_t)start : utf8_offset(s, n, (size_t)start);
-    size_t be = bytes ? (size_t)end : utf8_offset(s, n, (size_t)end);
+    size_t bs = bytes ? (size_t)start : fn_utf8_offset(s, n, (size_t)start);
+    size_t be = bytes ? (size_t)end : fn_utf8_offset(s, n, (size_t)end);
     *out = bytes ? val_bytes(s + bs, (uint32_t)(be - bs)) : val_string(s + bs, (uint32_t)(be - bs));
     return 0;
 }
@@ -741,72 +754,147 @@ static int s_uuid(FnCtx *ctx, int nargs, const Value *args, Value *out)
 
 /* ---------------------------------------------------------------- table */
 
-#define STR(NAME, vs, desc)                                                                  \
-    {.name = NAME, .kind = FN_SCALAR, .category = "STRING", .description = desc,             \
-     FN_VARIANTS(vs)}
+#define STR(NAME, vs, desc)                                                                        \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "STRING", .description = desc,                \
+        FN_VARIANTS(vs)                                                                            \
+    }
 
 static const FnVariant v_concat[] = {
-    {.params = "STRING... inputs", .returns = "STRING", .description = "Concatenates the strings; null inputs are skipped.", .impl = s_concat},
-    {.params = "BYTES... inputs", .returns = "BYTES", .description = "Concatenates the byte arrays; null inputs are skipped.", .impl = s_concat},
+    {.params = "STRING... inputs",
+     .returns = "STRING",
+     .description = "Concatenates the strings; null inputs are skipped.",
+     .impl = s_concat},
+    {.params = "BYTES... inputs",
+     .returns = "BYTES",
+     .description = "Concatenates the byte arrays; null inputs are skipped.",
+     .impl = s_concat},
 };
 
 static const FnVariant v_concat_ws[] = {
-    {.params = "STRING separator, STRING... args", .returns = "STRING", .description = "Concatenates the strings with the separator between them; null inputs are skipped.", .impl = s_concat_ws},
-    {.params = "BYTES separator, BYTES... args", .returns = "BYTES", .description = "Concatenates the byte arrays with the separator between them; null inputs are skipped.", .impl = s_concat_ws},
+    {.params = "STRING separator, STRING... args",
+     .returns = "STRING",
+     .description =
+         "Concatenates the strings with the separator between them; null inputs are skipped.",
+     .impl = s_concat_ws},
+    {.params = "BYTES separator, BYTES... args",
+     .returns = "BYTES",
+     .description =
+         "Concatenates the byte arrays with the separator between them; null inputs are skipped.",
+     .impl = s_concat_ws},
 };
 
 static const FnVariant v_chr[] = {
-    {.params = "INT decimalCode", .returns = "STRING", .description = "Returns the character of the given Unicode code point.", .impl = s_chr},
-    {.params = "STRING utf16Code", .returns = "STRING", .description = "Returns the character of the given '\\uXXXX' escape (surrogate pairs allowed).", .impl = s_chr},
+    {.params = "INT decimalCode",
+     .returns = "STRING",
+     .description = "Returns the character of the given Unicode code point.",
+     .impl = s_chr},
+    {.params = "STRING utf16Code",
+     .returns = "STRING",
+     .description =
+         "Returns the character of the given '\\uXXXX' escape (surrogate pairs allowed).",
+     .impl = s_chr},
 };
 
 static const FnVariant v_lcase[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Returns the input in lower case.", .impl = s_lcase},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description = "Returns the input in lower case.",
+     .impl = s_lcase},
 };
 
 static const FnVariant v_ucase[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Returns the input in upper case.", .impl = s_ucase},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description = "Returns the input in upper case.",
+     .impl = s_ucase},
 };
 
 static const FnVariant v_initcap[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Capitalizes the first letter of each word and lower-cases the rest.", .impl = s_initcap},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description = "Capitalizes the first letter of each word and lower-cases the rest.",
+     .impl = s_initcap},
 };
 
 static const FnVariant v_len[] = {
-    {.params = "STRING input", .returns = "INT", .description = "Returns the length of the string.", .impl = s_len},
-    {.params = "BYTES input", .returns = "INT", .description = "Returns the number of bytes.", .impl = s_len},
+    {.params = "STRING input",
+     .returns = "INT",
+     .description = "Returns the length of the string.",
+     .impl = s_len},
+    {.params = "BYTES input",
+     .returns = "INT",
+     .description = "Returns the number of bytes.",
+     .impl = s_len},
 };
 
 static const FnVariant v_trim[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Removes leading and trailing whitespace.", .impl = s_trim},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description = "Removes leading and trailing whitespace.",
+     .impl = s_trim},
 };
 
 static const FnVariant v_instr[] = {
-    {.params = "STRING str, STRING substring", .returns = "INT", .description = "Returns the 1-based position of substring in str, or 0.", .impl = s_instr},
-    {.params = "STRING str, STRING substring, INT position", .returns = "INT", .description = "Searches from position (negative: from the end backwards).", .impl = s_instr},
-    {.params = "STRING str, STRING substring, INT position, INT occurrence", .returns = "INT", .description = "Returns the position of the nth occurrence of substring.", .impl = s_instr},
+    {.params = "STRING str, STRING substring",
+     .returns = "INT",
+     .description = "Returns the 1-based position of substring in str, or 0.",
+     .impl = s_instr},
+    {.params = "STRING str, STRING substring, INT position",
+     .returns = "INT",
+     .description = "Searches from position (negative: from the end backwards).",
+     .impl = s_instr},
+    {.params = "STRING str, STRING substring, INT position, INT occurrence",
+     .returns = "INT",
+     .description = "Returns the position of the nth occurrence of substring.",
+     .impl = s_instr},
 };
 
 static const FnVariant v_lpad[] = {
-    {.params = "STRING input, INT length, STRING padding", .returns = "STRING", .description = "Pads the input on the left to length with padding (or truncates it).", .impl = s_lpad},
-    {.params = "BYTES input, INT length, BYTES padding", .returns = "BYTES", .description = "Pads the bytes on the left to length with padding (or truncates them).", .impl = s_lpad},
+    {.params = "STRING input, INT length, STRING padding",
+     .returns = "STRING",
+     .description = "Pads the input on the left to length with padding (or truncates it).",
+     .impl = s_lpad},
+    {.params = "BYTES input, INT length, BYTES padding",
+     .returns = "BYTES",
+     .description = "Pads the bytes on the left to length with padding (or truncates them).",
+     .impl = s_lpad},
 };
 
 static const FnVariant v_rpad[] = {
-    {.params = "STRING input, INT length, STRING padding", .returns = "STRING", .description = "Pads the input on the right to length with padding (or truncates it).", .impl = s_rpad},
-    {.params = "BYTES input, INT length, BYTES padding", .returns = "BYTES", .description = "Pads the bytes on the right to length with padding (or truncates them).", .impl = s_rpad},
+    {.params = "STRING input, INT length, STRING padding",
+     .returns = "STRING",
+     .description = "Pads the input on the right to length with padding (or truncates it).",
+     .impl = s_rpad},
+    {.params = "BYTES input, INT length, BYTES padding",
+     .returns = "BYTES",
+     .description = "Pads the bytes on the right to length with padding (or truncates them).",
+     .impl = s_rpad},
 };
 
-#define MASK_VARIANTS(cname, fn, what)                                                                   \
-    static const FnVariant cname[] = {                                                                   \
-        {.params = "STRING input, INT numChars", .returns = "STRING", .description = what, .impl = fn},    \
-        {.params = "STRING input, INT numChars, STRING upper, STRING lower, STRING digit, STRING other", \
-         .returns = "STRING", .description = what, .impl = fn},                                          \
+#define MASK_VARIANTS(cname, fn, what)                                                             \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "STRING input, INT numChars",                                                   \
+         .returns = "STRING",                                                                      \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
+        {.params =                                                                                 \
+             "STRING input, INT numChars, STRING upper, STRING lower, STRING digit, STRING other", \
+         .returns = "STRING",                                                                      \
+         .description = what,                                                                      \
+         .impl = fn},                                                                              \
     };
 
 static const FnVariant v_mask[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Masks all characters: upper case to X, lower case to x, digits to n, others to -.", .impl = s_mask},
-    {.params = "STRING input, STRING upper, STRING lower, STRING digit, STRING other", .returns = "STRING", .description = "Masks all characters with the given mask characters (null keeps that class).", .impl = s_mask},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description =
+         "Masks all characters: upper case to X, lower case to x, digits to n, others to -.",
+     .impl = s_mask},
+    {.params = "STRING input, STRING upper, STRING lower, STRING digit, STRING other",
+     .returns = "STRING",
+     .description = "Masks all characters with the given mask characters (null keeps that class).",
+     .impl = s_mask},
 };
 MASK_VARIANTS(v_mask_left, s_mask_left, "Masks the first numChars characters.")
 MASK_VARIANTS(v_mask_right, s_mask_right, "Masks the last numChars characters.")
@@ -814,32 +902,68 @@ MASK_VARIANTS(v_mask_keep_left, s_mask_keep_left, "Masks all but the first numCh
 MASK_VARIANTS(v_mask_keep_right, s_mask_keep_right, "Masks all but the last numChars characters.")
 
 static const FnVariant v_md5[] = {
-    {.params = "STRING input", .returns = "STRING", .description = "Returns the hex-encoded MD5 hash of the UTF-8 bytes of input.", .impl = s_md5},
+    {.params = "STRING input",
+     .returns = "STRING",
+     .description = "Returns the hex-encoded MD5 hash of the UTF-8 bytes of input.",
+     .impl = s_md5},
 };
 
 static const FnVariant v_replace[] = {
-    {.params = "STRING str, STRING substring, STRING replacement", .returns = "STRING", .description = "Replaces every occurrence of substring in str with replacement.", .impl = s_replace},
+    {.params = "STRING str, STRING substring, STRING replacement",
+     .returns = "STRING",
+     .description = "Replaces every occurrence of substring in str with replacement.",
+     .impl = s_replace},
 };
 
 static const FnVariant v_split[] = {
-    {.params = "STRING string, STRING delimiter", .returns = "ARRAY<STRING>", .description = "Splits the string by the delimiter; an empty delimiter splits into characters.", .impl = s_split},
-    {.params = "BYTES bytes, BYTES delimiter", .returns = "ARRAY<BYTES>", .description = "Splits the bytes by the delimiter; an empty delimiter splits into single bytes.", .impl = s_split},
+    {.params = "STRING string, STRING delimiter",
+     .returns = "ARRAY<STRING>",
+     .description =
+         "Splits the string by the delimiter; an empty delimiter splits into characters.",
+     .impl = s_split},
+    {.params = "BYTES bytes, BYTES delimiter",
+     .returns = "ARRAY<BYTES>",
+     .description =
+         "Splits the bytes by the delimiter; an empty delimiter splits into single bytes.",
+     .impl = s_split},
 };
 
 static const FnVariant v_split_to_map[] = {
-    {.params = "STRING input, STRING entryDelimiter, STRING kvDelimiter", .returns = "MAP<STRING, STRING>", .description = "Splits the input into a map of key-value pairs.", .impl = s_split_to_map},
+    {.params = "STRING input, STRING entryDelimiter, STRING kvDelimiter",
+     .returns = "MAP<STRING, STRING>",
+     .description = "Splits the input into a map of key-value pairs.",
+     .impl = s_split_to_map},
 };
 
 static const FnVariant v_substring[] = {
-    {.params = "STRING str, INT pos", .returns = "STRING", .description = "Returns str from the 1-based position pos (negative counts from the end) to the end.", .impl = s_substring},
-    {.params = "STRING str, INT pos, INT length", .returns = "STRING", .description = "Returns length characters of str from the 1-based position pos.", .impl = s_substring},
-    {.params = "BYTES str, INT pos", .returns = "BYTES", .description = "Returns the bytes from the 1-based position pos to the end.", .impl = s_substring},
-    {.params = "BYTES str, INT pos, INT length", .returns = "BYTES", .description = "Returns length bytes from the 1-based position pos.", .impl = s_substring},
+    {.params = "STRING str, INT pos",
+     .returns = "STRING",
+     .description =
+         "Returns str from the 1-based position pos (negative counts from the end) to the end.",
+     .impl = s_substring},
+    {.params = "STRING str, INT pos, INT length",
+     .returns = "STRING",
+     .description = "Returns length characters of str from the 1-based position pos.",
+     .impl = s_substring},
+    {.params = "BYTES str, INT pos",
+     .returns = "BYTES",
+     .description = "Returns the bytes from the 1-based position pos to the end.",
+     .impl = s_substring},
+    {.params = "BYTES str, INT pos, INT length",
+     .returns = "BYTES",
+     .description = "Returns length bytes from the 1-based position pos.",
+     .impl = s_substring},
 };
 
 static const FnVariant v_uuid[] = {
-    {.params = "", .returns = "STRING", .description = "Returns a random (version 4) UUID string.", .impl = s_uuid},
-    {.params = "BYTES bytes", .returns = "STRING", .description = "Formats 16 bytes as a UUID string.", .impl = s_uuid},
+    {.params = "",
+     .returns = "STRING",
+     .description = "Returns a random (version 4) UUID string.",
+     .impl = s_uuid},
+    {.params = "BYTES bytes",
+     .returns = "STRING",
+     .description = "Formats 16 bytes as a UUID string.",
+     .impl = s_uuid},
 };
 
 static const FnDef string_defs[] = {
@@ -853,7 +977,8 @@ static const FnDef string_defs[] = {
     STR("LPAD", v_lpad, "Left-pads a string or byte array to a length."),
     STR("MASK", v_mask, "Masks a string."),
     STR("MASK_KEEP_LEFT", v_mask_keep_left, "Masks all but the leftmost characters of a string."),
-    STR("MASK_KEEP_RIGHT", v_mask_keep_right, "Masks all but the rightmost characters of a string."),
+    STR("MASK_KEEP_RIGHT", v_mask_keep_right,
+        "Masks all but the rightmost characters of a string."),
     STR("MASK_LEFT", v_mask_left, "Masks the leftmost characters of a string."),
     STR("MASK_RIGHT", v_mask_right, "Masks the rightmost characters of a string."),
     STR("MD5", v_md5, "Computes the MD5 hash of a string, hex encoded."),

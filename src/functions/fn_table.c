@@ -1,7 +1,8 @@
 /*
- * fn_table.c - table functions (category TABLE): EXPLODE and CUBE_EXPLODE. Each implementation returns an ARRAY holding the rows it produces;
- * the runtime emits one output row per element (none for an empty or NULL array).
- * (GENERATE_SERIES is a scalar function returning an array in ksqlDB: see fn_math.c.)
+ * fn_table.c - table functions (category TABLE): EXPLODE and CUBE_EXPLODE. Each implementation
+ * returns an ARRAY holding the rows it produces; the runtime emits one output row per element (none
+ * for an empty or NULL array). (GENERATE_SERIES is a scalar function returning an array in ksqlDB:
+ * see fn_math.c.)
  */
 #include "functions_int.h"
 
@@ -51,20 +52,30 @@ static int t_cube(FnCtx *ctx, int nargs, const Value *args, Value *out)
 }
 
 static const FnVariant v_explode[] = {
-    {.params = "ARRAY<T> input", .returns = "T",
-     .description = "Produces one row per element of the array.", .impl = t_explode},
+    {.params = "ARRAY<T> input",
+     .returns = "T",
+     .description = "Produces one row per element of the array.",
+     .impl = t_explode},
 };
 
 static const FnVariant v_cube[] = {
-    {.params = "ARRAY<T> input", .returns = "ARRAY<T>",
-     .description = "Produces one row per combination of the elements with NULL.", .impl = t_cube},
+    {.params = "ARRAY<T> input",
+     .returns = "ARRAY<T>",
+     .description = "Produces one row per combination of the elements with NULL.",
+     .impl = t_cube},
 };
 
 static const FnDef table_defs[] = {
-    {.name = "CUBE_EXPLODE", .kind = FN_TABLE, .category = "TABLE",
-     .description = "Produces all combinations of the array's elements with NULL.", FN_VARIANTS(v_cube)},
-    {.name = "EXPLODE", .kind = FN_TABLE, .category = "TABLE",
-     .description = "Produces one row per element of an array.", FN_VARIANTS(v_explode)},
+    {.name = "CUBE_EXPLODE",
+     .kind = FN_TABLE,
+     .category = "TABLE",
+     .description = "Produces all combinations of the array's elements with NULL.",
+     FN_VARIANTS(v_cube)},
+    {.name = "EXPLODE",
+     .kind = FN_TABLE,
+     .category = "TABLE",
+     .description = "Produces one row per element of an array.",
+     FN_VARIANTS(v_explode)},
 };
 
 FN_FAMILY(table_defs);

@@ -31,7 +31,8 @@ static int t_bad_udf(FnCtx *ctx, int nargs, const Value *args, Value *out)
     (void)nargs;
     switch (ctx->call->arg_types[0]->kind) {
     case TYPE_BOOLEAN:
-        if (args[0].kind != TYPE_NULL && args[0].u.b) return fn_error(ctx, "You asked me to throw...");
+        if (args[0].kind != TYPE_NULL && args[0].u.b)
+            return fn_error(ctx, "You asked me to throw...");
         *out = val_int(0);
         return 0;
     case TYPE_INT: return fn_error(ctx, "boom!");
@@ -83,16 +84,18 @@ static int t_test_udtf(FnCtx *ctx, int nargs, const Value *args, Value *out)
     Value r = val_array_new(ctx->arena, (uint32_t)nargs, NULL);
     for (int i = 0; i < nargs; i++) {
         const Value *v = &args[i];
-        if (v->kind == TYPE_ARRAY) v = v->len ? &v->u.items[0] : NULL;
-        else if (v->kind == TYPE_MAP) v = v->len ? &v->u.items[1] : NULL;
+        if (v->kind == TYPE_ARRAY)
+            v = v->len ? &v->u.items[0] : NULL;
+        else if (v->kind == TYPE_MAP)
+            v = v->len ? &v->u.items[1] : NULL;
         if (!v || v->kind == TYPE_NULL) {
             r.u.items[i] = val_null();
             continue;
         }
         ABuf b;
-        abuf_init(&b, ctx->arena, 16);
+        fn_abuf_init(&b, ctx->arena, 16);
         fn_put_value(&b, v);
-        r.u.items[i] = abuf_string(&b);
+        r.u.items[i] = fn_abuf_string(&b);
     }
     *out = r;
     return 0;
@@ -125,7 +128,8 @@ static int agg_zero_init(FnCtx *ctx, Value *state)
     case TYPE_DOUBLE: *state = val_double(0); break;
     case TYPE_STRUCT: {
         *state = val_struct_new(ctx->arena, t);
-        for (int i = 0; i < t->nfields; i++) state->u.items[i] = val_int(0);
+        for (int i = 0; i < t->nfields; i++)
+            state->u.items[i] = val_int(0);
         break;
     }
     default: *state = val_bigint(0); break;
@@ -142,7 +146,7 @@ static int test_udaf_apply(FnCtx *ctx, Value *state, const Value *v, int sign)
     case TYPE_INT: state->u.i = (int32_t)((uint32_t)state->u.i + (uint32_t)(sign * v->u.i)); break;
     case TYPE_BIGINT: state->u.l += sign * v->u.l; break;
     case TYPE_DOUBLE: state->u.d += sign * v->u.d; break;
-    case TYPE_STRING: state->u.l += sign * (int64_t)utf16_length(v->u.s, v->len); break;
+    case TYPE_STRING: state->u.l += sign * (int64_t)fn_utf16_length(v->u.s, v->len); break;
     case TYPE_STRUCT: {
         Value s = val_struct_new(ctx->arena, state->type);
         for (uint32_t i = 0; i < state->len; i++) {
@@ -207,7 +211,7 @@ static int var_add(FnCtx *ctx, Value *state, int nargs, const Value *args)
     int64_t s = state->u.l;
     if (args[0].kind != TYPE_NULL) s += args[0].u.l;
     for (int i = 1; i < nargs; i++)
-        if (args[i].kind == TYPE_STRING) s += (int64_t)utf16_length(args[i].u.s, args[i].len);
+        if (args[i].kind == TYPE_STRING) s += (int64_t)fn_utf16_length(args[i].u.s, args[i].len);
     *state = val_bigint(s);
     return 0;
 }
@@ -264,65 +268,156 @@ static const Type *ret_arg0(int nargs, const Type *const *args, EddyError *err)
 }
 
 static const FnVariant v_test_udf[] = {
-    {.params = "INT i, STRING s", .returns = "STRING", .description = "doStuffIntString", .impl = t_test_udf},
-    {.params = "BIGINT l, STRING s", .returns = "STRING", .description = "doStuffLongString", .impl = t_test_udf},
-    {.params = "BIGINT l1, BIGINT l2, STRING s", .returns = "STRING", .description = "doStuffLongLongString", .impl = t_test_udf},
-    {.params = "BIGINT... longs", .returns = "STRING", .description = "doStuffLongVarargs", .impl = t_test_udf},
-    {.params = "STRUCT<A STRING> obj", .returns = "STRING", .description = "returns the struct's field A", .impl = t_test_udf},
+    {.params = "INT i, STRING s",
+     .returns = "STRING",
+     .description = "doStuffIntString",
+     .impl = t_test_udf},
+    {.params = "BIGINT l, STRING s",
+     .returns = "STRING",
+     .description = "doStuffLongString",
+     .impl = t_test_udf},
+    {.params = "BIGINT l1, BIGINT l2, STRING s",
+     .returns = "STRING",
+     .description = "doStuffLongLongString",
+     .impl = t_test_udf},
+    {.params = "BIGINT... longs",
+     .returns = "STRING",
+     .description = "doStuffLongVarargs",
+     .impl = t_test_udf},
+    {.params = "STRUCT<A STRING> obj",
+     .returns = "STRING",
+     .description = "returns the struct's field A",
+     .impl = t_test_udf},
 };
 static const FnVariant v_bad_udf[] = {
-    {.params = "BOOLEAN shouldThrow", .returns = "INT", .description = "Throws when shouldThrow is true, else returns 0.", .impl = t_bad_udf},
+    {.params = "BOOLEAN shouldThrow",
+     .returns = "INT",
+     .description = "Throws when shouldThrow is true, else returns 0.",
+     .impl = t_bad_udf},
     {.params = "INT arg", .returns = "INT", .description = "Always throws.", .impl = t_bad_udf},
-    {.params = "STRING arg", .returns = "STRING", .description = "Returns NULL for values ending in an odd digit.", .impl = t_bad_udf},
+    {.params = "STRING arg",
+     .returns = "STRING",
+     .description = "Returns NULL for values ending in an odd digit.",
+     .impl = t_bad_udf},
 };
 static const FnVariant v_when_condition[] = {
-    {.params = "BOOLEAN retValue, BOOLEAN shouldBeEvaluated", .returns = "BOOLEAN", .description = "Fails when evaluated while it should not be.", .impl = t_when_condition},
+    {.params = "BOOLEAN retValue, BOOLEAN shouldBeEvaluated",
+     .returns = "BOOLEAN",
+     .description = "Fails when evaluated while it should not be.",
+     .impl = t_when_condition},
 };
 static const FnVariant v_when_result[] = {
-    {.params = "INT retValue, BOOLEAN shouldBeEvaluated", .returns = "INT", .description = "Fails when evaluated while it should not be.", .impl = t_when_result},
+    {.params = "INT retValue, BOOLEAN shouldBeEvaluated",
+     .returns = "INT",
+     .description = "Fails when evaluated while it should not be.",
+     .impl = t_when_result},
 };
 static const FnVariant v_test_udtf[] = {
-    {.params = "INT x", .returns = "INT", .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "BIGINT x", .returns = "BIGINT", .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "DOUBLE x", .returns = "DOUBLE", .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "BOOLEAN x", .returns = "BOOLEAN", .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "STRING x", .returns = "STRING", .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "DECIMAL x", .ret_fn = udtf_decimal_ret, .description = "Returns its argument as DECIMAL(30, scale).", .impl = t_test_udtf},
-    {.params = "STRUCT x", .ret_fn = ret_arg0, .description = "Returns its argument.", .impl = t_test_udtf},
-    {.params = "INT i, BIGINT l, DOUBLE d, BOOLEAN b, STRING s, DECIMAL bd, STRUCT struct", .returns = "STRING",
-     .description = "Returns the text of each argument.", .impl = t_test_udtf},
-    {.params = "ARRAY<INT> i, ARRAY<BIGINT> l, ARRAY<DOUBLE> d, ARRAY<BOOLEAN> b, ARRAY<STRING> s, ARRAY<DECIMAL> bd, ARRAY<STRUCT> struct",
-     .returns = "STRING", .description = "Returns the text of each array's first element.", .impl = t_test_udtf},
-    {.params = "MAP<STRING, INT> i, MAP<STRING, BIGINT> l, MAP<STRING, DOUBLE> d, MAP<STRING, BOOLEAN> b, MAP<STRING, STRING> s, MAP<STRING, DECIMAL> bd, MAP<STRING, STRUCT> struct",
-     .returns = "STRING", .description = "Returns the text of each map's first value.", .impl = t_test_udtf},
+    {.params = "INT x",
+     .returns = "INT",
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "BIGINT x",
+     .returns = "BIGINT",
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "DOUBLE x",
+     .returns = "DOUBLE",
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "BOOLEAN x",
+     .returns = "BOOLEAN",
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "STRING x",
+     .returns = "STRING",
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "DECIMAL x",
+     .ret_fn = udtf_decimal_ret,
+     .description = "Returns its argument as DECIMAL(30, scale).",
+     .impl = t_test_udtf},
+    {.params = "STRUCT x",
+     .ret_fn = ret_arg0,
+     .description = "Returns its argument.",
+     .impl = t_test_udtf},
+    {.params = "INT i, BIGINT l, DOUBLE d, BOOLEAN b, STRING s, DECIMAL bd, STRUCT struct",
+     .returns = "STRING",
+     .description = "Returns the text of each argument.",
+     .impl = t_test_udtf},
+    {.params = "ARRAY<INT> i, ARRAY<BIGINT> l, ARRAY<DOUBLE> d, ARRAY<BOOLEAN> b, ARRAY<STRING> s, "
+               "ARRAY<DECIMAL> bd, ARRAY<STRUCT> struct",
+     .returns = "STRING",
+     .description = "Returns the text of each array's first element.",
+     .impl = t_test_udtf},
+    {.params =
+         "MAP<STRING, INT> i, MAP<STRING, BIGINT> l, MAP<STRING, DOUBLE> d, MAP<STRING, BOOLEAN> "
+         "b, MAP<STRING, STRING> s, MAP<STRING, DECIMAL> bd, MAP<STRING, STRUCT> struct",
+     .returns = "STRING",
+     .description = "Returns the text of each map's first value.",
+     .impl = t_test_udtf},
 };
 static const FnVariant v_throwing_udtf[] = {
-    {.params = "BOOLEAN shouldThrow", .returns = "BOOLEAN", .description = "Throws when shouldThrow is true, else returns it.", .impl = t_throwing_udtf},
+    {.params = "BOOLEAN shouldThrow",
+     .returns = "BOOLEAN",
+     .description = "Throws when shouldThrow is true, else returns it.",
+     .impl = t_throwing_udtf},
 };
 
 static const FnVariant v_test_udaf[] = {
-    {.params = "INT val", .returns = "INT", .state = "INT", .agg = &test_udaf_impl, .description = "Sums integers."},
-    {.params = "BIGINT val", .returns = "BIGINT", .state = "BIGINT", .agg = &test_udaf_impl, .description = "Sums longs."},
-    {.params = "DOUBLE val", .returns = "DOUBLE", .state = "DOUBLE", .agg = &test_udaf_impl, .description = "Sums doubles."},
-    {.params = "STRING val", .returns = "BIGINT", .state = "BIGINT", .agg = &test_udaf_impl, .description = "Sums the lengths of strings."},
-    {.params = "STRUCT<A INT, B INT> val", .ret_fn = ret_arg0, .state_fn = ret_arg0, .agg = &test_udaf_impl, .description = "Sums struct fields."},
+    {.params = "INT val",
+     .returns = "INT",
+     .state = "INT",
+     .agg = &test_udaf_impl,
+     .description = "Sums integers."},
+    {.params = "BIGINT val",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &test_udaf_impl,
+     .description = "Sums longs."},
+    {.params = "DOUBLE val",
+     .returns = "DOUBLE",
+     .state = "DOUBLE",
+     .agg = &test_udaf_impl,
+     .description = "Sums doubles."},
+    {.params = "STRING val",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &test_udaf_impl,
+     .description = "Sums the lengths of strings."},
+    {.params = "STRUCT<A INT, B INT> val",
+     .ret_fn = ret_arg0,
+     .state_fn = ret_arg0,
+     .agg = &test_udaf_impl,
+     .description = "Sums struct fields."},
 };
 static const FnVariant v_var_arg[] = {
-    {.params = "BIGINT first, STRING... rest", .returns = "BIGINT", .state = "BIGINT", .agg = &var_arg_impl,
+    {.params = "BIGINT first, STRING... rest",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &var_arg_impl,
      .description = "Sums first and the lengths of the strings."},
 };
 static const FnVariant v_mid_var_arg[] = {
-    {.params = "BIGINT first, STRING... rest, CONST INT a, CONST INT b", .returns = "BIGINT", .state = "BIGINT",
-     .agg = &var_arg_impl, .description = "Sums a, b, first and the lengths of the strings."},
+    {.params = "BIGINT first, STRING... rest, CONST INT a, CONST INT b",
+     .returns = "BIGINT",
+     .state = "BIGINT",
+     .agg = &var_arg_impl,
+     .description = "Sums a, b, first and the lengths of the strings."},
 };
 static const FnVariant v_generic_var_arg[] = {
-    {.params = "T first, INT second, U... rest", .returns = "ARRAY<T>", .state = "ARRAY<T>", .agg = &gva_impl,
+    {.params = "T first, INT second, U... rest",
+     .returns = "ARRAY<T>",
+     .state = "ARRAY<T>",
+     .agg = &gva_impl,
      .description = "Collects first from the rows where no argument is null."},
 };
 
-#define TEST_DEF(NAME, KIND, vs)                                                             \
-    {.name = NAME, .kind = KIND, .category = "TEST", .description = "Test function.",       \
-     FN_VARIANTS(vs), .test_only = true}
+#define TEST_DEF(NAME, KIND, vs)                                                                   \
+    {                                                                                              \
+        .name = NAME, .kind = KIND, .category = "TEST", .description = "Test function.",           \
+        FN_VARIANTS(vs), .test_only = true                                                         \
+    }
 
 static const FnDef test_defs[] = {
     TEST_DEF("BAD_UDF", FN_SCALAR, v_bad_udf),

@@ -83,7 +83,8 @@ static bool url_parse(const char *s, size_t n, Url *u)
     /* authority */
     if (pend - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
         size_t a = i + 2, e = a;
-        while (e < pend && s[e] != '/') e++;
+        while (e < pend && s[e] != '/')
+            e++;
         u->authority = s + a;
         u->authority_n = e - a;
         const char *at = memchr(s + a, '@', e - a);
@@ -124,38 +125,38 @@ static Value uri_decode(Arena *a, const char *s, size_t n)
 {
     if (!memchr(s, '%', n)) return val_string(s, (uint32_t)n);
     ABuf b;
-    abuf_init(&b, a, n);
+    fn_abuf_init(&b, a, n);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-            abuf_putc(&b, (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2])));
+            fn_abuf_putc(&b, (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2])));
             i += 2;
         } else {
-            abuf_putc(&b, s[i]);
+            fn_abuf_putc(&b, s[i]);
         }
     }
-    return abuf_string(&b);
+    return fn_abuf_string(&b);
 }
 
 static int parse_arg(FnCtx *ctx, const Value *v, Url *u)
 {
     if (!url_parse(v->u.s, v->len, u))
-        return fn_error(ctx, "URL input has invalid syntax: %.*s", (int)(v->len > 200 ? 200 : v->len),
-                        v->u.s);
+        return fn_error(ctx, "URL input has invalid syntax: %.*s",
+                        (int)(v->len > 200 ? 200 : v->len), v->u.s);
     return 0;
 }
 
-#define URL_FN(cname, body)                                                                  \
-    static int cname(FnCtx *ctx, int nargs, const Value *args, Value *out)                   \
-    {                                                                                        \
-        if (fn_any_null(nargs, args)) {                                                      \
-            *out = val_null();                                                               \
-            return 0;                                                                        \
-        }                                                                                    \
-        Url u;                                                                               \
-        int rc = parse_arg(ctx, &args[0], &u);                                               \
-        if (rc < 0) return rc;                                                               \
-        body;                                                                                \
-        return 0;                                                                            \
+#define URL_FN(cname, body)                                                                        \
+    static int cname(FnCtx *ctx, int nargs, const Value *args, Value *out)                         \
+    {                                                                                              \
+        if (fn_any_null(nargs, args)) {                                                            \
+            *out = val_null();                                                                     \
+            return 0;                                                                              \
+        }                                                                                          \
+        Url u;                                                                                     \
+        int rc = parse_arg(ctx, &args[0], &u);                                                     \
+        if (rc < 0) return rc;                                                                     \
+        body;                                                                                      \
+        return 0;                                                                                  \
     }
 
 URL_FN(u_host, *out = u.host ? val_string(u.host, (uint32_t)u.host_n) : val_null())
@@ -163,27 +164,28 @@ URL_FN(u_port, *out = u.port >= 0 ? val_int((int32_t)u.port) : val_null())
 URL_FN(u_protocol, *out = u.scheme ? val_string(u.scheme, (uint32_t)u.scheme_n) : val_null())
 URL_FN(u_path, *out = u.opaque ? val_null() : uri_decode(ctx->arena, u.path, u.path_n))
 URL_FN(u_query, *out = u.query ? uri_decode(ctx->arena, u.query, u.query_n) : val_null())
-URL_FN(u_fragment, *out = u.fragment ? uri_decode(ctx->arena, u.fragment, u.fragment_n) : val_null())
+URL_FN(u_fragment,
+       *out = u.fragment ? uri_decode(ctx->arena, u.fragment, u.fragment_n) : val_null())
 
 /* URLDecoder.decode(s, UTF-8): '+' is a space; a bad escape is an error. */
 static int form_decode(FnCtx *ctx, const char *s, size_t n, Value *out)
 {
     ABuf b;
-    abuf_init(&b, ctx->arena, n + 1);
+    fn_abuf_init(&b, ctx->arena, n + 1);
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '+') {
-            abuf_putc(&b, ' ');
+            fn_abuf_putc(&b, ' ');
         } else if (c == '%') {
             if (i + 2 >= n || hexv(s[i + 1]) < 0 || hexv(s[i + 2]) < 0)
                 return fn_error(ctx, "URLDecoder: Illegal hex characters in escape (%%) pattern");
-            abuf_putc(&b, (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2])));
+            fn_abuf_putc(&b, (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2])));
             i += 2;
         } else {
-            abuf_putc(&b, c);
+            fn_abuf_putc(&b, c);
         }
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
@@ -203,7 +205,8 @@ static int u_parameter(FnCtx *ctx, int nargs, const Value *args, Value *out)
     size_t i = 0;
     while (i <= qn) {
         size_t e = i;
-        while (e < qn && q[e] != '&') e++;
+        while (e < qn && q[e] != '&')
+            e++;
         if (e > i) {
             const char *eq = memchr(q + i, '=', e - i);
             size_t kn = eq ? (size_t)(eq - (q + i)) : e - i;
@@ -238,26 +241,26 @@ static int u_encode(FnCtx *ctx, int nargs, const Value *args, Value *out)
     }
     static const char hx[] = "0123456789ABCDEF";
     ABuf b;
-    abuf_init(&b, ctx->arena, args[0].len * 3 + 1);
+    fn_abuf_init(&b, ctx->arena, args[0].len * 3 + 1);
     for (uint32_t i = 0; i < args[0].len; i++) {
         unsigned char c = (unsigned char)args[0].u.s[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-            c == '-' || c == '*' || c == '_') {
-            abuf_putc(&b, (char)c);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '.' || c == '-' || c == '*' || c == '_') {
+            fn_abuf_putc(&b, (char)c);
         } else if (c == ' ') {
-            abuf_putc(&b, '+');
+            fn_abuf_putc(&b, '+');
         } else {
             char e[3] = {'%', hx[c >> 4], hx[c & 15]};
-            abuf_put(&b, e, 3);
+            fn_abuf_put(&b, e, 3);
         }
     }
-    *out = abuf_string(&b);
+    *out = fn_abuf_string(&b);
     return 0;
 }
 
-#define URLV(cname, fn, ret, what)                                                           \
-    static const FnVariant cname[] = {                                                       \
-        {.params = "STRING input", .returns = ret, .description = what, .impl = fn},         \
+#define URLV(cname, fn, ret, what)                                                                 \
+    static const FnVariant cname[] = {                                                             \
+        {.params = "STRING input", .returns = ret, .description = what, .impl = fn},               \
     };
 
 URLV(v_host, u_host, "STRING", "Extracts the host of a URL.")
@@ -267,15 +270,20 @@ URLV(v_path, u_path, "STRING", "Extracts the decoded path of a URL.")
 URLV(v_query, u_query, "STRING", "Extracts the decoded query string of a URL.")
 URLV(v_fragment, u_fragment, "STRING", "Extracts the decoded fragment of a URL.")
 URLV(v_decode, u_decode, "STRING", "Decodes an application/x-www-form-urlencoded parameter.")
-URLV(v_encode, u_encode, "STRING", "Encodes a string as an application/x-www-form-urlencoded parameter.")
+URLV(v_encode, u_encode, "STRING",
+     "Encodes a string as an application/x-www-form-urlencoded parameter.")
 
 static const FnVariant v_parameter[] = {
-    {.params = "STRING input, STRING paramToFind", .returns = "STRING",
-     .description = "Extracts the decoded value of the first query parameter of that name.", .impl = u_parameter},
+    {.params = "STRING input, STRING paramToFind",
+     .returns = "STRING",
+     .description = "Extracts the decoded value of the first query parameter of that name.",
+     .impl = u_parameter},
 };
 
-#define URLD(NAME, vs, desc)                                                                 \
-    {.name = NAME, .kind = FN_SCALAR, .category = "URL", .description = desc, FN_VARIANTS(vs)}
+#define URLD(NAME, vs, desc)                                                                       \
+    {                                                                                              \
+        .name = NAME, .kind = FN_SCALAR, .category = "URL", .description = desc, FN_VARIANTS(vs)   \
+    }
 
 static const FnDef url_defs[] = {
     URLD("URL_DECODE_PARAM", v_decode, "Unescapes a URL-encoded parameter."),

@@ -17,7 +17,7 @@
 
 /* ---------------------------------------------------------------- ABuf */
 
-void abuf_init(ABuf *b, Arena *a, size_t cap)
+void fn_abuf_init(ABuf *b, Arena *a, size_t cap)
 {
     b->a = a;
     b->len = 0;
@@ -29,12 +29,13 @@ static void abuf_grow(ABuf *b, size_t need)
 {
     if (b->len + need <= b->cap) return;
     size_t nc = b->cap * 2;
-    while (nc < b->len + need) nc *= 2;
+    while (nc < b->len + need)
+        nc *= 2;
     b->p = arena_realloc(b->a, b->p, b->len, nc);
     b->cap = nc;
 }
 
-void abuf_put(ABuf *b, const void *s, size_t n)
+void fn_abuf_put(ABuf *b, const void *s, size_t n)
 {
     if (!n) return;
     abuf_grow(b, n);
@@ -42,18 +43,18 @@ void abuf_put(ABuf *b, const void *s, size_t n)
     b->len += n;
 }
 
-void abuf_putc(ABuf *b, char c)
+void fn_abuf_putc(ABuf *b, char c)
 {
     abuf_grow(b, 1);
     b->p[b->len++] = c;
 }
 
-void abuf_puts(ABuf *b, const char *s)
+void fn_abuf_puts(ABuf *b, const char *s)
 {
-    abuf_put(b, s, strlen(s));
+    fn_abuf_put(b, s, strlen(s));
 }
 
-void abuf_printf(ABuf *b, const char *fmt, ...)
+void fn_abuf_printf(ABuf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
@@ -62,7 +63,7 @@ void abuf_printf(ABuf *b, const char *fmt, ...)
     va_end(ap);
     if (n < 0) return;
     if ((size_t)n < sizeof tmp) {
-        abuf_put(b, tmp, (size_t)n);
+        fn_abuf_put(b, tmp, (size_t)n);
         return;
     }
     abuf_grow(b, (size_t)n + 1);
@@ -72,7 +73,7 @@ void abuf_printf(ABuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void abuf_put_cp(ABuf *b, uint32_t cp)
+void fn_abuf_put_cp(ABuf *b, uint32_t cp)
 {
     char t[4];
     size_t n;
@@ -95,15 +96,15 @@ void abuf_put_cp(ABuf *b, uint32_t cp)
         t[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    abuf_put(b, t, n);
+    fn_abuf_put(b, t, n);
 }
 
-Value abuf_string(const ABuf *b)
+Value fn_abuf_string(const ABuf *b)
 {
     return val_string(b->p, (uint32_t)b->len);
 }
 
-Value abuf_bytes(const ABuf *b)
+Value fn_abuf_bytes(const ABuf *b)
 {
     return val_bytes(b->p, (uint32_t)b->len);
 }
@@ -122,7 +123,7 @@ Value fn_cstring(Arena *a, const char *s)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-uint32_t utf8_next(const char *s, size_t n, size_t *i)
+uint32_t fn_utf8_next(const char *s, size_t n, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t k = *i;
@@ -160,34 +161,35 @@ uint32_t utf8_next(const char *s, size_t n, size_t *i)
     return cp;
 }
 
-size_t utf8_count(const char *s, size_t n)
+size_t fn_utf8_count(const char *s, size_t n)
 {
     size_t i = 0, c = 0;
     while (i < n) {
-        utf8_next(s, n, &i);
+        fn_utf8_next(s, n, &i);
         c++;
     }
     return c;
 }
 
-size_t utf8_offset(const char *s, size_t n, size_t k)
+size_t fn_utf8_offset(const char *s, size_t n, size_t k)
 {
     size_t i = 0;
     while (k && i < n) {
-        utf8_next(s, n, &i);
+        fn_utf8_next(s, n, &i);
         k--;
     }
     return i;
 }
 
-size_t utf16_length(const char *s, size_t n)
+size_t fn_utf16_length(const char *s, size_t n)
 {
     size_t i = 0, c = 0;
-    while (i < n) c += utf8_next(s, n, &i) >= 0x10000 ? 2 : 1;
+    while (i < n)
+        c += fn_utf8_next(s, n, &i) >= 0x10000 ? 2 : 1;
     return c;
 }
 
-uint32_t cp_lower(uint32_t c)
+uint32_t fn_cp_lower(uint32_t c)
 {
     if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
@@ -202,7 +204,7 @@ uint32_t cp_lower(uint32_t c)
     return c;
 }
 
-uint32_t cp_upper(uint32_t c)
+uint32_t fn_cp_upper(uint32_t c)
 {
     if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
     if (c == 0xB5) return 0x39C;
@@ -220,7 +222,7 @@ uint32_t cp_upper(uint32_t c)
     return c;
 }
 
-bool cp_is_java_space(uint32_t c)
+bool fn_cp_is_java_space(uint32_t c)
 {
     if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) return true;
     if (c == 0x1680 || (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200A)) return true;
@@ -239,8 +241,8 @@ static size_t dec_text(char *buf, int128_t unscaled, int scale)
     char tmp[64];
     char *p = tmp + sizeof tmp;
     bool neg = unscaled < 0;
-    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
-                              : (unsigned __int128)unscaled;
+    unsigned __int128 u =
+        neg ? (unsigned __int128)0 - (unsigned __int128)unscaled : (unsigned __int128)unscaled;
     int nd = 0;
     do {
         *--p = (char)('0' + (int)(u % 10));
@@ -302,7 +304,8 @@ static int shortest_digits(double d, char *digits, int *exp10)
     for (; *q && *q != 'e'; q++)
         if (*q >= '0' && *q <= '9') digits[nd++] = *q;
     *exp10 = atoi(q + 1);
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
     digits[nd] = 0;
     return nd;
 }
@@ -310,39 +313,45 @@ static int shortest_digits(double d, char *digits, int *exp10)
 void fn_put_double(ABuf *b, double d)
 {
     if (isnan(d)) {
-        abuf_puts(b, "NaN");
+        fn_abuf_puts(b, "NaN");
         return;
     }
     if (isinf(d)) {
-        abuf_puts(b, d > 0 ? "Infinity" : "-Infinity");
+        fn_abuf_puts(b, d > 0 ? "Infinity" : "-Infinity");
         return;
     }
     if (d == 0) {
-        abuf_puts(b, signbit(d) ? "-0.0" : "0.0");
+        fn_abuf_puts(b, signbit(d) ? "-0.0" : "0.0");
         return;
     }
     char digits[24];
     int exp;
     int nd = shortest_digits(d, digits, &exp);
-    if (d < 0) abuf_putc(b, '-');
+    if (d < 0) fn_abuf_putc(b, '-');
     double ad = fabs(d);
     if (ad >= 1e-3 && ad < 1e7) {
         if (exp >= 0) {
-            for (int i = 0; i <= exp; i++) abuf_putc(b, i < nd ? digits[i] : '0');
-            abuf_putc(b, '.');
-            if (nd > exp + 1) abuf_put(b, digits + exp + 1, (size_t)(nd - exp - 1));
-            else abuf_putc(b, '0');
+            for (int i = 0; i <= exp; i++)
+                fn_abuf_putc(b, i < nd ? digits[i] : '0');
+            fn_abuf_putc(b, '.');
+            if (nd > exp + 1)
+                fn_abuf_put(b, digits + exp + 1, (size_t)(nd - exp - 1));
+            else
+                fn_abuf_putc(b, '0');
         } else {
-            abuf_puts(b, "0.");
-            for (int i = 0; i < -exp - 1; i++) abuf_putc(b, '0');
-            abuf_put(b, digits, (size_t)nd);
+            fn_abuf_puts(b, "0.");
+            for (int i = 0; i < -exp - 1; i++)
+                fn_abuf_putc(b, '0');
+            fn_abuf_put(b, digits, (size_t)nd);
         }
     } else {
-        abuf_putc(b, digits[0]);
-        abuf_putc(b, '.');
-        if (nd > 1) abuf_put(b, digits + 1, (size_t)(nd - 1));
-        else abuf_putc(b, '0');
-        abuf_printf(b, "E%d", exp);
+        fn_abuf_putc(b, digits[0]);
+        fn_abuf_putc(b, '.');
+        if (nd > 1)
+            fn_abuf_put(b, digits + 1, (size_t)(nd - 1));
+        else
+            fn_abuf_putc(b, '0');
+        fn_abuf_printf(b, "E%d", exp);
     }
 }
 
@@ -359,7 +368,8 @@ int fn_double_to_dec(double d, int128_t *unscaled, int *scale)
     int nd = shortest_digits(d, digits, &exp);
     /* value = digits * 10^(exp - nd + 1) */
     int128_t u = 0;
-    for (int i = 0; i < nd; i++) u = u * 10 + (digits[i] - '0');
+    for (int i = 0; i < nd; i++)
+        u = u * 10 + (digits[i] - '0');
     int sc = nd - 1 - exp;
     /* Double.toString keeps at least one fractional digit in plain notation. */
     if (sc < 1 && fabs(d) < 1e7) {
@@ -451,9 +461,12 @@ bool fn_widen_value(const Value *v, const Type *to_type, Value *out)
         return false;
     case TYPE_DECIMAL: {
         int128_t u;
-        if (v->kind == TYPE_INT) u = v->u.i;
-        else if (v->kind == TYPE_BIGINT) u = v->u.l;
-        else return false;
+        if (v->kind == TYPE_INT)
+            u = v->u.i;
+        else if (v->kind == TYPE_BIGINT)
+            u = v->u.l;
+        else
+            return false;
         int128_t r;
         if (fn_dec_round(u, 0, to_type->scale, 'U', &r) < 0) return false;
         *out = val_decimal(r, to_type->precision, to_type->scale);
@@ -471,19 +484,19 @@ static void put_bigdecimal(ABuf *b, int128_t u, int scale)
     int adjusted = -scale + (digits - 1);
     if (scale >= 0 && adjusted >= -6) {
         size_t n = dec_text(buf, u, scale);
-        abuf_put(b, buf, n);
+        fn_abuf_put(b, buf, n);
         return;
     }
     /* Scientific: d.dddE-n */
     char t[64];
     size_t n = dec_text(t, u < 0 ? -u : u, 0);
-    if (u < 0) abuf_putc(b, '-');
-    abuf_putc(b, t[0]);
+    if (u < 0) fn_abuf_putc(b, '-');
+    fn_abuf_putc(b, t[0]);
     if (n > 1) {
-        abuf_putc(b, '.');
-        abuf_put(b, t + 1, n - 1);
+        fn_abuf_putc(b, '.');
+        fn_abuf_put(b, t + 1, n - 1);
     }
-    abuf_printf(b, "E%s%d", adjusted >= 0 ? "+" : "", adjusted);
+    fn_abuf_printf(b, "E%s%d", adjusted >= 0 ? "+" : "", adjusted);
 }
 
 static void put_date(ABuf *b, int64_t days)
@@ -491,15 +504,15 @@ static void put_date(ABuf *b, int64_t days)
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    abuf_printf(b, "%04lld-%02u-%02u", (long long)y, m, d);
+    fn_abuf_printf(b, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
 static void put_time(ABuf *b, int64_t ms, bool always_ms)
 {
     int64_t s = ms / 1000, frac = ms % 1000;
-    abuf_printf(b, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
-    if (s % 60 || frac || always_ms) abuf_printf(b, ":%02lld", (long long)(s % 60));
-    if (frac || always_ms) abuf_printf(b, ".%03lld", (long long)frac);
+    fn_abuf_printf(b, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
+    if (s % 60 || frac || always_ms) fn_abuf_printf(b, ":%02lld", (long long)(s % 60));
+    if (frac || always_ms) fn_abuf_printf(b, ".%03lld", (long long)frac);
 }
 
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -511,26 +524,26 @@ static void put_base64(ABuf *b, const unsigned char *s, size_t n)
         unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
         char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63], b64chars[(x >> 6) & 63],
                      b64chars[x & 63]};
-        abuf_put(b, o, 4);
+        fn_abuf_put(b, o, 4);
     }
     if (i < n) {
         unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
         char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63],
                      i + 1 < n ? b64chars[(x >> 6) & 63] : '=', '='};
-        abuf_put(b, o, 4);
+        fn_abuf_put(b, o, 4);
     }
 }
 
 void fn_put_value(ABuf *b, const Value *v)
 {
     switch (v->kind) {
-    case TYPE_NULL: abuf_puts(b, "null"); break;
-    case TYPE_BOOLEAN: abuf_puts(b, v->u.b ? "true" : "false"); break;
-    case TYPE_INT: abuf_printf(b, "%d", v->u.i); break;
-    case TYPE_BIGINT: abuf_printf(b, "%lld", (long long)v->u.l); break;
+    case TYPE_NULL: fn_abuf_puts(b, "null"); break;
+    case TYPE_BOOLEAN: fn_abuf_puts(b, v->u.b ? "true" : "false"); break;
+    case TYPE_INT: fn_abuf_printf(b, "%d", v->u.i); break;
+    case TYPE_BIGINT: fn_abuf_printf(b, "%lld", (long long)v->u.l); break;
     case TYPE_DOUBLE: fn_put_double(b, v->u.d); break;
     case TYPE_DECIMAL: put_bigdecimal(b, v->u.dec, v->scale); break;
-    case TYPE_STRING: abuf_put(b, v->u.s, v->len); break;
+    case TYPE_STRING: fn_abuf_put(b, v->u.s, v->len); break;
     case TYPE_BYTES: put_base64(b, (const unsigned char *)v->u.s, v->len); break;
     case TYPE_DATE: put_date(b, v->u.i); break;
     case TYPE_TIME: put_time(b, v->u.i, false); break;
@@ -538,40 +551,40 @@ void fn_put_value(ABuf *b, const Value *v)
         int64_t ms = v->u.l;
         int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
         put_date(b, days);
-        abuf_putc(b, 'T');
+        fn_abuf_putc(b, 'T');
         put_time(b, ms - days * 86400000, true);
         break;
     }
     case TYPE_ARRAY:
-        abuf_putc(b, '[');
+        fn_abuf_putc(b, '[');
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) abuf_puts(b, ", ");
+            if (i) fn_abuf_puts(b, ", ");
             fn_put_value(b, &v->u.items[i]);
         }
-        abuf_putc(b, ']');
+        fn_abuf_putc(b, ']');
         break;
     case TYPE_MAP:
-        abuf_putc(b, '{');
+        fn_abuf_putc(b, '{');
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) abuf_puts(b, ", ");
+            if (i) fn_abuf_puts(b, ", ");
             fn_put_value(b, &v->u.items[2 * i]);
-            abuf_putc(b, '=');
+            fn_abuf_putc(b, '=');
             fn_put_value(b, &v->u.items[2 * i + 1]);
         }
-        abuf_putc(b, '}');
+        fn_abuf_putc(b, '}');
         break;
     case TYPE_STRUCT: {
-        abuf_puts(b, "Struct{");
+        fn_abuf_puts(b, "Struct{");
         bool first = true;
         for (uint32_t i = 0; i < v->len; i++) {
             if (v->u.items[i].kind == TYPE_NULL) continue;
-            if (!first) abuf_putc(b, ',');
+            if (!first) fn_abuf_putc(b, ',');
             first = false;
-            abuf_puts(b, v->type->fields[i].name);
-            abuf_putc(b, '=');
+            fn_abuf_puts(b, v->type->fields[i].name);
+            fn_abuf_putc(b, '=');
             fn_put_value(b, &v->u.items[i]);
         }
-        abuf_putc(b, '}');
+        fn_abuf_putc(b, '}');
         break;
     }
     default: break;
@@ -605,7 +618,8 @@ uint64_t fn_rand64(void)
             clock_gettime(CLOCK_REALTIME, &ts);
             seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)(uintptr_t)&seed;
         }
-        for (int i = 0; i < 4; i++) rng_s[i] = splitmix(&seed);
+        for (int i = 0; i < 4; i++)
+            rng_s[i] = splitmix(&seed);
         rng_seeded = true;
     }
     uint64_t r = rotl(rng_s[1] * 5, 7) * 9;

@@ -45,7 +45,7 @@ struct FnCtx {
     /* Calls the lambda passed as argument `arg_index` with `nparams` values.
      * Provided by the evaluator; returns 0 or ERR_EVAL. */
     int (*invoke)(FnCtx *ctx, int arg_index, int nparams, const Value *params, Value *out);
-    void *eval_ctx;     /* evaluator-private */
+    void *eval_ctx; /* evaluator-private */
 };
 
 /* Records an evaluation error message (ksqlDB's text where it has one). Returns ERR_EVAL. */
@@ -100,16 +100,15 @@ struct FnVariant {
     const Type *(*state_fn)(int nargs, const Type *const *args, EddyError *err);
     /* Optional: called once at plan time. literals[i] is the value of argument i when
      * it is a literal, else NULL. May set call->state (allocated in plan_arena). */
-    int (*prepare)(FnCall *call, const Value *const *literals, Arena *plan_arena,
-                   EddyError *err);
+    int (*prepare)(FnCall *call, const Value *const *literals, Arena *plan_arena, EddyError *err);
 };
 
 typedef enum FnKind { FN_SCALAR, FN_TABLE, FN_AGGREGATE } FnKind;
 
 struct FnDef {
-    const char *name;        /* upper case */
+    const char *name; /* upper case */
     FnKind kind;
-    const char *category;    /* SHOW FUNCTIONS category: "MATHEMATICAL", "STRING", ... */
+    const char *category; /* SHOW FUNCTIONS category: "MATHEMATICAL", "STRING", ... */
     const char *description;
     int nvariants;
     const FnVariant *variants;
@@ -127,14 +126,14 @@ struct FnCall {
     const FnDef *def;
     const FnVariant *variant;
     int nargs;
-    const Type **arg_types;  /* the types the arguments must be converted to before the
-                                call (the binder inserts implicit casts); for a lambda
-                                argument, its TYPE_LAMBDA type */
-    const Type *ret;         /* return type (element type for table functions) */
-    const Type *state_type;  /* aggregates: type of the state value */
-    void *state;             /* per-call-site state from prepare() */
-    bool *is_const;          /* per argument: declared CONST (aggregates: not passed to add) */
-    Value *const_args;       /* values of CONST arguments (NULL kind elsewhere) */
+    const Type **arg_types; /* the types the arguments must be converted to before the
+                               call (the binder inserts implicit casts); for a lambda
+                               argument, its TYPE_LAMBDA type */
+    const Type *ret;        /* return type (element type for table functions) */
+    const Type *state_type; /* aggregates: type of the state value */
+    void *state;            /* per-call-site state from prepare() */
+    bool *is_const;         /* per argument: declared CONST (aggregates: not passed to add) */
+    Value *const_args;      /* values of CONST arguments (NULL kind elsewhere) */
     /* Only while fn_resolve_ex runs (prepare() may read it); NULL afterwards. */
     const struct FnResolveOpts *opts;
 };
@@ -168,8 +167,8 @@ typedef const Type *(*LambdaTyper)(void *ctx, int arg_index, int nparams,
  * "Function 'least' does not accept parameters ()." (ERR_SEMANTIC).
  */
 int fn_resolve(const char *name, int nargs, const Type *const *arg_types,
-               const Value *const *literals, LambdaTyper typer, void *typer_ctx,
-               Arena *plan_arena, FnCall *out, EddyError *err);
+               const Value *const *literals, LambdaTyper typer, void *typer_ctx, Arena *plan_arena,
+               FnCall *out, EddyError *err);
 
 /* ---------------------------------------------------------------- extensions */
 
@@ -202,10 +201,10 @@ const char *fn_kind_text(FnKind kind);
 
 /* One parameter of a variant as DESCRIBE FUNCTION shows it. */
 typedef struct FnParamInfo {
-    const char *name;   /* "" when the signature names none */
-    const char *type;   /* ksqlDB's parameter type text: "INT", "ARRAY<T>", "STRING" */
-    bool variadic;      /* the trailing (or middle) "..." parameter; type is the element */
-    bool is_const;      /* must be a literal */
+    const char *name; /* "" when the signature names none */
+    const char *type; /* ksqlDB's parameter type text: "INT", "ARRAY<T>", "STRING" */
+    bool variadic;    /* the trailing (or middle) "..." parameter; type is the element */
+    bool is_const;    /* must be a literal */
 } FnParamInfo;
 
 /* Fills up to `max` parameters of `v` (a variant of `def`); returns the parameter count.

@@ -59,7 +59,7 @@ typedef struct CompiledVariant {
     const Pat *ret;   /* NULL when FnVariant.returns is NULL */
     const Pat *state; /* NULL when FnVariant.state is NULL */
     int ngenerics;
-    bool ok;          /* parsed without error */
+    bool ok; /* parsed without error */
 } CompiledVariant;
 
 /* Compiled form of variant `v` of `def` (NULL if def is not registered). */
@@ -70,7 +70,7 @@ const CompiledVariant *fn_compiled(const FnDef *def, const FnVariant *v);
 int fn_registry_pattern_errors(char *buf, size_t n);
 
 /* Prints a pattern the way ksqlDB prints a parameter type ("INT", "ARRAY<T>"). */
-void pat_print(StrBuf *sb, const Pat *p);
+void fn_pat_print(StrBuf *sb, const Pat *p);
 
 /* ---------------------------------------------------------------- families */
 
@@ -111,16 +111,16 @@ typedef struct ABuf {
     size_t cap;
 } ABuf;
 
-void abuf_init(ABuf *b, Arena *a, size_t cap);
-void abuf_put(ABuf *b, const void *s, size_t n);
-void abuf_putc(ABuf *b, char c);
-void abuf_puts(ABuf *b, const char *s);
-void abuf_printf(ABuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fn_abuf_init(ABuf *b, Arena *a, size_t cap);
+void fn_abuf_put(ABuf *b, const void *s, size_t n);
+void fn_abuf_putc(ABuf *b, char c);
+void fn_abuf_puts(ABuf *b, const char *s);
+void fn_abuf_printf(ABuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends code point cp as UTF-8. */
-void abuf_put_cp(ABuf *b, uint32_t cp);
+void fn_abuf_put_cp(ABuf *b, uint32_t cp);
 /* The text as a STRING value (points into the arena). */
-Value abuf_string(const ABuf *b);
-Value abuf_bytes(const ABuf *b);
+Value fn_abuf_string(const ABuf *b);
+Value fn_abuf_bytes(const ABuf *b);
 
 /* Copies n bytes into the arena as a STRING value. */
 Value fn_string(Arena *a, const char *s, size_t n);
@@ -130,18 +130,18 @@ Value fn_cstring(Arena *a, const char *s);
 
 /* Decodes the code point at s[*i] (n bytes total) and advances *i; an invalid byte
  * decodes as itself (Latin-1) so that no input is lost. */
-uint32_t utf8_next(const char *s, size_t n, size_t *i);
+uint32_t fn_utf8_next(const char *s, size_t n, size_t *i);
 /* Number of code points. */
-size_t utf8_count(const char *s, size_t n);
+size_t fn_utf8_count(const char *s, size_t n);
 /* Byte offset of code point number k (clamped to n). */
-size_t utf8_offset(const char *s, size_t n, size_t k);
+size_t fn_utf8_offset(const char *s, size_t n, size_t k);
 /* Java's String.length(): UTF-16 code units. */
-size_t utf16_length(const char *s, size_t n);
+size_t fn_utf16_length(const char *s, size_t n);
 /* Simple Unicode case mapping (Latin-1, Latin Extended-A, Greek, Cyrillic, ASCII). */
-uint32_t cp_lower(uint32_t c);
-uint32_t cp_upper(uint32_t c);
+uint32_t fn_cp_lower(uint32_t c);
+uint32_t fn_cp_upper(uint32_t c);
 /* Java Character.isWhitespace. */
-bool cp_is_java_space(uint32_t c);
+bool fn_cp_is_java_space(uint32_t c);
 
 /* ---------------------------------------------------------------- numbers */
 
@@ -177,10 +177,10 @@ typedef struct JNode JNode;
 struct JNode {
     JKind kind;
     bool b;
-    bool integral;   /* J_NUM without fraction or exponent */
-    const char *s;   /* J_STR text / J_NUM text */
-    uint32_t n;      /* text length */
-    uint32_t len;    /* J_ARR items / J_OBJ entries */
+    bool integral; /* J_NUM without fraction or exponent */
+    const char *s; /* J_STR text / J_NUM text */
+    uint32_t n;    /* text length */
+    uint32_t len;  /* J_ARR items / J_OBJ entries */
     JNode *items;
 };
 
@@ -228,12 +228,12 @@ typedef struct JFmt JFmt;
 typedef struct JTime {
     bool has_date, has_time, has_zone;
     int64_t year;
-    int month, day;        /* 1-based */
+    int month, day; /* 1-based */
     int hour, minute, second;
     int32_t nano;
-    const Tz *zone;        /* has_zone */
-    int32_t offset;        /* seconds east of UTC, has_zone */
-    int64_t epoch_sec;     /* has_zone: the instant (for zone names) */
+    const Tz *zone;    /* has_zone */
+    int32_t offset;    /* seconds east of UTC, has_zone */
+    int64_t epoch_sec; /* has_zone: the instant (for zone names) */
 } JTime;
 
 /* What a parse produced; missing fields are reported, not defaulted. */

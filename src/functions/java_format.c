@@ -26,7 +26,7 @@ typedef struct JTok {
     int pad;         /* 'p' modifier width, 0 when none */
     const char *lit; /* JT_LIT text */
     size_t litn;
-    int match;       /* JT_OPT_START: index of its JT_OPT_END */
+    int match; /* JT_OPT_START: index of its JT_OPT_END */
 } JTok;
 
 struct JFmt {
@@ -37,11 +37,11 @@ struct JFmt {
 
 static const char *const month_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-static const char *const month_long[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+static const char *const month_long[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
 static const char *const dow_short[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-static const char *const dow_long[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+static const char *const dow_long[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                        "Friday", "Saturday", "Sunday"};
 
 /* ---------------------------------------------------------------- compile */
@@ -49,17 +49,40 @@ static const char *const dow_long[] = {"Monday", "Tuesday", "Wednesday", "Thursd
 static int max_count(char c)
 {
     switch (c) {
-    case 'G': case 'M': case 'L': case 'Q': case 'q': case 'E': case 'e': case 'c':
-    case 'X': case 'x': case 'Z': return 5;
-    case 'd': case 'h': case 'K': case 'k': case 'H': case 'm': case 's': case 'w': return 2;
+    case 'G':
+    case 'M':
+    case 'L':
+    case 'Q':
+    case 'q':
+    case 'E':
+    case 'e':
+    case 'c':
+    case 'X':
+    case 'x':
+    case 'Z': return 5;
+    case 'd':
+    case 'h':
+    case 'K':
+    case 'k':
+    case 'H':
+    case 'm':
+    case 's':
+    case 'w': return 2;
     case 'D': return 3;
     case 'S': return 9;
     case 'z': return 4;
     case 'O': return 4;
-    case 'a': case 'W': case 'F': return 1;
+    case 'a':
+    case 'W':
+    case 'F': return 1;
     case 'V': return 2;
     case 'v': return 4;
-    case 'y': case 'u': case 'Y': case 'n': case 'A': case 'N': return 19;
+    case 'y':
+    case 'u':
+    case 'Y':
+    case 'n':
+    case 'A':
+    case 'N': return 19;
     default: return -1;
     }
 }
@@ -81,7 +104,8 @@ JFmt *jfmt_compile(Arena *a, const char *pat, size_t n, char *err, size_t errn)
         char c = pat[i];
         if (isalpha((unsigned char)c)) {
             size_t st = i;
-            while (i < n && pat[i] == c) i++;
+            while (i < n && pat[i] == c)
+                i++;
             int count = (int)(i - st);
             if (c == 'p') {
                 pad = count;
@@ -94,8 +118,10 @@ JFmt *jfmt_compile(Arena *a, const char *pat, size_t n, char *err, size_t errn)
             }
             if (count > mx || (c == 'V' && count != 2) || (c == 'O' && count != 1 && count != 4) ||
                 (c == 'c' && count == 2)) {
-                if (c == 'V') snprintf(err, errn, "Pattern letter count must be 2: %c", c);
-                else snprintf(err, errn, "Too many pattern letters: %c", c);
+                if (c == 'V')
+                    snprintf(err, errn, "Pattern letter count must be 2: %c", c);
+                else
+                    snprintf(err, errn, "Too many pattern letters: %c", c);
                 return NULL;
             }
             t->kind = JT_FIELD;
@@ -172,7 +198,8 @@ JFmt *jfmt_compile(Arena *a, const char *pat, size_t n, char *err, size_t errn)
         f->n++;
         i++;
     }
-    while (depth > 0) f->t[stack[--depth]].match = f->n; /* unclosed '[' runs to the end */
+    while (depth > 0)
+        f->t[stack[--depth]].match = f->n; /* unclosed '[' runs to the end */
     return f;
 }
 
@@ -207,13 +234,17 @@ static const char *field_name(char c)
     case 'u': return "Year";
     case 'y': return "YearOfEra";
     case 'D': return "DayOfYear";
-    case 'M': case 'L': return "MonthOfYear";
+    case 'M':
+    case 'L': return "MonthOfYear";
     case 'd': return "DayOfMonth";
-    case 'Q': case 'q': return "QuarterOfYear";
+    case 'Q':
+    case 'q': return "QuarterOfYear";
     case 'Y': return "WeekBasedYear";
     case 'w': return "WeekOfWeekBasedYear";
     case 'W': return "WeekOfMonth";
-    case 'E': case 'e': case 'c': return "DayOfWeek";
+    case 'E':
+    case 'e':
+    case 'c': return "DayOfWeek";
     case 'F': return "AlignedWeekOfMonth";
     case 'a': return "AmPmOfDay";
     case 'h': return "ClockHourOfAmPm";
@@ -222,7 +253,8 @@ static const char *field_name(char c)
     case 'H': return "HourOfDay";
     case 'm': return "MinuteOfHour";
     case 's': return "SecondOfMinute";
-    case 'S': case 'n': return "NanoOfSecond";
+    case 'S':
+    case 'n': return "NanoOfSecond";
     case 'A': return "MilliOfDay";
     case 'N': return "NanoOfDay";
     default: return "OffsetSeconds";
@@ -256,9 +288,11 @@ static void put_num(ABuf *b, int64_t v, int width)
         tmp[k++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (neg) abuf_putc(b, '-');
-    for (int i = k; i < width; i++) abuf_putc(b, '0');
-    while (k) abuf_putc(b, tmp[--k]);
+    if (neg) fn_abuf_putc(b, '-');
+    for (int i = k; i < width; i++)
+        fn_abuf_putc(b, '0');
+    while (k)
+        fn_abuf_putc(b, tmp[--k]);
 }
 
 /* Offset as +HH[:]MM[[:]ss] per pattern; `zero` is printed for 0 when non-NULL. */
@@ -266,50 +300,50 @@ static void put_offset(ABuf *b, int32_t off, bool colon, bool need_minutes, bool
                        const char *zero)
 {
     if (off == 0 && zero) {
-        abuf_puts(b, zero);
+        fn_abuf_puts(b, zero);
         return;
     }
     int32_t a = off < 0 ? -off : off;
     int h = a / 3600, m = a / 60 % 60, s = a % 60;
-    abuf_putc(b, off < 0 ? '-' : '+');
+    fn_abuf_putc(b, off < 0 ? '-' : '+');
     put_num(b, h, 2);
     if (need_minutes || m || (allow_seconds && s)) {
-        if (colon) abuf_putc(b, ':');
+        if (colon) fn_abuf_putc(b, ':');
         put_num(b, m, 2);
     }
     if (allow_seconds && s) {
-        if (colon) abuf_putc(b, ':');
+        if (colon) fn_abuf_putc(b, ':');
         put_num(b, s, 2);
     }
 }
 
 static void put_gmt_offset(ABuf *b, int32_t off, bool full)
 {
-    abuf_puts(b, "GMT");
+    fn_abuf_puts(b, "GMT");
     if (off == 0) return;
     int32_t a = off < 0 ? -off : off;
     int h = a / 3600, m = a / 60 % 60, s = a % 60;
-    abuf_putc(b, off < 0 ? '-' : '+');
+    fn_abuf_putc(b, off < 0 ? '-' : '+');
     if (full) {
         put_num(b, h, 2);
-        abuf_putc(b, ':');
+        fn_abuf_putc(b, ':');
         put_num(b, m, 2);
     } else {
         put_num(b, h, 1);
         if (m || s) {
-            abuf_putc(b, ':');
+            fn_abuf_putc(b, ':');
             put_num(b, m, 2);
         }
     }
     if (s) {
-        abuf_putc(b, ':');
+        fn_abuf_putc(b, ':');
         put_num(b, s, 2);
     }
 }
 
 static void put_text(ABuf *b, const char *s)
 {
-    abuf_puts(b, s);
+    fn_abuf_puts(b, s);
 }
 
 /* US week fields: weeks start on Sunday; week 1 contains January 1st. */
@@ -343,10 +377,11 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
             snprintf(err, errn, "Unsupported field: OffsetSeconds");
         return -1;
     }
-    int64_t eday = tm->has_date ? days_from_civil(tm->year, (unsigned)tm->month, (unsigned)tm->day) : 0;
+    int64_t eday =
+        tm->has_date ? days_from_civil(tm->year, (unsigned)tm->month, (unsigned)tm->day) : 0;
     switch (c) {
     case 'G':
-        put_text(b, n == 4 ? (tm->year > 0 ? "Anno Domini" : "Before Christ")
+        put_text(b, n == 4   ? (tm->year > 0 ? "Anno Domini" : "Before Christ")
                     : n == 5 ? (tm->year > 0 ? "A" : "B")
                              : (tm->year > 0 ? "AD" : "BC"));
         break;
@@ -362,7 +397,7 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
         if (n == 2) {
             put_num(b, ((y % 100) + 100) % 100, 2);
         } else if (n >= 4 && y > 9999 && c != 'Y') {
-            abuf_putc(b, '+');
+            fn_abuf_putc(b, '+');
             put_num(b, y, n);
         } else {
             put_num(b, y, n);
@@ -371,10 +406,12 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
     }
     case 'M':
     case 'L':
-        if (n >= 3) put_text(b, n == 3 ? month_short[tm->month - 1]
-                                : n == 4 ? month_long[tm->month - 1]
-                                         : (char[2]){month_long[tm->month - 1][0], 0});
-        else put_num(b, tm->month, n);
+        if (n >= 3)
+            put_text(b, n == 3   ? month_short[tm->month - 1]
+                        : n == 4 ? month_long[tm->month - 1]
+                                 : (char[2]){month_long[tm->month - 1][0], 0});
+        else
+            put_num(b, tm->month, n);
         break;
     case 'd': put_num(b, tm->day, n); break;
     case 'D': {
@@ -385,10 +422,18 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
     case 'Q':
     case 'q': {
         int q = (tm->month - 1) / 3 + 1;
-        if (n <= 2) put_num(b, q, n);
-        else if (n == 3) abuf_printf(b, "Q%d", q);
-        else if (n == 4) abuf_printf(b, "%d%s quarter", q, q == 1 ? "st" : q == 2 ? "nd" : q == 3 ? "rd" : "th");
-        else put_num(b, q, 1);
+        if (n <= 2)
+            put_num(b, q, n);
+        else if (n == 3)
+            fn_abuf_printf(b, "Q%d", q);
+        else if (n == 4)
+            fn_abuf_printf(b, "%d%s quarter", q,
+                           q == 1   ? "st"
+                           : q == 2 ? "nd"
+                           : q == 3 ? "rd"
+                                    : "th");
+        else
+            put_num(b, q, 1);
         break;
     }
     case 'w':
@@ -411,7 +456,7 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
         if (c != 'E' && n <= 2) {
             put_num(b, dow % 7 + 1, n);
         } else {
-            put_text(b, n == 4 ? dow_long[dow - 1]
+            put_text(b, n == 4   ? dow_long[dow - 1]
                         : n == 5 ? (char[2]){dow_long[dow - 1][0], 0}
                                  : dow_short[dow - 1]);
         }
@@ -428,15 +473,20 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
     case 'S': {
         char d9[10];
         snprintf(d9, sizeof d9, "%09d", tm->nano);
-        abuf_put(b, d9, (size_t)n);
+        fn_abuf_put(b, d9, (size_t)n);
         break;
     }
     case 'n': put_num(b, tm->nano, n); break;
     case 'A':
-        put_num(b, ((int64_t)tm->hour * 3600 + tm->minute * 60 + tm->second) * 1000 + tm->nano / 1000000, n);
+        put_num(b,
+                ((int64_t)tm->hour * 3600 + tm->minute * 60 + tm->second) * 1000 +
+                    tm->nano / 1000000,
+                n);
         break;
     case 'N':
-        put_num(b, ((int64_t)tm->hour * 3600 + tm->minute * 60 + tm->second) * 1000000000LL + tm->nano, n);
+        put_num(b,
+                ((int64_t)tm->hour * 3600 + tm->minute * 60 + tm->second) * 1000000000LL + tm->nano,
+                n);
         break;
     case 'V': put_text(b, tz_id(tm->zone)); break;
     case 'v':
@@ -459,9 +509,12 @@ static int fmt_field(const JTok *t, const JTime *tm, ABuf *b, char *err, size_t 
         break;
     }
     case 'Z':
-        if (n <= 3) put_offset(b, tm->offset, false, true, false, NULL);
-        else if (n == 4) put_gmt_offset(b, tm->offset, true);
-        else put_offset(b, tm->offset, true, true, true, "Z");
+        if (n <= 3)
+            put_offset(b, tm->offset, false, true, false, NULL);
+        else if (n == 4)
+            put_gmt_offset(b, tm->offset, true);
+        else
+            put_offset(b, tm->offset, true, true, true, "Z");
         break;
     default: snprintf(err, errn, "Unsupported field: %s", field_name(c)); return -1;
     }
@@ -474,15 +527,15 @@ static int fmt_range(const JFmt *f, int from, int to, const JTime *tm, ABuf *b, 
     for (int i = from; i < to; i++) {
         const JTok *t = &f->t[i];
         switch (t->kind) {
-        case JT_LIT: abuf_put(b, t->lit, t->litn); break;
+        case JT_LIT: fn_abuf_put(b, t->lit, t->litn); break;
         case JT_OPT_END: break;
         case JT_OPT_START: {
             /* An optional section prints only when all of its fields are available. */
             ABuf tmp;
-            abuf_init(&tmp, b->a, 32);
+            fn_abuf_init(&tmp, b->a, 32);
             char e2[8];
             if (fmt_range(f, i + 1, t->match, tm, &tmp, e2, sizeof e2) == 0)
-                abuf_put(b, tmp.p, tmp.len);
+                fn_abuf_put(b, tmp.p, tmp.len);
             i = t->match;
             break;
         }
@@ -491,7 +544,7 @@ static int fmt_range(const JFmt *f, int from, int to, const JTime *tm, ABuf *b, 
             if (fmt_field(t, tm, b, err, errn) < 0) return -1;
             if (t->pad && b->len - before < (size_t)t->pad) {
                 size_t w = b->len - before, need = (size_t)t->pad - w;
-                abuf_put(b, "                ", need > 16 ? 16 : need);
+                fn_abuf_put(b, "                ", need > 16 ? 16 : need);
                 memmove(b->p + before + need, b->p + before, w);
                 memset(b->p + before, ' ', need);
             }
@@ -515,11 +568,11 @@ typedef struct PState {
     size_t pos;
     size_t err_pos;
     JParsed *p;
-    int ampm;    /* -1 none, 0 AM, 1 PM */
-    int hour12;  /* h or K value, -1 none */
-    bool clock_hour; /* h (1-12) rather than K (0-11) */
-    int era;     /* -1 none, 0 BC, 1 AD */
-    bool yoe;    /* year parsed as year-of-era */
+    int ampm;              /* -1 none, 0 AM, 1 PM */
+    int hour12;            /* h or K value, -1 none */
+    bool clock_hour;       /* h (1-12) rather than K (0-11) */
+    int era;               /* -1 none, 0 BC, 1 AD */
+    bool yoe;              /* year parsed as year-of-era */
     const char *range_err; /* Invalid value ... message */
     char range_buf[128];
 } PState;
@@ -528,8 +581,21 @@ static bool is_numeric_tok(const JTok *t)
 {
     if (t->kind != JT_FIELD) return false;
     switch (t->letter) {
-    case 'M': case 'L': case 'Q': case 'q': case 'e': case 'c': return t->count <= 2;
-    case 'G': case 'E': case 'a': case 'V': case 'v': case 'z': case 'O': case 'X': case 'x':
+    case 'M':
+    case 'L':
+    case 'Q':
+    case 'q':
+    case 'e':
+    case 'c': return t->count <= 2;
+    case 'G':
+    case 'E':
+    case 'a':
+    case 'V':
+    case 'v':
+    case 'z':
+    case 'O':
+    case 'X':
+    case 'x':
     case 'Z': return false;
     default: return true;
     }
@@ -550,7 +616,8 @@ static int fixed_width(const JTok *t)
 static size_t count_digits(const char *s, size_t n, size_t pos)
 {
     size_t k = 0;
-    while (pos + k < n && isdigit((unsigned char)s[pos + k])) k++;
+    while (pos + k < n && isdigit((unsigned char)s[pos + k]))
+        k++;
     return k;
 }
 
@@ -579,8 +646,9 @@ static int match_names(const char *s, size_t n, size_t pos, const char *const *n
 
 static void set_range_err(PState *st, const char *field, int64_t lo, int64_t hi, int64_t v)
 {
-    snprintf(st->range_buf, sizeof st->range_buf, "Invalid value for %s (valid values %lld - %lld): %lld",
-             field, (long long)lo, (long long)hi, (long long)v);
+    snprintf(st->range_buf, sizeof st->range_buf,
+             "Invalid value for %s (valid values %lld - %lld): %lld", field, (long long)lo,
+             (long long)hi, (long long)v);
     st->range_err = st->range_buf;
 }
 
@@ -589,12 +657,12 @@ static bool store_num(PState *st, const JTok *t, int64_t v, int digits)
 {
     JParsed *p = st->p;
     char c = t->letter;
-#define RANGE(lo, hi)                                                                        \
-    do {                                                                                     \
-        if (v < (lo) || v > (hi)) {                                                          \
-            set_range_err(st, field_name(c), lo, hi, v);                                     \
-            return false;                                                                    \
-        }                                                                                    \
+#define RANGE(lo, hi)                                                                              \
+    do {                                                                                           \
+        if (v < (lo) || v > (hi)) {                                                                \
+            set_range_err(st, field_name(c), lo, hi, v);                                           \
+            return false;                                                                          \
+        }                                                                                          \
     } while (0)
     switch (c) {
     case 'y':
@@ -653,7 +721,8 @@ static bool store_num(PState *st, const JTok *t, int64_t v, int digits)
         break;
     case 'S': {
         int64_t nano = v;
-        for (int k = digits; k < 9; k++) nano *= 10;
+        for (int k = digits; k < 9; k++)
+            nano *= 10;
         p->has_nano = true;
         p->nano = (int32_t)nano;
         break;
@@ -749,16 +818,32 @@ static const struct {
     const char *abbr;
     const char *zone;
 } zone_abbrevs[] = {
-    {"UTC", "UTC"}, {"GMT", "GMT"}, {"UT", "UT"}, {"Z", "Z"},
-    {"PST", "America/Los_Angeles"}, {"PDT", "America/Los_Angeles"},
-    {"MST", "America/Denver"}, {"MDT", "America/Denver"},
-    {"CST", "America/Chicago"}, {"CDT", "America/Chicago"},
-    {"EST", "America/New_York"}, {"EDT", "America/New_York"},
-    {"HST", "Pacific/Honolulu"}, {"AKST", "America/Anchorage"}, {"AKDT", "America/Anchorage"},
-    {"CET", "Europe/Paris"}, {"CEST", "Europe/Paris"}, {"BST", "Europe/London"},
-    {"EET", "Europe/Athens"}, {"EEST", "Europe/Athens"}, {"WET", "Europe/Lisbon"},
-    {"IST", "Asia/Kolkata"}, {"JST", "Asia/Tokyo"}, {"KST", "Asia/Seoul"},
-    {"AEST", "Australia/Sydney"}, {"AEDT", "Australia/Sydney"},
+    {"UTC", "UTC"},
+    {"GMT", "GMT"},
+    {"UT", "UT"},
+    {"Z", "Z"},
+    {"PST", "America/Los_Angeles"},
+    {"PDT", "America/Los_Angeles"},
+    {"MST", "America/Denver"},
+    {"MDT", "America/Denver"},
+    {"CST", "America/Chicago"},
+    {"CDT", "America/Chicago"},
+    {"EST", "America/New_York"},
+    {"EDT", "America/New_York"},
+    {"HST", "Pacific/Honolulu"},
+    {"AKST", "America/Anchorage"},
+    {"AKDT", "America/Anchorage"},
+    {"CET", "Europe/Paris"},
+    {"CEST", "Europe/Paris"},
+    {"BST", "Europe/London"},
+    {"EET", "Europe/Athens"},
+    {"EEST", "Europe/Athens"},
+    {"WET", "Europe/Lisbon"},
+    {"IST", "Asia/Kolkata"},
+    {"JST", "Asia/Tokyo"},
+    {"KST", "Asia/Seoul"},
+    {"AEST", "Australia/Sydney"},
+    {"AEDT", "Australia/Sydney"},
 };
 
 static bool parse_zone_text(PState *st, const JTok *t)
@@ -835,13 +920,14 @@ static bool parse_field(const JFmt *f, int i, int to, PState *st)
                 reserved += (size_t)w;
             }
             int minw = c == 'y' || c == 'u' || c == 'Y' ? (t->count >= 3 ? t->count : 1)
-                                                         : (t->count > 1 && c != 'D' ? t->count : 1);
+                                                        : (t->count > 1 && c != 'D' ? t->count : 1);
             if (avail < reserved + (size_t)minw) return false;
             take = avail - reserved;
             if (take > 19) take = 19;
         }
         int64_t v = 0;
-        for (size_t k = 0; k < take; k++) v = v * 10 + (s[st->pos + sign_len + k] - '0');
+        for (size_t k = 0; k < take; k++)
+            v = v * 10 + (s[st->pos + sign_len + k] - '0');
         if (neg) v = -v;
         size_t start = st->pos;
         if (!store_num(st, t, v, (int)take)) {
@@ -951,7 +1037,8 @@ int jfmt_parse(const JFmt *f, const char *s, size_t n, JParsed *out, char *err, 
         if (st.range_err)
             snprintf(err, errn, "Text '%.*s' could not be parsed: %s", (int)n, s, st.range_err);
         else
-            snprintf(err, errn, "Text '%.*s' could not be parsed at index %zu", (int)n, s, st.err_pos);
+            snprintf(err, errn, "Text '%.*s' could not be parsed at index %zu", (int)n, s,
+                     st.err_pos);
         return -1;
     }
     if (st.pos != n) {
@@ -962,7 +1049,9 @@ int jfmt_parse(const JFmt *f, const char *s, size_t n, JParsed *out, char *err, 
     if (st.hour12 >= 0) {
         int h = st.hour12 % 12 + (st.ampm == 1 ? 12 : 0);
         if (out->has_hour && out->hour != h) {
-            snprintf(err, errn, "Text '%.*s' could not be parsed: Conflict found: HourOfDay %d differs from HourOfDay %d",
+            snprintf(err, errn,
+                     "Text '%.*s' could not be parsed: Conflict found: HourOfDay %d differs from "
+                     "HourOfDay %d",
                      (int)n, s, out->hour, h);
             return -1;
         }
@@ -980,7 +1069,9 @@ int jfmt_parse(const JFmt *f, const char *s, size_t n, JParsed *out, char *err, 
     if (out->has_year && out->has_doy && !out->has_month) {
         int ylen = leap(out->year) ? 366 : 365;
         if (out->doy > ylen) {
-            snprintf(err, errn, "Text '%.*s' could not be parsed: Invalid date 'DayOfYear 366' as '%lld' is not a leap year",
+            snprintf(err, errn,
+                     "Text '%.*s' could not be parsed: Invalid date 'DayOfYear 366' as '%lld' is "
+                     "not a leap year",
                      (int)n, s, (long long)out->year);
             return -1;
         }
@@ -996,7 +1087,9 @@ int jfmt_parse(const JFmt *f, const char *s, size_t n, JParsed *out, char *err, 
         int64_t d = days_from_civil(out->year, (unsigned)out->month, (unsigned)out->day);
         int actual = iso_dow(d);
         if (actual != out->dow) {
-            snprintf(err, errn, "Text '%.*s' could not be parsed: Conflict found: Field DayOfWeek %d differs from DayOfWeek %d derived from %04lld-%02d-%02d",
+            snprintf(err, errn,
+                     "Text '%.*s' could not be parsed: Conflict found: Field DayOfWeek %d differs "
+                     "from DayOfWeek %d derived from %04lld-%02d-%02d",
                      (int)n, s, out->dow, actual, (long long)out->year, out->month, out->day);
             return -1;
         }

@@ -18,8 +18,8 @@ typedef struct JP {
 
 static void ws(JP *p)
 {
-    while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' ||
-                           p->s[p->i] == '\r'))
+    while (p->i < p->n &&
+           (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' || p->s[p->i] == '\r'))
         p->i++;
 }
 
@@ -61,23 +61,23 @@ static int parse_string(JP *p, const char **out, uint32_t *len)
         return 0;
     }
     ABuf b;
-    abuf_init(&b, p->a, end - start + 4);
+    fn_abuf_init(&b, p->a, end - start + 4);
     for (size_t i = start; i < end; i++) {
         char c = p->s[i];
         if (c != '\\') {
-            abuf_putc(&b, c);
+            fn_abuf_putc(&b, c);
             continue;
         }
         char e = p->s[++i];
         switch (e) {
-        case '"': abuf_putc(&b, '"'); break;
-        case '\\': abuf_putc(&b, '\\'); break;
-        case '/': abuf_putc(&b, '/'); break;
-        case 'b': abuf_putc(&b, '\b'); break;
-        case 'f': abuf_putc(&b, '\f'); break;
-        case 'n': abuf_putc(&b, '\n'); break;
-        case 'r': abuf_putc(&b, '\r'); break;
-        case 't': abuf_putc(&b, '\t'); break;
+        case '"': fn_abuf_putc(&b, '"'); break;
+        case '\\': fn_abuf_putc(&b, '\\'); break;
+        case '/': fn_abuf_putc(&b, '/'); break;
+        case 'b': fn_abuf_putc(&b, '\b'); break;
+        case 'f': fn_abuf_putc(&b, '\f'); break;
+        case 'n': fn_abuf_putc(&b, '\n'); break;
+        case 'r': fn_abuf_putc(&b, '\r'); break;
+        case 't': fn_abuf_putc(&b, '\t'); break;
         case 'u': {
             uint32_t u;
             if (i + 4 >= end || hex4(p->s + i + 1, &u) < 0) return -1;
@@ -90,7 +90,7 @@ static int parse_string(JP *p, const char **out, uint32_t *len)
                     i += 6;
                 }
             }
-            abuf_put_cp(&b, u);
+            fn_abuf_put_cp(&b, u);
             break;
         }
         default: return -1;
@@ -109,13 +109,15 @@ static int parse_number(JP *p, JNode *out)
     bool integral = true;
     if (p->s[p->i] == '-') p->i++;
     size_t digits = p->i;
-    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+        p->i++;
     if (p->i == digits) return -1;
     if (p->i < p->n && p->s[p->i] == '.') {
         integral = false;
         p->i++;
         size_t f = p->i;
-        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+            p->i++;
         if (p->i == f) return -1;
     }
     if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
@@ -123,7 +125,8 @@ static int parse_number(JP *p, JNode *out)
         p->i++;
         if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-')) p->i++;
         size_t e = p->i;
-        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+        while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+            p->i++;
         if (p->i == e) return -1;
     }
     out->kind = J_NUM;
@@ -237,56 +240,56 @@ int fjson_parse(Arena *a, const char *s, size_t n, JNode *out)
 void fjson_put_string(ABuf *b, const char *s, size_t n)
 {
     static const char hx[] = "0123456789ABCDEF";
-    abuf_putc(b, '"');
+    fn_abuf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        abuf_put(b, s + run, i - run);
+        fn_abuf_put(b, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': abuf_puts(b, "\\\""); break;
-        case '\\': abuf_puts(b, "\\\\"); break;
-        case '\n': abuf_puts(b, "\\n"); break;
-        case '\r': abuf_puts(b, "\\r"); break;
-        case '\t': abuf_puts(b, "\\t"); break;
-        case '\b': abuf_puts(b, "\\b"); break;
-        case '\f': abuf_puts(b, "\\f"); break;
+        case '"': fn_abuf_puts(b, "\\\""); break;
+        case '\\': fn_abuf_puts(b, "\\\\"); break;
+        case '\n': fn_abuf_puts(b, "\\n"); break;
+        case '\r': fn_abuf_puts(b, "\\r"); break;
+        case '\t': fn_abuf_puts(b, "\\t"); break;
+        case '\b': fn_abuf_puts(b, "\\b"); break;
+        case '\f': fn_abuf_puts(b, "\\f"); break;
         default: {
             char u[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
-            abuf_put(b, u, 6);
+            fn_abuf_put(b, u, 6);
         }
         }
     }
-    abuf_put(b, s + run, n - run);
-    abuf_putc(b, '"');
+    fn_abuf_put(b, s + run, n - run);
+    fn_abuf_putc(b, '"');
 }
 
 void fjson_write(ABuf *b, const JNode *j)
 {
     switch (j->kind) {
     case J_MISSING: break;
-    case J_NULL: abuf_puts(b, "null"); break;
-    case J_BOOL: abuf_puts(b, j->b ? "true" : "false"); break;
-    case J_NUM: abuf_put(b, j->s, j->n); break;
+    case J_NULL: fn_abuf_puts(b, "null"); break;
+    case J_BOOL: fn_abuf_puts(b, j->b ? "true" : "false"); break;
+    case J_NUM: fn_abuf_put(b, j->s, j->n); break;
     case J_STR: fjson_put_string(b, j->s, j->n); break;
     case J_ARR:
-        abuf_putc(b, '[');
+        fn_abuf_putc(b, '[');
         for (uint32_t i = 0; i < j->len; i++) {
-            if (i) abuf_putc(b, ',');
+            if (i) fn_abuf_putc(b, ',');
             fjson_write(b, &j->items[i]);
         }
-        abuf_putc(b, ']');
+        fn_abuf_putc(b, ']');
         break;
     case J_OBJ:
-        abuf_putc(b, '{');
+        fn_abuf_putc(b, '{');
         for (uint32_t i = 0; i < j->len; i++) {
-            if (i) abuf_putc(b, ',');
+            if (i) fn_abuf_putc(b, ',');
             fjson_put_string(b, j->items[2 * i].s, j->items[2 * i].n);
-            abuf_putc(b, ':');
+            fn_abuf_putc(b, ':');
             fjson_write(b, &j->items[2 * i + 1]);
         }
-        abuf_putc(b, '}');
+        fn_abuf_putc(b, '}');
         break;
     }
 }

@@ -42,10 +42,10 @@ static int reg_pattern_errors;
 static char reg_first_error[256];
 
 static const FnFamily *const families[] = {
-    &fn_family_math_defs,      &fn_family_string_defs,      &fn_family_regex_defs,
-    &fn_family_collection_defs, &fn_family_lambda_defs,     &fn_family_json_defs,
-    &fn_family_datetime_defs,  &fn_family_url_defs,         &fn_family_bytes_defs,
-    &fn_family_nulls_defs,     &fn_family_table_defs,       &fn_family_agg_basic_defs,
+    &fn_family_math_defs,        &fn_family_string_defs,     &fn_family_regex_defs,
+    &fn_family_collection_defs,  &fn_family_lambda_defs,     &fn_family_json_defs,
+    &fn_family_datetime_defs,    &fn_family_url_defs,        &fn_family_bytes_defs,
+    &fn_family_nulls_defs,       &fn_family_table_defs,      &fn_family_agg_basic_defs,
     &fn_family_agg_collect_defs, &fn_family_agg_offset_defs, &fn_family_agg_stats_defs,
     &fn_family_test_defs,
 };
@@ -62,7 +62,8 @@ typedef struct PatParser {
 
 static void pp_ws(PatParser *p)
 {
-    while (p->s[p->i] == ' ') p->i++;
+    while (p->s[p->i] == ' ')
+        p->i++;
 }
 
 static bool pp_eat(PatParser *p, const char *tok)
@@ -98,11 +99,12 @@ static const struct {
     const char *name;
     TypeKind kind;
 } prim_names[] = {
-    {"BOOLEAN", TYPE_BOOLEAN}, {"INT", TYPE_INT},       {"INTEGER", TYPE_INT},
-    {"BIGINT", TYPE_BIGINT},   {"DOUBLE", TYPE_DOUBLE}, {"STRING", TYPE_STRING},
-    {"VARCHAR", TYPE_STRING},  {"BYTES", TYPE_BYTES},   {"DATE", TYPE_DATE},
-    {"TIME", TYPE_TIME},       {"TIMESTAMP", TYPE_TIMESTAMP},
-    {"INTERVALUNIT", TYPE_INTERVAL_UNIT},
+    {"BOOLEAN", TYPE_BOOLEAN},     {"INT", TYPE_INT},
+    {"INTEGER", TYPE_INT},         {"BIGINT", TYPE_BIGINT},
+    {"DOUBLE", TYPE_DOUBLE},       {"STRING", TYPE_STRING},
+    {"VARCHAR", TYPE_STRING},      {"BYTES", TYPE_BYTES},
+    {"DATE", TYPE_DATE},           {"TIME", TYPE_TIME},
+    {"TIMESTAMP", TYPE_TIMESTAMP}, {"INTERVALUNIT", TYPE_INTERVAL_UNIT},
 };
 
 static const Pat *pp_type(PatParser *p);
@@ -235,8 +237,7 @@ static int pp_params(PatParser *p, PatParam *out, int cap)
 static void note_pattern_error(const FnDef *def, const char *what)
 {
     if (!reg_pattern_errors)
-        snprintf(reg_first_error, sizeof reg_first_error, "%s: bad pattern '%s'", def->name,
-                 what);
+        snprintf(reg_first_error, sizeof reg_first_error, "%s: bad pattern '%s'", def->name, what);
     reg_pattern_errors++;
 }
 
@@ -308,7 +309,8 @@ static void registry_build(void)
 {
     arena_init(&reg_arena, 64 * 1024);
     int total = 0;
-    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) total += families[f]->n;
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+        total += families[f]->n;
     reg_entries = arena_zalloc(&reg_arena, sizeof(RegEntry) * (size_t)total);
     int n = 0;
     for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
@@ -326,7 +328,8 @@ static void registry_build(void)
                 e->display = def->name;
             } else {
                 char *low = arena_strdup(&reg_arena, def->name);
-                for (char *c = low; *c; c++) *c = (char)tolower((unsigned char)*c);
+                for (char *c = low; *c; c++)
+                    *c = (char)tolower((unsigned char)*c);
                 e->display = low;
             }
         }
@@ -356,8 +359,10 @@ static const RegEntry *entry_find(const char *name)
         int mid = (lo + hi) / 2;
         int c = strcasecmp(name, reg_entries[mid].def->name);
         if (c == 0) return &reg_entries[mid];
-        if (c < 0) hi = mid - 1;
-        else lo = mid + 1;
+        if (c < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
     }
     return NULL;
 }
@@ -428,7 +433,8 @@ const Type *fn_lambda_placeholder(int nparams)
 {
     const Type *params[16];
     if (nparams > 16) nparams = 16;
-    for (int i = 0; i < nparams; i++) params[i] = T_NULLTYPE;
+    for (int i = 0; i < nparams; i++)
+        params[i] = T_NULLTYPE;
     return type_lambda(nparams, params, T_NULLTYPE);
 }
 
@@ -440,7 +446,7 @@ const char *fn_config(const FnCall *call, const char *name)
 
 /* ---------------------------------------------------------------- printing */
 
-void pat_print(StrBuf *sb, const Pat *p)
+void fn_pat_print(StrBuf *sb, const Pat *p)
 {
     if (!p) return;
     switch (p->kind) {
@@ -463,14 +469,14 @@ void pat_print(StrBuf *sb, const Pat *p)
     case PK_ANY: sb_puts(sb, "ANY"); break;
     case PK_ARRAY:
         sb_puts(sb, "ARRAY<");
-        pat_print(sb, p->elem);
+        fn_pat_print(sb, p->elem);
         sb_putc(sb, '>');
         break;
     case PK_MAP:
         sb_puts(sb, "MAP<");
-        pat_print(sb, p->key);
+        fn_pat_print(sb, p->key);
         sb_puts(sb, ", ");
-        pat_print(sb, p->elem);
+        fn_pat_print(sb, p->elem);
         sb_putc(sb, '>');
         break;
     case PK_STRUCT_ANY: sb_puts(sb, "STRUCT"); break;
@@ -479,7 +485,7 @@ void pat_print(StrBuf *sb, const Pat *p)
         for (int i = 0; i < p->n; i++) {
             if (i) sb_puts(sb, ", ");
             sb_printf(sb, "%s ", p->names[i]);
-            pat_print(sb, p->items[i]);
+            fn_pat_print(sb, p->items[i]);
         }
         sb_putc(sb, '>');
         break;
@@ -488,10 +494,10 @@ void pat_print(StrBuf *sb, const Pat *p)
         sb_puts(sb, "LAMBDA(");
         for (int i = 0; i < p->n; i++) {
             if (i) sb_puts(sb, ", ");
-            pat_print(sb, p->items[i]);
+            fn_pat_print(sb, p->items[i]);
         }
         sb_puts(sb, ") => ");
-        pat_print(sb, p->elem);
+        fn_pat_print(sb, p->elem);
         break;
     }
 }
@@ -502,7 +508,7 @@ int fn_variant_params(const FnDef *def, const FnVariant *v, FnParamInfo *out, in
     if (!cv) return 0;
     for (int i = 0; i < cv->nparams && i < max; i++) {
         StrBuf sb = STRBUF_INIT;
-        pat_print(&sb, cv->params[i].pat);
+        fn_pat_print(&sb, cv->params[i].pat);
         out[i].type = type_intern_name(sb_cstr(&sb)); /* interned: process lifetime */
         sb_free(&sb);
         out[i].name = cv->params[i].name;
@@ -520,7 +526,7 @@ void fn_variant_print_signature(StrBuf *sb, const FnDef *def, const FnVariant *v
     sb_putc(sb, '(');
     for (int i = 0; cv && i < cv->nparams; i++) {
         if (i) sb_puts(sb, ", ");
-        pat_print(sb, cv->params[i].pat);
+        fn_pat_print(sb, cv->params[i].pat);
         if (cv->params[i].vararg) sb_puts(sb, "...");
         if (cv->params[i].name[0]) {
             sb_putc(sb, ' ');
@@ -534,7 +540,7 @@ void fn_variant_print_return(StrBuf *sb, const FnDef *def, const FnVariant *v)
 {
     const CompiledVariant *cv = fn_compiled(def, v);
     if (cv && cv->ret) {
-        pat_print(sb, cv->ret);
+        fn_pat_print(sb, cv->ret);
     } else {
         sb_puts(sb, "DECIMAL");
     }
@@ -648,8 +654,7 @@ static bool pat_match(const Pat *p, const Type *t, const Type **b, bool cast)
     case PK_ANY: return true;
     case PK_PRIM: return t->kind == p->prim || (cast && prim_can_cast(t->kind, p->prim));
     case PK_DECIMAL:
-        return t->kind == TYPE_DECIMAL ||
-               (cast && (t->kind == TYPE_INT || t->kind == TYPE_BIGINT));
+        return t->kind == TYPE_DECIMAL || (cast && (t->kind == TYPE_INT || t->kind == TYPE_BIGINT));
     case PK_ARRAY: return t->kind == TYPE_ARRAY && pat_match(p->elem, t->elem, b, cast);
     case PK_MAP:
         return t->kind == TYPE_MAP && pat_match(p->key, t->key, b, cast) &&
@@ -705,7 +710,8 @@ static const Type *pat_arg_type(const Pat *p, const Type *t, const Type *const *
     }
     switch (p->kind) {
     case PK_PRIM: return type_prim(p->prim);
-    case PK_DECIMAL: return t->kind == TYPE_DECIMAL ? t : (type_to_decimal(t) ? type_to_decimal(t) : t);
+    case PK_DECIMAL:
+        return t->kind == TYPE_DECIMAL ? t : (type_to_decimal(t) ? type_to_decimal(t) : t);
     case PK_ARRAY:
         if (t->kind != TYPE_ARRAY) return t;
         return type_array(pat_arg_type(p->elem, t->elem, b));
@@ -717,8 +723,8 @@ static const Type *pat_arg_type(const Pat *p, const Type *t, const Type *const *
         TypeField f[32];
         for (int i = 0; i < t->nfields; i++) {
             f[i].name = t->fields[i].name;
-            f[i].type = i < p->n ? pat_arg_type(p->items[i], t->fields[i].type, b)
-                                 : t->fields[i].type;
+            f[i].type =
+                i < p->n ? pat_arg_type(p->items[i], t->fields[i].type, b) : t->fields[i].type;
         }
         return type_struct(t->nfields, f);
     }
@@ -742,8 +748,8 @@ typedef struct Candidate {
     const Type *binds[FN_MAX_GENERICS];
 } Candidate;
 
-static bool match_variant(const CompiledVariant *cv, int nargs, const Type *const *args,
-                          bool cast, Candidate *c)
+static bool match_variant(const CompiledVariant *cv, int nargs, const Type *const *args, bool cast,
+                          Candidate *c)
 {
     if (!cv->ok) return false;
     if (cv->vararg < 0 ? nargs != cv->nparams : nargs < cv->nparams - 1) return false;
@@ -778,15 +784,18 @@ static void print_arg_types(StrBuf *sb, int nargs, const Type *const *args)
     sb_putc(sb, '(');
     for (int i = 0; i < nargs; i++) {
         if (i) sb_puts(sb, ", ");
-        if (is_null_type(args[i])) sb_puts(sb, "null");
-        else if (args[i]->kind == TYPE_LAMBDA) sb_puts(sb, "LAMBDA");
-        else type_print(sb, args[i]);
+        if (is_null_type(args[i]))
+            sb_puts(sb, "null");
+        else if (args[i]->kind == TYPE_LAMBDA)
+            sb_puts(sb, "LAMBDA");
+        else
+            type_print(sb, args[i]);
     }
     sb_putc(sb, ')');
 }
 
-static int resolve_error(const RegEntry *e, const char *what, int nargs,
-                         const Type *const *args, EddyError *err)
+static int resolve_error(const RegEntry *e, const char *what, int nargs, const Type *const *args,
+                         EddyError *err)
 {
     StrBuf sb = STRBUF_INIT;
     sb_printf(&sb, "Function '%s' %s ", e->display, what);
@@ -830,7 +839,8 @@ int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
                   const FnResolveOpts *opts, Arena *plan_arena, FnCall *out, EddyError *err)
 {
     const RegEntry *e = entry_find(name);
-    if (!e) return err_set(err, ERR_SEMANTIC, -1, "Can't find any functions with the name '%s'", name);
+    if (!e)
+        return err_set(err, ERR_SEMANTIC, -1, "Can't find any functions with the name '%s'", name);
     const FnDef *def = e->def;
 
     Candidate best = {.variant = -1}, cur;
@@ -851,7 +861,8 @@ int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
             }
         }
     }
-    if (best.variant < 0) return resolve_error(e, "does not accept parameters", nargs, arg_types, err);
+    if (best.variant < 0)
+        return resolve_error(e, "does not accept parameters", nargs, arg_types, err);
     if (tie)
         return resolve_error(e, "cannot be resolved due to ambiguous method parameters", nargs,
                              arg_types, err);
@@ -896,7 +907,7 @@ int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
         }
         if (!bind_from_result(lp->elem, body, b)) {
             StrBuf sb = STRBUF_INIT;
-            pat_print(&sb, lp->elem);
+            fn_pat_print(&sb, lp->elem);
             int rc = err_set(err, ERR_SEMANTIC, -1,
                              "Lambda passed to function '%s' returns %s, which does not match %s",
                              e->display, type_name(body), sb_cstr(&sb));
@@ -919,7 +930,8 @@ int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
         if (pp->is_const) {
             const Value *lit = literals ? literals[i] : NULL;
             if (!lit) {
-                const char *txt = opts && opts->arg_text && opts->arg_text[i] ? opts->arg_text[i] : "?";
+                const char *txt =
+                    opts && opts->arg_text && opts->arg_text[i] ? opts->arg_text[i] : "?";
                 out->opts = NULL;
                 return err_set(err, ERR_SEMANTIC, -1,
                                "Parameter %d passed to function %s must be a literal constant, "
@@ -972,9 +984,9 @@ int fn_resolve_ex(const char *name, int nargs, const Type *const *arg_types,
 }
 
 int fn_resolve(const char *name, int nargs, const Type *const *arg_types,
-               const Value *const *literals, LambdaTyper typer, void *typer_ctx,
-               Arena *plan_arena, FnCall *out, EddyError *err)
+               const Value *const *literals, LambdaTyper typer, void *typer_ctx, Arena *plan_arena,
+               FnCall *out, EddyError *err)
 {
-    return fn_resolve_ex(name, nargs, arg_types, literals, typer, typer_ctx, NULL, plan_arena,
-                         out, err);
+    return fn_resolve_ex(name, nargs, arg_types, literals, typer, typer_ctx, NULL, plan_arena, out,
+                         err);
 }

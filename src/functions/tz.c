@@ -84,13 +84,16 @@ static const char *posix_time(const char *p, int32_t *out)
     if (*p == '+' || *p == '-') sign = *p++ == '-' ? -1 : 1;
     if (!isdigit((unsigned char)*p)) return NULL;
     int32_t h = 0, m = 0, s = 0;
-    while (isdigit((unsigned char)*p)) h = h * 10 + (*p++ - '0');
+    while (isdigit((unsigned char)*p))
+        h = h * 10 + (*p++ - '0');
     if (*p == ':') {
         p++;
-        while (isdigit((unsigned char)*p)) m = m * 10 + (*p++ - '0');
+        while (isdigit((unsigned char)*p))
+            m = m * 10 + (*p++ - '0');
         if (*p == ':') {
             p++;
-            while (isdigit((unsigned char)*p)) s = s * 10 + (*p++ - '0');
+            while (isdigit((unsigned char)*p))
+                s = s * 10 + (*p++ - '0');
         }
     }
     *out = sign * (h * 3600 + m * 60 + s);
@@ -184,7 +187,8 @@ static int64_t posix_day(const PosixDate *d, int64_t y)
         int64_t day = first + ((d->d - dow) % 7 + 7) % 7 + (d->w - 1) * 7;
         static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         int len = mdays[d->m - 1] + (d->m == 2 && is_leap(y));
-        while (day >= first + len) day -= 7;
+        while (day >= first + len)
+            day -= 7;
         return day;
     }
     }
@@ -202,8 +206,10 @@ static int32_t posix_offset(const PosixRule *r, int64_t t, bool *dst)
     int64_t start = posix_day(&r->start, y) * 86400 + r->start.time - r->std_off;
     int64_t end = posix_day(&r->end, y) * 86400 + r->end.time - r->dst_off;
     bool in;
-    if (start < end) in = t >= start && t < end;
-    else in = !(t >= end && t < start);
+    if (start < end)
+        in = t >= start && t < end;
+    else
+        in = !(t >= end && t < start);
     *dst = in;
     return in ? r->dst_off : r->std_off;
 }
@@ -213,7 +219,8 @@ static int32_t posix_offset(const PosixRule *r, int64_t t, bool *dst)
 static int64_t be(const unsigned char *p, int n)
 {
     uint64_t v = 0;
-    for (int i = 0; i < n; i++) v = v << 8 | p[i];
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
     if (n == 4) return (int32_t)(uint32_t)v;
     return (int64_t)v;
 }
@@ -242,7 +249,8 @@ static bool tzif_load(Tz *z, const unsigned char *buf, size_t len)
         z->ntrans = (int)timecnt;
         z->trans = xmalloc(sizeof(int64_t) * (size_t)(timecnt ? timecnt : 1));
         z->trans_type = xmalloc((size_t)(timecnt ? timecnt : 1));
-        for (int64_t i = 0; i < timecnt; i++) z->trans[i] = be(p + i * tsize, tsize);
+        for (int64_t i = 0; i < timecnt; i++)
+            z->trans[i] = be(p + i * tsize, tsize);
         p += timecnt * tsize;
         for (int64_t i = 0; i < timecnt; i++) {
             z->trans_type[i] = p[i];
@@ -521,8 +529,10 @@ static int type_at(const Tz *z, int64_t t)
     int lo = 0, hi = z->ntrans - 1;
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (z->trans[mid] <= t) lo = mid;
-        else hi = mid - 1;
+        if (z->trans[mid] <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     return z->trans_type[lo];
 }

@@ -11,9 +11,9 @@ FnCall h_call;
 TestLambdaSpec h_lambdas[8];
 
 /* Marker kinds for special arguments, kept in Value.pad_. */
-#define MARK_UNIT 1
+#define MARK_UNIT   1
 #define MARK_LAMBDA 2
-#define MARK_TYPED 3
+#define MARK_TYPED  3
 
 void h_setup(void)
 {
@@ -95,7 +95,8 @@ Value ARR(const Type *elem, int n, ...)
     Value a = val_array_new(&h_arena, (uint32_t)n, type_array(elem));
     va_list ap;
     va_start(ap, n);
-    for (int i = 0; i < n; i++) a.u.items[i] = va_arg(ap, Value);
+    for (int i = 0; i < n; i++)
+        a.u.items[i] = va_arg(ap, Value);
     va_end(ap);
     return a;
 }
@@ -105,7 +106,8 @@ Value MAPV(const Type *k, const Type *v, int n, ...)
     Value m = val_map_new(&h_arena, (uint32_t)n, type_map(k, v));
     va_list ap;
     va_start(ap, n);
-    for (int i = 0; i < 2 * n; i++) m.u.items[i] = va_arg(ap, Value);
+    for (int i = 0; i < 2 * n; i++)
+        m.u.items[i] = va_arg(ap, Value);
     va_end(ap);
     return m;
 }
@@ -267,7 +269,8 @@ const char *h_str(const Value *v)
 static const char *run_va(const char *name, int n, bool lit, va_list ap)
 {
     Value args[32];
-    for (int i = 0; i < n; i++) args[i] = va_arg(ap, Value);
+    for (int i = 0; i < n; i++)
+        args[i] = va_arg(ap, Value);
     Value out = val_null();
     int rc = h_call_values(name, n, args, lit, &out);
     if (rc < 0) return arena_printf(&h_arena, "ERR:%s", h_err.msg);
@@ -311,7 +314,8 @@ void h_agg_start(HAgg *a, const char *name, int n, const Type *const *types,
 static int agg_apply(HAgg *a, bool undo, int n, va_list ap)
 {
     Value args[16];
-    for (int i = 0; i < n; i++) args[i] = va_arg(ap, Value);
+    for (int i = 0; i < n; i++)
+        args[i] = va_arg(ap, Value);
     a->ctx.call = &a->call;
     const AggImpl *impl = a->call.variant->agg;
     if (undo) {

@@ -80,12 +80,12 @@ Value D(double d);
 Value DEC(const char *text); /* DECIMAL with the literal's precision/scale */
 Value DECP(const char *text, int precision, int scale);
 Value BOOL(bool b);
-Value NUL(void);            /* untyped NULL literal */
+Value NUL(void);           /* untyped NULL literal */
 Value TNUL(const Type *t); /* NULL of a known type (a NULL column value) */
 Value ARR(const Type *elem, int n, ...);
 Value MAPV(const Type *k, const Type *v, int n, ...); /* k0, v0, k1, v1 ... */
-Value UNIT(const char *name); /* an INTERVALUNIT argument */
-Value LAMBDA(int nparams);    /* lambda placeholder argument */
+Value UNIT(const char *name);                         /* an INTERVALUNIT argument */
+Value LAMBDA(int nparams);                            /* lambda placeholder argument */
 
 /* Test cases of each file (test_*.c), collected by test_main.c. */
 TCase *tc_registry(void);

@@ -18,10 +18,10 @@ static void teardown(void)
     h_teardown();
 }
 
-#define START(a, name, ...)                                                                   \
-    do {                                                                                      \
-        const Type *types_[] = {__VA_ARGS__};                                                 \
-        h_agg_start(a, name, (int)(sizeof types_ / sizeof types_[0]), types_, NULL);          \
+#define START(a, name, ...)                                                                        \
+    do {                                                                                           \
+        const Type *types_[] = {__VA_ARGS__};                                                      \
+        h_agg_start(a, name, (int)(sizeof types_ / sizeof types_[0]), types_, NULL);               \
     } while (0)
 
 START_TEST(count_and_sum)
@@ -163,7 +163,8 @@ START_TEST(stddev)
     ck_assert_str_eq(h_agg_result(&a), "1.2398502339629574E9");
     START(&a, "STDDEV_SAMPLE", T_DOUBLE);
     Value in2[] = {D(9223372036854.775), D(300.8), D(-200000.6), D(0.0)};
-    const char *w2[] = {"0.0", "6.521908912453693E12", "5.32511638596254E12", "4.611686051710689E12"};
+    const char *w2[] = {"0.0", "6.521908912453693E12", "5.32511638596254E12",
+                        "4.611686051710689E12"};
     for (int i = 0; i < 4; i++) {
         h_agg_add(&a, 1, in2[i]);
         ck_assert_str_eq(h_agg_result(&a), w2[i]);
@@ -212,7 +213,8 @@ START_TEST(collections)
     HAgg a;
     START(&a, "COUNT_DISTINCT", T_STRING);
     const char *names[] = {"one", "two", "one", "two"};
-    for (int i = 0; i < 4; i++) h_agg_add(&a, 1, S(names[i]));
+    for (int i = 0; i < 4; i++)
+        h_agg_add(&a, 1, S(names[i]));
     h_agg_add(&a, 1, NUL());
     ck_assert_str_eq(h_agg_result(&a), "2");
 
@@ -236,7 +238,8 @@ START_TEST(collections)
     setenv("ksql.functions.collect_list.limit", "2", 1);
     START(&a, "COLLECT_LIST", T_INT);
     unsetenv("ksql.functions.collect_list.limit");
-    for (int i = 0; i < 5; i++) h_agg_add(&a, 1, I(i));
+    for (int i = 0; i < 5; i++)
+        h_agg_add(&a, 1, I(i));
     ck_assert_str_eq(h_agg_result(&a), "[0, 1]");
 
     START(&a, "COLLECT_SET", T_STRING);
@@ -294,7 +297,8 @@ START_TEST(topk)
     const Type *td[] = {type_decimal(2, 1), T_INT};
     h_agg_start(&a, "TOPKDISTINCT", 2, td, lits);
     const char *dv[] = {"9.8", "8.9", "7.8", "6.5", "9.9", "9.8"};
-    for (int i = 0; i < 6; i++) h_agg_add(&a, 1, DECP(dv[i], 2, 1));
+    for (int i = 0; i < 6; i++)
+        h_agg_add(&a, 1, DECP(dv[i], 2, 1));
     h_agg_add(&a, 1, NUL());
     ck_assert_str_eq(h_agg_result(&a), "[9.9, 9.8, 8.9]");
 

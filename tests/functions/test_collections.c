@@ -21,9 +21,9 @@ typedef struct Case {
     const char *want;
 } Case;
 
-#define CHECK_ALL(arr)                                                                         \
-    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                 \
-    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,    \
+#define CHECK_ALL(arr)                                                                             \
+    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                     \
+    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,         \
                   arr[i_].got, arr[i_].want)
 
 #define IA(n, ...) ARR(T_INT, n, __VA_ARGS__)
@@ -39,18 +39,22 @@ START_TEST(array_functions)
         {h_run("ARRAY_DISTINCT", 1, IA(5, I(0), NUL(), I(1), I(0), I(-1))), "[0, null, 1, -1]"},
         {h_run("ARRAY_DISTINCT", 1, ARR(T_DOUBLE, 4, D(0.3), D(-12345.678), NUL(), D(0.3))),
          "[0.3, -12345.678, null]"},
-        {h_run("ARRAY_DISTINCT", 1, ARR(type_array(T_STRING), 3, SA(2, S("foo"), NUL()),
-                                        SA(2, S("foo"), S("bar")), SA(2, S("foo"), NUL()))),
+        {h_run("ARRAY_DISTINCT", 1,
+               ARR(type_array(T_STRING), 3, SA(2, S("foo"), NUL()), SA(2, S("foo"), S("bar")),
+                   SA(2, S("foo"), NUL()))),
          "[['foo', null], ['foo', 'bar']]"},
-        {h_run("ARRAY_EXCEPT", 2, IA(5, I(0), I(0), I(1), I(0), I(-1)), IA(2, I(1), I(-2))), "[0, -1]"},
+        {h_run("ARRAY_EXCEPT", 2, IA(5, I(0), I(0), I(1), I(0), I(-1)), IA(2, I(1), I(-2))),
+         "[0, -1]"},
         {h_run("ARRAY_EXCEPT", 2, IA(2, I(0), I(1)), TNUL(type_array(T_INT))), "null"},
-        {h_run("ARRAY_INTERSECT", 2, IA(5, I(0), I(0), I(1), I(0), I(-1)), IA(3, I(1), I(-2), I(0))),
+        {h_run("ARRAY_INTERSECT", 2, IA(5, I(0), I(0), I(1), I(0), I(-1)),
+               IA(3, I(1), I(-2), I(0))),
          "[0, 1]"},
         {h_run("ARRAY_UNION", 2, IA(5, I(0), I(0), I(1), I(0), I(-1)), IA(3, I(1), I(-2), I(0))),
          "[0, 1, -1, -2]"},
         {h_run("ARRAY_CONCAT", 2, TNUL(type_array(T_INT)), IA(2, I(1), I(-2))), "[1, -2]"},
         {h_run("ARRAY_CONCAT", 2, TNUL(type_array(T_INT)), TNUL(type_array(T_INT))), "null"},
-        {h_run("ARRAY_CONCAT", 2, SA(1, S("foo")), SA(2, S("foo"), S("baz"))), "['foo', 'foo', 'baz']"},
+        {h_run("ARRAY_CONCAT", 2, SA(1, S("foo")), SA(2, S("foo"), S("baz"))),
+         "['foo', 'foo', 'baz']"},
         {h_run("ARRAY_LENGTH", 1, IA(2, I(-1), I(0))), "2"},
         {h_run("ARRAY_LENGTH", 1, TNUL(type_array(T_INT))), "null"},
         {h_run("ARRAY_MAX", 1, IA(4, I(123), I(452), I(451), NUL())), "452"},
@@ -111,7 +115,8 @@ START_TEST(nulls_and_series)
         {h_run("GENERATE_SERIES", 3, I(1), I(3), I(-1)), "ERR:GENERATE_SERIES step has wrong sign"},
         {h_run("EXPLODE", 1, IA(2, I(1), I(2))), "[1, 2]"},
         {h_run("EXPLODE", 1, TNUL(type_array(T_INT))), "[]"},
-        {h_run("CUBE_EXPLODE", 1, IA(2, I(1), I(2))), "[[1, 2], [null, 2], [1, null], [null, null]]"},
+        {h_run("CUBE_EXPLODE", 1, IA(2, I(1), I(2))),
+         "[[1, 2], [null, 2], [1, null], [null, null]]"},
         {h_run("CUBE_EXPLODE", 1, IA(2, I(1), NUL())), "[[1, null], [null, null]]"},
     };
     CHECK_ALL(c);

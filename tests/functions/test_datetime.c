@@ -22,13 +22,13 @@ typedef struct Case {
     const char *want;
 } Case;
 
-#define CHECK_ALL(arr)                                                                         \
-    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                 \
-    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,    \
+#define CHECK_ALL(arr)                                                                             \
+    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                     \
+    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,         \
                   arr[i_].got, arr[i_].want)
 
 #define TS(ms) val_timestamp(ms)
-#define DT(d) val_date(d)
+#define DT(d)  val_date(d)
 #define TM(ms) val_time(ms)
 
 START_TEST(format_and_parse)
@@ -163,7 +163,8 @@ START_TEST(interval_arithmetic)
         {h_run("TIMESTAMPADD", 3, UNIT("SECONDS"), L(2), TS(1)), "ts:2001"},
         {h_run("TIMESTAMPADD", 3, UNIT("MICROSECONDS"), I(2500), TS(0)), "ts:2"},
         {h_run("TIMESTAMPSUB", 3, UNIT("DAYS"), I(1), TS(0)), "ts:-86400000"},
-        {h_run("TIMESTAMPADD", 3, UNIT("FORTNIGHTS"), I(1), TS(0)), "ERR:Unknown time unit: 'FORTNIGHTS'"},
+        {h_run("TIMESTAMPADD", 3, UNIT("FORTNIGHTS"), I(1), TS(0)),
+         "ERR:Unknown time unit: 'FORTNIGHTS'"},
     };
     CHECK_ALL(c);
     /* A column where a unit is expected: the INTERVALUNIT parameter rejects it. */
@@ -175,7 +176,8 @@ START_TEST(interval_arithmetic)
     ck_assert_msg(strncmp(h_err.msg, want, strlen(want)) == 0, "%s", h_err.msg);
     const Type *t2[] = {T_TIME, T_INT, T_TIME};
     ck_assert_int_eq(h_resolve("TIMESUB", 3, t2, NULL), ERR_SEMANTIC);
-    ck_assert_ptr_nonnull(strstr(h_err.msg, "Function 'timesub' does not accept parameters (TIME, INTEGER, TIME)."));
+    ck_assert_ptr_nonnull(
+        strstr(h_err.msg, "Function 'timesub' does not accept parameters (TIME, INTEGER, TIME)."));
 }
 END_TEST
 
@@ -197,12 +199,24 @@ END_TEST
 
 START_TEST(zone_ids)
 {
-    const char *ok[] = {"UTC", "Z", "GMT", "UT", "+02:00", "+0200", "-5", "+05:30:15", "UTC+3",
-                        "GMT-08:00", "America/Los_Angeles", "Europe/London", "EST5EDT", "Etc/GMT+5"};
+    const char *ok[] = {"UTC",
+                        "Z",
+                        "GMT",
+                        "UT",
+                        "+02:00",
+                        "+0200",
+                        "-5",
+                        "+05:30:15",
+                        "UTC+3",
+                        "GMT-08:00",
+                        "America/Los_Angeles",
+                        "Europe/London",
+                        "EST5EDT",
+                        "Etc/GMT+5"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         ck_assert_msg(tz_get(ok[i], strlen(ok[i])) != NULL, "zone %s", ok[i]);
-    const char *bad[] = {"", "+19:00", "America/Nowhere", "../etc/passwd", "/etc/passwd", "UTC+",
-                         "+1:00x", "PST"};
+    const char *bad[] = {
+        "", "+19:00", "America/Nowhere", "../etc/passwd", "/etc/passwd", "UTC+", "+1:00x", "PST"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(tz_get(bad[i], strlen(bad[i])) == NULL, "zone %s", bad[i]);
     ck_assert_str_eq(tz_id(tz_get("+2", 2)), "+02:00");

@@ -19,9 +19,9 @@ typedef struct Case {
     const char *want;
 } Case;
 
-#define CHECK_ALL(arr)                                                                         \
-    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                 \
-    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,    \
+#define CHECK_ALL(arr)                                                                             \
+    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                     \
+    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,         \
                   arr[i_].got, arr[i_].want)
 
 START_TEST(extract_json_field)
@@ -42,8 +42,10 @@ START_TEST(extract_json_field)
         {h_run("EXTRACTJSONFIELD", 2, S("{\"a\": \"\\u00e9\\ud83d\\ude00\"}"), S("$.a")),
          "'\xc3\xa9\xf0\x9f\x98\x80'"},
         {h_run("EXTRACTJSONFIELD", 2, S("{\"a\": 1}"), S("$")), "'{\"a\":1}'"},
-        {h_run("EXTRACTJSONFIELD", 2, S("not json"), S("$.a")), "ERR:Invalid JSON format: not json"},
-        {h_run_nolit("EXTRACTJSONFIELD", 2, S("{\"nested\": \"nest0\"}"), S("$.nested")), "'nest0'"},
+        {h_run("EXTRACTJSONFIELD", 2, S("not json"), S("$.a")),
+         "ERR:Invalid JSON format: not json"},
+        {h_run_nolit("EXTRACTJSONFIELD", 2, S("{\"nested\": \"nest0\"}"), S("$.nested")),
+         "'nest0'"},
         {h_run("EXTRACTJSONFIELD", 2, S("{}"), S("name")),
          "ERR:Invalid JsonPath: 'name' must start with '$'"},
     };
@@ -104,7 +106,8 @@ END_TEST
 
 START_TEST(urls)
 {
-    const char *u = "https://user:pw@www.example.com:8080/a%20b/c?x=1&name=J%C3%B6rg+S&flag#frag%21";
+    const char *u =
+        "https://user:pw@www.example.com:8080/a%20b/c?x=1&name=J%C3%B6rg+S&flag#frag%21";
     Case c[] = {
         {h_run("URL_EXTRACT_HOST", 1, S(u)), "'www.example.com'"},
         {h_run("URL_EXTRACT_PORT", 1, S(u)), "8080"},

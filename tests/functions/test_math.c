@@ -21,9 +21,9 @@ typedef struct Case {
     const char *want;
 } Case;
 
-#define CHECK_ALL(arr)                                                                         \
-    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                 \
-    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,    \
+#define CHECK_ALL(arr)                                                                             \
+    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                     \
+    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,         \
                   arr[i_].got, arr[i_].want)
 
 START_TEST(unary_functions)
@@ -78,7 +78,8 @@ START_TEST(ceil_floor)
         {h_run("CEIL", 1, DEC("-1.7")), "-1.0"},
         {h_run("CEIL", 1, DEC("1.1")), "2.0"},
         {h_run("CEIL", 1, L(5)), "5"},
-        {h_run("CEIL", 1, DEC("9.9")), "ERR:Numeric field overflow: result does not fit DECIMAL(2, 1)"},
+        {h_run("CEIL", 1, DEC("9.9")),
+         "ERR:Numeric field overflow: result does not fit DECIMAL(2, 1)"},
     };
     CHECK_ALL(c);
 }
@@ -167,7 +168,8 @@ START_TEST(greatest_least)
          "500000.0"},
         {h_run("GREATEST", 4, I(-1), L(1), DECP("55555.555555555555", 30, 18), TNUL(T_DOUBLE)),
          "55555.555555555555"},
-        {h_run("GREATEST", 7, S("apple"), S("banana"), S("aardvark"), NUL(), NUL(), NUL(), S("hello")),
+        {h_run("GREATEST", 7, S("apple"), S("banana"), S("aardvark"), NUL(), NUL(), NUL(),
+               S("hello")),
          "'hello'"},
         {h_run("LEAST", 4, S("!"), S("Zebra"), S("aardvark"), S("hello")), "'!'"},
         {h_run("GREATEST", 3, NUL(), S("a"), NUL()), "'a'"},

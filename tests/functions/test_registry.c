@@ -81,20 +81,35 @@ START_TEST(resolution_table)
         {"GREATEST", 5, {T_INT, T_BIGINT, D3018, T_DOUBLE, N}, "DOUBLE", NULL},
         {"GREATEST", 2, {T_INT, T_DOUBLE}, "DOUBLE", NULL},
         {"GREATEST", 2, {T_DATE, T_STRING}, "DATE", NULL},
-        {"GREATEST", 2, {T_INT, T_BIGINT}, NULL,
+        {"GREATEST",
+         2,
+         {T_INT, T_BIGINT},
+         NULL,
          "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, "
          "BIGINT)."},
-        {"LEAST", 3, {T_INT, T_BIGINT, D5030}, NULL,
+        {"LEAST",
+         3,
+         {T_INT, T_BIGINT, D5030},
+         NULL,
          "Function 'least' cannot be resolved due to ambiguous method parameters (INTEGER, "
          "BIGINT, DECIMAL(38, 30))."},
-        {"GREATEST", 4, {N, N, N, N}, NULL,
+        {"GREATEST",
+         4,
+         {N, N, N, N},
+         NULL,
          "Function 'greatest' cannot be resolved due to ambiguous method parameters (null, "
          "null, null, null)."},
         {"LEAST", 0, {0}, NULL, "Function 'least' does not accept parameters ()."},
-        {"LEAST", 2, {T_STRING, T_INT}, NULL,
+        {"LEAST",
+         2,
+         {T_STRING, T_INT},
+         NULL,
          "Function 'least' does not accept parameters (STRING, INTEGER)."},
         {"GEO_DISTANCE", 4, {T_DOUBLE, T_DOUBLE, T_INT, T_INT}, "DOUBLE", NULL},
-        {"GEO_DISTANCE", 4, {T_DOUBLE, T_DOUBLE, T_STRING, T_INT}, NULL,
+        {"GEO_DISTANCE",
+         4,
+         {T_DOUBLE, T_DOUBLE, T_STRING, T_INT},
+         NULL,
          "Function 'geo_distance' does not accept parameters (DOUBLE, DOUBLE, STRING, "
          "INTEGER)."},
         {"ROUND", 1, {type_decimal(33, 16)}, "DECIMAL(17, 0)", NULL},
@@ -123,7 +138,8 @@ START_TEST(widened_argument_types)
 {
     const Type *args[] = {T_INT, T_BIGINT, type_decimal(30, 18), T_DOUBLE, T_NULLTYPE};
     ck_assert_int_eq(h_resolve("GREATEST", 5, args, NULL), 0);
-    for (int i = 0; i < 5; i++) ck_assert_ptr_eq(h_call.arg_types[i], T_DOUBLE);
+    for (int i = 0; i < 5; i++)
+        ck_assert_ptr_eq(h_call.arg_types[i], T_DOUBLE);
     const Type *g[] = {T_DOUBLE, T_DOUBLE, T_INT, T_BIGINT};
     ck_assert_int_eq(h_resolve("GEO_DISTANCE", 4, g, NULL), 0);
     ck_assert_ptr_eq(h_call.arg_types[2], T_DOUBLE);

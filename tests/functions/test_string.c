@@ -21,9 +21,9 @@ typedef struct Case {
     const char *want;
 } Case;
 
-#define CHECK_ALL(arr)                                                                         \
-    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                 \
-    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,    \
+#define CHECK_ALL(arr)                                                                             \
+    for (size_t i_ = 0; i_ < sizeof arr / sizeof arr[0]; i_++)                                     \
+    ck_assert_msg(strcmp(arr[i_].got, arr[i_].want) == 0, "case %zu: got %s, want %s", i_,         \
                   arr[i_].got, arr[i_].want)
 
 START_TEST(basic_strings)
@@ -139,7 +139,8 @@ START_TEST(masking)
         {h_run("MASK_KEEP_LEFT", 2, S("AbCd12"), I(3)), "'AbCxnn'"},
         {h_run("MASK_KEEP_RIGHT", 2, S("AbCd12"), I(3)), "'XxXd12'"},
         {h_run("MASK_LEFT", 2, S("Ab"), I(10)), "'Xx'"},
-        {h_run("MASK_LEFT", 2, S("Ab"), I(-1)), "ERR:function mask_left requires a non-negative number"},
+        {h_run("MASK_LEFT", 2, S("Ab"), I(-1)),
+         "ERR:function mask_left requires a non-negative number"},
         {h_run("MASK", 1, TNUL(T_STRING)), "null"},
     };
     CHECK_ALL(c);
