@@ -753,6 +753,11 @@ static const Type *lambda_typer(void *vctx, int arg_index, int nparams,
     return x->args[0]->type;
 }
 
+static const char *config_lookup(void *cctx, const char *name)
+{
+    return cctx ? props_get((const Props *)cctx, name) : NULL;
+}
+
 /* Binds a call's arguments and resolves it. Returns the FnCall with args coerced
  * into *args_out. */
 static FnCall *bind_call(BindCtx *ctx, const AstExpr *e, Expr ***args_out)
@@ -776,7 +781,11 @@ static FnCall *bind_call(BindCtx *ctx, const AstExpr *e, Expr ***args_out)
     }
     LambdaState ls = {ctx, e, args_alloc(ctx->arena, n)};
     FnCall *call = arena_zalloc(ctx->arena, sizeof *call);
-    int rc = fn_resolve(e->name, n, types, lits, lambda_typer, &ls, ctx->arena, call, ctx->err);
+    const char **texts = arena_zalloc(ctx->arena, sizeof(char *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) texts[i] = ast_text(ctx->arena, e->args[i]);
+    FnResolveOpts opts = {texts, config_lookup, (void *)ctx->props};
+    int rc = fn_resolve_ex(e->name, n, types, lits, lambda_typer, &ls, &opts, ctx->arena, call,
+                           ctx->err);
     if (rc < 0) {
         if (ctx->err->offset < 0) ctx->err->offset = e->offset;
         return NULL;
@@ -1610,10 +1619,10 @@ int planner_resolve_type(Catalog *c, const AstType *t, const Type **out, EddyErr
     case AST_T_TIME: *out = T_TIME; return 0;
     case AST_T_TIMESTAMP: *out = T_TIMESTAMP; return 0;
     case AST_T_DECIMAL:
-        if (t->precision < 1 || t->precision > DECIMAL_MAX_PRECISION)
+        if (t->precision < 1 || t->precision > 255)
             return err_set(err, ERR_SEMANTIC, t->offset,
-                           "DECIMAL precision must be in range [1, %d]: %d", DECIMAL_MAX_PRECISION,
-                           t->precision);
+                           "DECIMAL precision must be >= 1: DECIMAL(%d, %d)", t->precision,
+                           t->scale);
         if (t->scale < 0 || t->scale > t->precision)
             return err_set(err, ERR_SEMANTIC, t->offset,
                            "DECIMAL scale must be in range [0, precision]: precision: %d, scale: %d",

@@ -70,6 +70,8 @@ int ddl_check_props(const AstStmt *s, EddyError *err)
 
 int ddl_parse_delimiter(const char *prop, const char *v, char *out, EddyError *err)
 {
+    /* ksqlDB trims the value: a lone space or tab counts as empty. */
+    while (v && (*v == ' ' || *v == '\t')) v++;
     if (!v || !*v)
         return err_set(err, ERR_SEMANTIC, -1,
                        "Configuration %s is invalid: Delimiter cannot be empty, if you meant to "

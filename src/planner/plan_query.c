@@ -482,9 +482,12 @@ static int match_keys(QB *qb, int nkeys, Expr **keys, const AstExpr *const *key_
         if (key_item[k] < 0) nmissing++;
     }
     if (nmissing && qb->persistent && !qb->keys_optional) {
-        /* ksqlDB names every key expression when one is missing. */
+        /* ksqlDB names every key column or partitioning expression when one is
+         * missing, and only the missing grouping expressions. */
+        bool all = strcmp(what, "grouping expression") != 0;
         nmissing = 0;
-        for (int k = 0; k < nkeys && k < 64; k++) missing[nmissing++] = ast_text(a, key_ast[k]);
+        for (int k = 0; k < nkeys && k < 64; k++)
+            if (all || key_item[k] < 0) missing[nmissing++] = ast_text(a, key_ast[k]);
         StrBuf sb = STRBUF_INIT, eg = STRBUF_INIT;
         join_names(&sb, missing, nmissing);
         for (int i = 0; i < nmissing; i++) {

@@ -230,6 +230,11 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
         old = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
         row_copy_cols(arena, old, st, a->na);
     }
+    if ((r->flags & ROW_UPDATE) && r->old && existed) {
+        Row prev = *r;
+        prev.cols = r->old;
+        states_apply(a, t, st, &prev, true, arena);
+    }
     states_apply(a, t, st, r, retract, arena);
     store_states(a, txn, st, ts, !existed, we);
     if (!a->op.step->emit_final)

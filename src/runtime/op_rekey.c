@@ -45,8 +45,9 @@ static int pass_on(Op *op, Row *rows, int m, ExecCtx *ctx)
             sb_clear(&rk->kbuf);
             rowcodec_put_all(&rk->kbuf, r->cols, st->nkeys);
             sb_clear(&rk->vbuf);
-            sb_putc(&rk->vbuf, (char)(r->flags & (ROW_RETRACT | ROW_TOMBSTONE)));
+            sb_putc(&rk->vbuf, (char)(r->flags & (ROW_RETRACT | ROW_TOMBSTONE | ROW_UPDATE)));
             rowcodec_put_all(&rk->vbuf, r->cols, st->schema.ncols);
+            if ((r->flags & ROW_UPDATE) && r->old) rowcodec_put_all(&rk->vbuf, r->old, st->schema.ncols);
             RawRecord rec = {0};
             rec.topic = st->repartition_topic;
             rec.partition = -1;
@@ -76,23 +77,44 @@ static int rekey_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
     for (int i = 0; i < n; i++) {
         Row *r = &rows[i];
         if (!st->is_table && (r->flags & ROW_TOMBSTONE)) continue;
+        Value *oldk = NULL;
         if (st->is_table && r->old) {
+            oldk = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
+            compute_keys(t, st, r, r->old, oldk, ctx);
+            memcpy(oldk + nk, r->old, sizeof(Value) * (size_t)nin);
+        }
+        Value *newk = NULL;
+        if (!(r->flags & ROW_TOMBSTONE)) {
+            newk = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
+            compute_keys(t, st, r, r->cols, newk, ctx);
+            memcpy(newk + nk, r->cols, sizeof(Value) * (size_t)nin);
+        }
+        bool same_group = oldk && newk;
+        for (int k = 0; same_group && k < nk; k++)
+            if (!val_equal(&oldk[k], &newk[k]) || oldk[k].kind != newk[k].kind) same_group = false;
+        if (same_group) {
+            /* One update of the group: retract the old row and add the new one. */
+            Row *o = &out[m++];
+            *o = *r;
+            o->flags = ROW_UPDATE;
+            o->cols = newk;
+            o->old = oldk;
+            continue;
+        }
+        if (oldk) {
             Row *o = &out[m++];
             *o = *r;
             o->flags = ROW_RETRACT;
             o->old = NULL;
-            o->cols = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
-            compute_keys(t, st, r, r->old, o->cols, ctx);
-            memcpy(o->cols + nk, r->old, sizeof(Value) * (size_t)nin);
+            o->cols = oldk;
         }
-        if (r->flags & ROW_TOMBSTONE) continue;
-        Row *o = &out[m++];
-        *o = *r;
-        o->flags = 0;
-        o->old = NULL;
-        o->cols = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
-        compute_keys(t, st, r, r->cols, o->cols, ctx);
-        memcpy(o->cols + nk, r->cols, sizeof(Value) * (size_t)nin);
+        if (newk) {
+            Row *o = &out[m++];
+            *o = *r;
+            o->flags = 0;
+            o->old = NULL;
+            o->cols = newk;
+        }
     }
     return pass_on(op, out, m, ctx);
 }
@@ -111,12 +133,22 @@ int op_rekey_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
         memset(r, 0, sizeof *r);
         r->cols = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
         r->flags = (uint32_t)(unsigned char)rec->value[0];
-        if (rowcodec_get_all(rec->value + 1, rec->value_len - 1, nout, rk->types, ctx->scratch,
-                             r->cols) < 0) {
+        long used = rowcodec_get_all(rec->value + 1, rec->value_len - 1, nout, rk->types,
+                                     ctx->scratch, r->cols);
+        if (used < 0) {
             task_processing_error(op->task, st, "Corrupt repartition record", rec);
             continue;
         }
         row_copy_cols(ctx->scratch, r->cols, r->cols, nout);
+        if (r->flags & ROW_UPDATE) {
+            r->old = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
+            if (rowcodec_get_all(rec->value + 1 + used, rec->value_len - 1 - (size_t)used, nout,
+                                 rk->types, ctx->scratch, r->old) < 0) {
+                task_processing_error(op->task, st, "Corrupt repartition record", rec);
+                continue;
+            }
+            row_copy_cols(ctx->scratch, r->old, r->old, nout);
+        }
         r->ts = rec->timestamp;
         r->partition = rec->partition;
         r->offset = rec->offset;

@@ -20,6 +20,8 @@ enum {
     ROW_OLD_KNOWN = 2, /* `old` is authoritative: NULL means there was no previous row */
     ROW_RETRACT = 4,   /* a table row leaving its group (aggregations over tables) */
     ROW_NULL_KEY = 8,  /* the source record had a null key (kept while the key is unchanged) */
+    ROW_UPDATE = 16,   /* a table row changing within its group: `old` is retracted, then
+                          the row added, as one update */
 };
 
 typedef struct Row {
