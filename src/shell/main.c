@@ -53,16 +53,16 @@ static char *ask_password(void)
 {
     FILE *tty = fopen("/dev/tty", "r+");
     if (!tty) return NULL;
-    fputs("Enter password: ", tty);
-    fflush(tty);
     struct termios old, quiet;
     int fd = fileno(tty);
     bool restore = tcgetattr(fd, &old) == 0;
-    if (restore) {
+    if (restore) { /* echo off before the prompt, so nothing typed shows */
         quiet = old;
         quiet.c_lflag &= (tcflag_t)~ECHO;
         tcsetattr(fd, TCSAFLUSH, &quiet);
     }
+    fputs("Enter password: ", tty);
+    fflush(tty);
     char buf[512];
     char *pw = NULL;
     if (fgets(buf, sizeof buf, tty)) {

@@ -28,6 +28,8 @@ import tempfile
 import time
 import fcntl
 import termios
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("EDDY_BUILD_DIR") or os.path.join(HERE, "..", "..", "build")
@@ -307,6 +309,15 @@ def interactive_tests(url, tmp, env):
         check(out is not None and "NOSUCH" in out.upper() and "Exception" not in out,
               "errors show the server's message", out or t.text())
 
+        # a result wider than the terminal turns into vertical records
+        fcntl.ioctl(t.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 10, 0, 0))
+        t.line("SELECT * FROM clicks WHERE user_id = 'ann';")
+        out = t.expect(r"\(1 row\)")
+        check(out is not None and "-[ RECORD 1 ]" in out and re.search(r"URL +\| /a", out),
+              "rows wider than the terminal are shown vertically", t.text())
+        fcntl.ioctl(t.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        t.expect(r"eddy> ")
+
         t.line("history")
         out = t.expect(r"eddy> ")
         check(out is not None and "DESCRIBE CLICKS" in out, "history lists the session", out)
@@ -324,14 +335,13 @@ def interactive_tests(url, tmp, env):
     t = Term([url], env)
     try:
         t.expect(r"eddy> ")
-        t.send("\x1b[A")  # up: the last entry
+        t.send("\x1b[A")  # up: the last entry ("history")
         time.sleep(0.3)
-        t.send("\x1b[A")  # again: the one before ("exit" is not kept)
+        t.send("\x1b[A")  # again: the pull query before it
         time.sleep(0.3)
         t.send("\r")
-        out = t.expect(r"eddy> ", timeout=10)
-        check(out is not None and "DESCRIBE nosuch" in out or
-              (out is not None and "history" in out),
+        out = t.expect(r"\(1 row\)\n[\s\S]*eddy> ", timeout=10)
+        check(out is not None and "user_id = 'ann'" in out and "/a" in out,
               "history is recalled after a restart", t.text())
         hist = os.path.join(env["HOME"], ".eddy_history")
         check(os.path.exists(hist), "the history file is in the home directory")
@@ -343,6 +353,58 @@ def interactive_tests(url, tmp, env):
             t.close()
         except OSError:
             pass
+
+
+class AuthStub(BaseHTTPRequestHandler):
+    """A server that wants basic auth (eddyd's auth is not what is tested
+    here: this checks what the shell sends and how it shows a 401)."""
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body):
+        data = body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        auth = self.headers.get("Authorization", "")
+        AuthStub.seen.append(auth)
+        if auth == "Basic YWxpY2U6c2VjcmV0":  # alice:secret
+            self.reply(200, "[]")
+        else:
+            self.reply(401, '{"@type":"generic_error","error_code":40100,'
+                            '"message":"Unauthorized"}')
+
+    do_GET = do_POST
+
+
+def auth_tests(env):
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), AuthStub)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d" % srv.server_address[1]
+    try:
+        rc, out, err = run([url, "-u", "alice", "-p", "secret", "-e", "SHOW STREAMS;"], env=env)
+        check(rc == 0 and "Basic YWxpY2U6c2VjcmV0" in AuthStub.seen, "-u/-p send basic auth",
+              repr(AuthStub.seen) + err)
+        rc, out, err = run([url, "-u", "alice", "-p", "wrong", "-e", "SHOW STREAMS;"], env=env)
+        check(rc == 1 and "Unauthorized" in err, "a 401 shows the server's message", err)
+        # without -p the password is asked for on the terminal, not echoed
+        AuthStub.seen.clear()
+        t = Term([url, "-u", "alice", "-e", "SHOW STREAMS;"], env)
+        check(t.expect(r"Enter password: ") is not None, "-u alone asks for the password",
+              t.text())
+        t.send("secret\r")
+        code = t.wait_exit()
+        check(code == 0 and "Basic YWxpY2U6c2VjcmV0" in AuthStub.seen and "secret" not in t.text(),
+              "the typed password is used and not echoed", t.text())
+    finally:
+        srv.shutdown()
 
 
 def main():
@@ -364,6 +426,7 @@ def main():
     try:
         scripted_tests(server.url, tmp, env)
         interactive_tests(server.url, tmp, env)
+        auth_tests(env)
     finally:
         server.stop()
         if not failures:
