@@ -384,6 +384,33 @@ class AuthStub(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
+def unreachable_tests(url, env):
+    """Started against a dead address, the shell says so, stays, and moves to
+    a live server with `server <url>`."""
+    t = Term(["http://127.0.0.1:9"], env)
+    try:
+        out = t.expect(r"eddy> ")
+        check(out is not None and "Could not reach the server at http://127.0.0.1:9" in out,
+              "banner: a clear message when the server cannot be reached", t.text())
+        t.line("SHOW STREAMS;")
+        out = t.expect(r"eddy> ")
+        check(out is not None and "Could not reach" in out, "it tries again per statement",
+              t.text())
+        t.line("server " + url)
+        out = t.expect(r"eddy> ")
+        check(out is not None and "Server now: " + url in out, "server <url> switches", t.text())
+        t.line("SHOW STREAMS;")
+        out = t.expect(r"eddy> ")
+        check(out is not None and "CLICKS" in out, "statements reach the new server", t.text())
+        t.line("exit")
+        t.wait_exit()
+    finally:
+        try:
+            t.close()
+        except OSError:
+            pass
+
+
 def auth_tests(env):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), AuthStub)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -426,6 +453,7 @@ def main():
     try:
         scripted_tests(server.url, tmp, env)
         interactive_tests(server.url, tmp, env)
+        unreachable_tests(server.url, env)
         auth_tests(env)
     finally:
         server.stop()
