@@ -226,6 +226,7 @@ static void server_back(Shell *s)
     ClientError e;
     if (client_info(s->client, &info, &e) == 0) {
         note_server(s, info);
+        editor_names_stale(s->editor);
         if (s->cfg.interactive)
             out_printf(s, "Connected to server v%s at %s\n", s->server_version,
                        client_url(s->client));
@@ -261,6 +262,7 @@ static void fetch_names(void *ctx, CompletionNames *out)
         {"SHOW FUNCTIONS;", "functions", 2},
     };
     memset(out, 0, sizeof *out);
+    if (!s->server_ok) return; /* keywords only: do not wait on a dead server */
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
         json_t *ents = NULL;
         ClientError e;
@@ -905,6 +907,7 @@ int shell_run_file(Shell *s, FILE *f)
         rc = shell_feed_line(s, line);
     }
     free(line);
+    if (rc == 0 && s->sigint) rc = -1; /* Ctrl-C stops a script */
     if (rc == 0) rc = shell_flush(s);
     return rc;
 }
