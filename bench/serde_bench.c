@@ -58,9 +58,9 @@ void *__wrap_realloc(void *p, size_t n)
 /* ---------------------------------------------------------------- data */
 
 #define NCOLS 8
-static const char *json_keys[NCOLS] = {"auction", "bidder", "price",    "channel",
+static const char *json_keys[NCOLS] = {"auction", "bidder",   "price", "channel",
                                        "url",     "dateTime", "extra", "bidId"};
-static const char *col_names[NCOLS] = {"AUCTION", "BIDDER", "PRICE",    "CHANNEL",
+static const char *col_names[NCOLS] = {"AUCTION", "BIDDER",   "PRICE", "CHANNEL",
                                        "URL",     "DATETIME", "EXTRA", "BIDID"};
 static const Type *col_types[NCOLS];
 
@@ -81,7 +81,8 @@ static uint64_t xr(void)
 static void rand_word(char *o, int n)
 {
     static const char al[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    for (int i = 0; i < n; i++) o[i] = al[xr() % (sizeof al - 1)];
+    for (int i = 0; i < n; i++)
+        o[i] = al[xr() % (sizeof al - 1)];
     o[n] = 0;
 }
 
@@ -161,11 +162,14 @@ static int jansson_run(Rec *r, int n, Arena *a)
         }
         for (int c = 0; c < NCOLS; c++) {
             json_t *v = json_object_get(o, json_keys[c]);
-            if (!v) cols[c] = val_null();
-            else if (json_is_integer(v)) cols[c] = val_bigint(json_integer_value(v));
+            if (!v)
+                cols[c] = val_null();
+            else if (json_is_integer(v))
+                cols[c] = val_bigint(json_integer_value(v));
             else if (json_is_string(v))
                 cols[c] = str_value(a, json_string_value(v), json_string_length(v));
-            else cols[c] = val_null();
+            else
+                cols[c] = val_null();
         }
         json_decref(o);
         sink += cols[0].u.l + cols[3].len;
@@ -216,7 +220,8 @@ static int yajl_run(Rec *r, int n, Arena *a)
     Value cols[NCOLS];
     YCtx y = {a, cols, -1};
     for (int i = 0; i < n; i++) {
-        for (int c = 0; c < NCOLS; c++) cols[c] = val_null();
+        for (int c = 0; c < NCOLS; c++)
+            cols[c] = val_null();
         yajl_handle h = yajl_alloc(&y_cbs, NULL, &y);
         if (yajl_parse(h, (const unsigned char *)r[i].p, r[i].n) != yajl_status_ok ||
             yajl_complete_parse(h) != yajl_status_ok) {
@@ -254,8 +259,8 @@ static int run_yajl(void *ctx, Rec *r, int n, Arena *a)
 }
 #endif
 
-static void measure(const char *name, RunFn fn, void *ctx, Rec *r, int n, int rounds,
-                    size_t bytes, bool count_allocs)
+static void measure(const char *name, RunFn fn, void *ctx, Rec *r, int n, int rounds, size_t bytes,
+                    bool count_allocs)
 {
     Arena a;
     arena_init(&a, 64 * 1024);
@@ -311,7 +316,8 @@ int main(int argc, char **argv)
     Arena a;
     arena_init(&a, 64 * 1024);
     Value *rows = malloc(sizeof(Value) * NCOLS * (size_t)n);
-    for (int i = 0; i < n; i++) serde_decode(upper, r[i].p, r[i].n, &a, rows + i * NCOLS, &err);
+    for (int i = 0; i < n; i++)
+        serde_decode(upper, r[i].p, r[i].n, &a, rows + i * NCOLS, &err);
     StrBuf sb = STRBUF_INIT;
     bool is_null;
     double best = 1e30;
@@ -331,7 +337,8 @@ int main(int argc, char **argv)
     arena_free(&a);
     serde_free(upper);
     serde_free(exact);
-    for (int i = 0; i < n; i++) free(r[i].p);
+    for (int i = 0; i < n; i++)
+        free(r[i].p);
     free(r);
     return sink == 42 ? 1 : 0;
 }

@@ -14,10 +14,14 @@ static const struct {
     FormatKind kind;
     const char *name;
 } format_names[] = {
-    {FMT_NONE, "NONE"},         {FMT_KAFKA, "KAFKA"},
-    {FMT_JSON, "JSON"},         {FMT_DELIMITED, "DELIMITED"},
-    {FMT_AVRO, "AVRO"},         {FMT_PROTOBUF, "PROTOBUF"},
-    {FMT_PROTOBUF_NOSR, "PROTOBUF_NOSR"}, {FMT_JSON_SR, "JSON_SR"},
+    {FMT_NONE, "NONE"},
+    {FMT_KAFKA, "KAFKA"},
+    {FMT_JSON, "JSON"},
+    {FMT_DELIMITED, "DELIMITED"},
+    {FMT_AVRO, "AVRO"},
+    {FMT_PROTOBUF, "PROTOBUF"},
+    {FMT_PROTOBUF_NOSR, "PROTOBUF_NOSR"},
+    {FMT_JSON_SR, "JSON_SR"},
 };
 
 int format_parse(const char *name, FormatKind *out, EddyError *err)
@@ -263,7 +267,8 @@ int format_validate(const FormatSpec *f, bool is_key, int ncols, const char *con
         sb_puts(&msg, "[...]");
     }
     sb_puts(&msg, ", features=[");
-    if (!is_key && f->wrap_explicit) sb_puts(&msg, f->wrap_single ? "WRAP_SINGLES" : "UNWRAP_SINGLES");
+    if (!is_key && f->wrap_explicit)
+        sb_puts(&msg, f->wrap_single ? "WRAP_SINGLES" : "UNWRAP_SINGLES");
     sb_printf(&msg, "]}\nreason: %s", sb_cstr(&why));
     err_set(err, ERR_SEMANTIC, -1, "%s", sb_cstr(&msg));
     sb_free(&why);

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define HASZERO(v) (((v)-ONES) & ~(v)&HIGHS)
+#define ONES          0x0101010101010101ULL
+#define HIGHS         0x8080808080808080ULL
+#define HASZERO(v)    (((v)-ONES) & ~(v)&HIGHS)
 #define HASLESS(x, n) (((x)-ONES * (n)) & ~(x)&HIGHS)
 
 /* Index of the lowest byte whose high bit is set in m (m != 0), in memory order. */
@@ -132,7 +132,8 @@ const char *utf8_sanitize(Arena *a, const char *s, size_t n, size_t *outlen)
          * plus the continuation bytes of a truncated sequence. */
         unsigned c = *p++;
         int want = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
-        while (want-- > 0 && p < e && (*p & 0xC0) == 0x80) p++;
+        while (want-- > 0 && p < e && (*p & 0xC0) == 0x80)
+            p++;
         memcpy(out + o, "\xEF\xBF\xBD", 3);
         o += 3;
     }
@@ -201,10 +202,11 @@ int js_string_raw(JScan *s, const char **raw, size_t *rawlen, bool *esc)
                 for (int i = 2; i < 6; i++) {
                     if (hexval(p[i]) < 0) {
                         s->p = (const char *)p + i;
-                        return js_fail(s,
-                                       "Unexpected character ('%c' (code %d)): expected a hex-digit "
-                                       "for character escape sequence",
-                                       p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?', p[i]);
+                        return js_fail(
+                            s,
+                            "Unexpected character ('%c' (code %d)): expected a hex-digit "
+                            "for character escape sequence",
+                            p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?', p[i]);
                     }
                 }
                 p += 6;
@@ -360,13 +362,15 @@ int js_number(JScan *s, JNum *n)
             return js_fail(s, "Invalid numeric value: Leading zeroes not allowed");
         }
     } else {
-        while (p < e && is_digit(*p)) p++;
+        while (p < e && is_digit(*p))
+            p++;
     }
     n->nidig = (size_t)(p - n->idig);
     if (p < e && *p == '.') {
         p++;
         n->fdig = p;
-        while (p < e && is_digit(*p)) p++;
+        while (p < e && is_digit(*p))
+            p++;
         n->nfdig = (size_t)(p - n->fdig);
         if (!n->nfdig) {
             s->p = p;
@@ -405,12 +409,14 @@ static bool ident_part(unsigned char c)
 static int bad_token(JScan *s)
 {
     const char *p = s->p, *q = p;
-    while (q < s->end && q - p < 40 && ident_part((unsigned char)*q)) q++;
+    while (q < s->end && q - p < 40 && ident_part((unsigned char)*q))
+        q++;
     if (q == p) q++;
-    return js_fail(s,
-                   "Unrecognized token '%.*s': was expecting (JSON String, Number, Array, Object or "
-                   "token 'null', 'true' or 'false')",
-                   (int)(q - p), p);
+    return js_fail(
+        s,
+        "Unrecognized token '%.*s': was expecting (JSON String, Number, Array, Object or "
+        "token 'null', 'true' or 'false')",
+        (int)(q - p), p);
 }
 
 int js_bad_value(JScan *s)
@@ -465,8 +471,10 @@ int js_skip(JScan *s)
                 return js_fail(s, "Document nesting depth exceeds the maximum allowed (%d)",
                                JSCAN_MAX_DEPTH);
             uint64_t bit = 1ULL << (depth & 63);
-            if (c == '{') stack[depth >> 6] |= bit;
-            else stack[depth >> 6] &= ~bit;
+            if (c == '{')
+                stack[depth >> 6] |= bit;
+            else
+                stack[depth >> 6] &= ~bit;
             depth++;
             s->p++;
             js_ws(s);
@@ -567,8 +575,10 @@ int64_t jnum_to_i64(const JNum *n)
     uint64_t v = 0;
     if (k > 0) {
         size_t take = (uint64_t)k < nd ? (size_t)k : nd;
-        for (size_t i = 0; i < take; i++) v = v * 10 + (uint64_t)jdigit(n, i);
-        for (int64_t z = (int64_t)take; z < k && v; z++) v *= 10; /* 10^64 = 0 mod 2^64 */
+        for (size_t i = 0; i < take; i++)
+            v = v * 10 + (uint64_t)jdigit(n, i);
+        for (int64_t z = (int64_t)take; z < k && v; z++)
+            v *= 10; /* 10^64 = 0 mod 2^64 */
     }
     if (n->neg) v = (uint64_t)0 - v;
     return (int64_t)v;
@@ -582,15 +592,18 @@ double jnum_to_double(const JNum *n)
 {
     size_t nd = n->nidig + n->nfdig;
     size_t z = 0;
-    while (z < nd && jdigit(n, z) == 0) z++;
-    if (z == nd) return n->neg ? -0.0 : 0.0;
+    while (z < nd && jdigit(n, z) == 0)
+        z++;
+    if (z == nd) return 0.0; /* BigDecimal has no negative zero */
     size_t last = nd;
-    while (last > z && jdigit(n, last - 1) == 0) last--;
+    while (last > z && jdigit(n, last - 1) == 0)
+        last--;
     /* value = digits[z..last) * 10^e10 */
     int64_t e10 = n->exp - (int64_t)n->nfdig + (int64_t)(nd - last);
     if (last - z <= 15 && e10 >= -22 && e10 <= 22) {
         uint64_t m = 0;
-        for (size_t i = z; i < last; i++) m = m * 10 + (uint64_t)jdigit(n, i);
+        for (size_t i = z; i < last; i++)
+            m = m * 10 + (uint64_t)jdigit(n, i);
         double d = (double)m;
         d = e10 >= 0 ? d * pow10_exact[e10] : d / pow10_exact[-e10];
         return n->neg ? -d : d;
@@ -609,7 +622,8 @@ int jnum_to_decimal(const JNum *n, int precision, int scale, int128_t *out)
     if (precision <= 0 || precision > DECIMAL_MAX_PRECISION) precision = DECIMAL_MAX_PRECISION;
     size_t nd = n->nidig + n->nfdig;
     size_t z = 0;
-    while (z < nd && jdigit(n, z) == 0) z++;
+    while (z < nd && jdigit(n, z) == 0)
+        z++;
     *out = 0;
     if (z == nd) return 0;
     int64_t m = (int64_t)(nd - z);                               /* significant digits */
@@ -617,13 +631,15 @@ int jnum_to_decimal(const JNum *n, int precision, int scale, int128_t *out)
     int128_t u = 0;
     if (shift >= 0) {
         if (m + shift > precision) return -1;
-        for (size_t i = z; i < nd; i++) u = u * 10 + jdigit(n, i);
+        for (size_t i = z; i < nd; i++)
+            u = u * 10 + jdigit(n, i);
         u *= dec_pow10((int)shift);
     } else {
         int64_t keep = m + shift;
         if (keep > precision) return -1;
         if (keep >= 0) {
-            for (int64_t i = 0; i < keep; i++) u = u * 10 + jdigit(n, z + (size_t)i);
+            for (int64_t i = 0; i < keep; i++)
+                u = u * 10 + jdigit(n, z + (size_t)i);
             if (jdigit(n, z + (size_t)keep) >= 5) u += 1; /* HALF_UP */
         }
     }
@@ -638,10 +654,12 @@ static bool jnum_coeff(const JNum *n, bool strip, size_t *z, size_t *last, int64
 {
     size_t nd = n->nidig + n->nfdig;
     size_t a = 0;
-    while (a < nd && jdigit(n, a) == 0) a++;
+    while (a < nd && jdigit(n, a) == 0)
+        a++;
     size_t b = nd;
     if (strip)
-        while (b > a && jdigit(n, b - 1) == 0) b--;
+        while (b > a && jdigit(n, b - 1) == 0)
+            b--;
     *z = a;
     *last = b;
     *scale = (int64_t)n->nfdig - n->exp - (int64_t)(nd - b);
@@ -650,7 +668,8 @@ static bool jnum_coeff(const JNum *n, bool strip, size_t *z, size_t *last, int64
 
 static void put_digits(StrBuf *sb, const JNum *n, size_t from, size_t to)
 {
-    for (size_t i = from; i < to; i++) sb_putc(sb, (char)('0' + jdigit(n, i)));
+    for (size_t i = from; i < to; i++)
+        sb_putc(sb, (char)('0' + jdigit(n, i)));
 }
 
 static void put_zeros(StrBuf *sb, int64_t k)
@@ -659,7 +678,8 @@ static void put_zeros(StrBuf *sb, int64_t k)
         sb_puts(sb, "...");
         return;
     }
-    for (int64_t i = 0; i < k; i++) sb_putc(sb, '0');
+    for (int64_t i = 0; i < k; i++)
+        sb_putc(sb, '0');
 }
 
 void jnum_astext(const JNum *n, StrBuf *sb)
@@ -740,14 +760,16 @@ int jnum_lex_bigdecimal(const char *s, size_t len, JNum *n)
     n->exp = 0;
     if (p < e && (*p == '+' || *p == '-')) n->neg = *p++ == '-';
     n->idig = p;
-    while (p < e && is_digit(*p)) p++;
+    while (p < e && is_digit(*p))
+        p++;
     n->nidig = (size_t)(p - n->idig);
     n->fdig = p;
     n->nfdig = 0;
     if (p < e && *p == '.') {
         p++;
         n->fdig = p;
-        while (p < e && is_digit(*p)) p++;
+        while (p < e && is_digit(*p))
+            p++;
         n->nfdig = (size_t)(p - n->fdig);
         n->is_float = true;
     }
@@ -805,7 +827,8 @@ int java_parse_double(const char *s, size_t n, double *out)
         s++;
         n--;
     }
-    while (n && (unsigned char)s[n - 1] <= ' ') n--;
+    while (n && (unsigned char)s[n - 1] <= ' ')
+        n--;
     const char *p = s, *e = s + n;
     bool neg = false;
     if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
@@ -821,29 +844,35 @@ int java_parse_double(const char *s, size_t n, double *out)
     if (e - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         p += 2;
         size_t digs = 0;
-        while (p < e && is_hex(*p)) p++, digs++;
+        while (p < e && is_hex(*p))
+            p++, digs++;
         if (p < e && *p == '.') {
             p++;
-            while (p < e && is_hex(*p)) p++, digs++;
+            while (p < e && is_hex(*p))
+                p++, digs++;
         }
         if (!digs || p >= e || (*p != 'p' && *p != 'P')) return -1;
         p++;
         if (p < e && (*p == '+' || *p == '-')) p++;
         if (p >= e || !is_digit(*p)) return -1;
-        while (p < e && is_digit(*p)) p++;
+        while (p < e && is_digit(*p))
+            p++;
     } else {
         size_t digs = 0;
-        while (p < e && is_digit(*p)) p++, digs++;
+        while (p < e && is_digit(*p))
+            p++, digs++;
         if (p < e && *p == '.') {
             p++;
-            while (p < e && is_digit(*p)) p++, digs++;
+            while (p < e && is_digit(*p))
+                p++, digs++;
         }
         if (!digs) return -1;
         if (p < e && (*p == 'e' || *p == 'E')) {
             p++;
             if (p < e && (*p == '+' || *p == '-')) p++;
             if (p >= e || !is_digit(*p)) return -1;
-            while (p < e && is_digit(*p)) p++;
+            while (p < e && is_digit(*p))
+                p++;
         }
     }
     const char *stop = p;

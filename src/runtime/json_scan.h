@@ -24,25 +24,25 @@
 #define JSCAN_MAX_DEPTH 1000
 
 typedef struct JScan {
-    const char *p;     /* cursor */
-    const char *end;   /* one past the last input byte */
-    int depth;         /* containers currently open */
-    char msg[160];     /* syntax error text, when a call returned -1 */
+    const char *p;   /* cursor */
+    const char *end; /* one past the last input byte */
+    int depth;       /* containers currently open */
+    char msg[160];   /* syntax error text, when a call returned -1 */
 } JScan;
 
 /* A lexed number: sign, the digits before and after the point, and the exponent.
  * The value is (int_digits.frac_digits) * 10^exp. Also used for numbers in text
  * (BigDecimal / parseDouble grammars), see jnum_lex_*. */
 typedef struct JNum {
-    const char *text;  /* the whole token */
+    const char *text; /* the whole token */
     size_t len;
     bool neg;
-    bool is_float;     /* had '.' or an exponent: Jackson makes a DecimalNode */
-    const char *idig;  /* digits before the point */
+    bool is_float;    /* had '.' or an exponent: Jackson makes a DecimalNode */
+    const char *idig; /* digits before the point */
     size_t nidig;
-    const char *fdig;  /* digits after the point */
+    const char *fdig; /* digits after the point */
     size_t nfdig;
-    int64_t exp;       /* clamped to +-2^40 */
+    int64_t exp; /* clamped to +-2^40 */
 } JNum;
 
 static inline void js_init(JScan *s, const char *buf, size_t len)
@@ -56,7 +56,8 @@ static inline void js_init(JScan *s, const char *buf, size_t len)
 static inline void js_ws(JScan *s)
 {
     const char *p = s->p, *e = s->end;
-    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
     s->p = p;
 }
 

@@ -34,7 +34,8 @@ static json_t *to_json(const Value *v, const Type *t, int style)
     case TYPE_INT: return json_integer(v->u.i);
     case TYPE_BIGINT: return json_integer(v->u.l);
     case TYPE_DOUBLE:
-        if (isnan(v->u.d) || isinf(v->u.d)) return json_string(isnan(v->u.d) ? "NaN" : v->u.d > 0 ? "Infinity" : "-Infinity");
+        if (isnan(v->u.d) || isinf(v->u.d))
+            return json_string(isnan(v->u.d) ? "NaN" : v->u.d > 0 ? "Infinity" : "-Infinity");
         return json_real(v->u.d);
     case TYPE_DECIMAL: return json_real(dec_to_double(v->u.dec, v->scale));
     case TYPE_STRING: {
@@ -68,8 +69,10 @@ static json_t *to_json(const Value *v, const Type *t, int style)
         for (uint32_t i = 0; i < v->len; i++) {
             const Value *k = &v->u.items[2 * i];
             StrBuf kt = STRBUF_INIT;
-            if (k->kind == TYPE_STRING) sb_append(&kt, k->u.s, k->len);
-            else val_format(&kt, k);
+            if (k->kind == TYPE_STRING)
+                sb_append(&kt, k->u.s, k->len);
+            else
+                val_format(&kt, k);
             json_object_setn_new_nocheck(o, kt.data ? kt.data : "", kt.len,
                                          to_json(&v->u.items[2 * i + 1], et, style));
             sb_free(&kt);
@@ -124,8 +127,10 @@ static void write_rest(StrBuf *sb, const Value *v, const Type *t)
             if (i) sb_putc(sb, ',');
             const Value *k = &v->u.items[2 * i];
             StrBuf kt = STRBUF_INIT;
-            if (k->kind == TYPE_STRING) sb_append(&kt, k->u.s, k->len);
-            else val_format(&kt, k);
+            if (k->kind == TYPE_STRING)
+                sb_append(&kt, k->u.s, k->len);
+            else
+                val_format(&kt, k);
             json_put_string(sb, kt.data ? kt.data : "", kt.len);
             sb_free(&kt);
             sb_putc(sb, ':');
@@ -147,18 +152,22 @@ static void write_rest(StrBuf *sb, const Value *v, const Type *t)
     }
     default:
         /* Scalars print alike in both styles; the value's own kind decides. */
-        serde_json_write_value(sb, v, v->kind == TYPE_DECIMAL && t && t->kind == TYPE_DECIMAL
-                                          ? t
-                                          : type_prim((TypeKind)v->kind));
+        serde_json_write_value(sb, v,
+                               v->kind == TYPE_DECIMAL && t && t->kind == TYPE_DECIMAL
+                                   ? t
+                                   : type_prim((TypeKind)v->kind));
         return;
     }
 }
 
 void serde_value_write_json(StrBuf *sb, const Value *v, const Type *t, int style)
 {
-    if (style == SERDE_JSON_REST) write_rest(sb, v, t);
-    else if (t) serde_json_write_value(sb, v, t);
-    else write_rest(sb, v, NULL);
+    if (style == SERDE_JSON_REST)
+        write_rest(sb, v, t);
+    else if (t)
+        serde_json_write_value(sb, v, t);
+    else
+        write_rest(sb, v, NULL);
 }
 
 /* ---------------------------------------------------------------- JSON to values */
@@ -196,8 +205,10 @@ static void jt_write(StrBuf *sb, json_t *j)
     case JSON_INTEGER: sb_put_i64(sb, json_integer_value(j)); break;
     case JSON_REAL: {
         double d = json_real_value(j);
-        if (isnan(d) || isinf(d)) sb_puts(sb, "null");
-        else fmt_java_double(sb, d); /* "1.0E10" is valid JSON */
+        if (isnan(d) || isinf(d))
+            sb_puts(sb, "null");
+        else
+            fmt_java_double(sb, d); /* "1.0E10" is valid JSON */
         break;
     }
     case JSON_TRUE: sb_puts(sb, "true"); break;

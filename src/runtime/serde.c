@@ -33,8 +33,10 @@ Serde *serde_new(const FormatSpec *fmt, bool is_key, int ncols, const char *cons
      * WRAP_SINGLE_VALUE (or the server default) says otherwise. */
     s->wrapped = ncols != 1 || (!is_key && fmt->wrap_single);
     int rc = 0;
-    if (fmt->kind == FMT_JSON) rc = serde_json_init(s, err);
-    else if (fmt->kind == FMT_DELIMITED) rc = serde_delim_init(s, err);
+    if (fmt->kind == FMT_JSON)
+        rc = serde_json_init(s, err);
+    else if (fmt->kind == FMT_DELIMITED)
+        rc = serde_delim_init(s, err);
     if (rc) {
         serde_free(s);
         return NULL;
@@ -47,7 +49,8 @@ void serde_free(Serde *s)
     if (!s) return;
     if (s->json) serde_json_fini(s);
     if (s->delim) serde_delim_fini(s);
-    for (int i = 0; i < s->ncols; i++) free((char *)s->names[i]);
+    for (int i = 0; i < s->ncols; i++)
+        free((char *)s->names[i]);
     free(s->names);
     free(s->types);
     free(s->topic);
@@ -74,13 +77,15 @@ static int prefix_error(Serde *s, bool decoding, EddyError *err)
 int serde_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err)
 {
     if (!buf) {
-        for (int i = 0; i < s->ncols; i++) cols[i] = val_null();
+        for (int i = 0; i < s->ncols; i++)
+            cols[i] = val_null();
         return 1;
     }
     int rc;
     switch (s->fmt.kind) {
     case FMT_NONE:
-        for (int i = 0; i < s->ncols; i++) cols[i] = val_null();
+        for (int i = 0; i < s->ncols; i++)
+            cols[i] = val_null();
         return 0;
     case FMT_KAFKA: rc = serde_kafka_decode(s, buf, len, a, cols, err); break;
     case FMT_JSON: rc = serde_json_decode(s, buf, len, a, cols, err); break;
@@ -94,6 +99,10 @@ int serde_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, E
 int serde_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyError *err)
 {
     *is_null = false;
+    if (s->is_key && s->ncols == 0) { /* no key columns: no key */
+        *is_null = true;
+        return 0;
+    }
     int rc;
     switch (s->fmt.kind) {
     case FMT_NONE: *is_null = true; return 0;
@@ -123,7 +132,8 @@ static int64_t get_be64(const char *p)
 {
     const unsigned char *b = (const unsigned char *)p;
     uint64_t u = 0;
-    for (int i = 0; i < 8; i++) u = u << 8 | b[i];
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | b[i];
     return (int64_t)u;
 }
 
@@ -133,8 +143,7 @@ void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end)
     put_be64(key, start);
 }
 
-long serde_window_split(const char *buf, size_t len, bool session, int64_t *start,
-                        int64_t *end)
+long serde_window_split(const char *buf, size_t len, bool session, int64_t *start, int64_t *end)
 {
     size_t tail = session ? 16 : 8;
     if (!buf || len < tail) return -1;

@@ -48,14 +48,20 @@ void serde_set_topic(Serde *s, const char *topic);
 int serde_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err);
 
 /* Encodes cols into out (appending). Sets *is_null when the encoding is a Kafka
- * null (e.g. a KAFKA-format single NULL column). Returns 0 or ERR_SERDE. */
+ * null: a key without columns, a NONE key, a single NULL key column, a DELIMITED
+ * key whose columns are all NULL, a single unwrapped NULL value (KAFKA, JSON with
+ * WRAP_SINGLE_VALUE=false). A multi-column JSON key of NULLs is an object of
+ * nulls: whether a record's key is a Kafka null is the record's business (ksqlDB
+ * keeps a null source key null, but writes {"ID":null,"AGE":null} for a
+ * PARTITION BY of NULLs). Returns 0 or ERR_SERDE. */
 int serde_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyError *err);
 
 /* Windowed keys (Kafka Streams layouts): TUMBLING/HOPPING append the 8-byte
  * big-endian window start; SESSION appends end then start. */
 void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end);
-/* Splits a windowed key: returns the inner key length, or -1 when too short. */
-long serde_window_split(const char *buf, size_t len, bool session, int64_t *start,
-                        int64_t *end);
+/* Splits a windowed key: returns the inner key length, or -1 when too short.
+ * TUMBLING/HOPPING keys store only the start: *end is set to *start and the
+ * caller adds the window size. */
+long serde_window_split(const char *buf, size_t len, bool session, int64_t *start, int64_t *end);
 
 #endif

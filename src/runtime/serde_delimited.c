@@ -52,7 +52,7 @@ void serde_delim_fini(Serde *s)
 
 /* ---------------------------------------------------------------- lexer */
 
-#define C_EOF (-1)
+#define C_EOF   (-1)
 #define C_UNDEF (-2)
 
 typedef struct Lex {
@@ -247,10 +247,14 @@ static int parse_field(const Type *t, const DField *f, Arena *a, Value *out, Edd
     case TYPE_DATE: {
         int64_t v;
         if (java_parse_long(f->p, f->n, &v) < 0) return bad_number(err, f);
-        if (t->kind == TYPE_BIGINT) *out = val_bigint(v);
-        else if (t->kind == TYPE_TIMESTAMP) *out = val_timestamp(v);
-        else if (t->kind == TYPE_TIME) *out = val_time((int32_t)v);
-        else *out = val_date((int32_t)v);
+        if (t->kind == TYPE_BIGINT)
+            *out = val_bigint(v);
+        else if (t->kind == TYPE_TIMESTAMP)
+            *out = val_timestamp(v);
+        else if (t->kind == TYPE_TIME)
+            *out = val_time((int32_t)v);
+        else
+            *out = val_date((int32_t)v);
         return 0;
     }
     case TYPE_DOUBLE: {
@@ -297,19 +301,24 @@ static int parse_field(const Type *t, const DField *f, Arena *a, Value *out, Edd
     }
 }
 
-int serde_delim_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols,
-                       EddyError *err)
+int serde_delim_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err)
 {
-    for (int i = 0; i < s->ncols; i++) cols[i] = val_null();
+    for (int i = 0; i < s->ncols; i++)
+        cols[i] = val_null();
     if (s->ncols == 0) return 0;
     /* Java decodes the bytes as UTF-8 first, replacing what is malformed. */
     size_t n;
     buf = utf8_sanitize(a, buf, len, &n);
-    Lex l = {.base = buf, .p = buf, .e = buf + n, .last = C_UNDEF,
-             .delim = (unsigned char)s->fmt.delimiter, .a = a};
+    Lex l = {.base = buf,
+             .p = buf,
+             .e = buf + n,
+             .last = C_UNDEF,
+             .delim = (unsigned char)s->fmt.delimiter,
+             .a = a};
     long nf = lx_record(&l, s->delim, true);
     if (nf < 0) return err_set(err, ERR_SERDE, -1, "Error deserializing delimited: %s", l.msg);
-    if (nf == 0) return err_set(err, ERR_SERDE, -1, "Error deserializing delimited: No fields in record");
+    if (nf == 0)
+        return err_set(err, ERR_SERDE, -1, "Error deserializing delimited: No fields in record");
     long more;
     while ((more = lx_record(&l, s->delim, false)) > 0) { /* CSVParser.getRecords() */
     }
@@ -335,8 +344,7 @@ static bool needs_quote(const char *v, size_t n, bool first, unsigned char delim
 {
     if (n == 0) return first;
     unsigned char c = (unsigned char)v[0];
-    if (first && (c < '0' || (c > '9' && c < 'A') || (c > 'Z' && c < 'a') || c > 'z'))
-        return true;
+    if (first && (c < '0' || (c > '9' && c < 'A') || (c > 'Z' && c < 'a') || c > 'z')) return true;
     if (c <= '#') return true;
     for (size_t i = 0; i < n; i++) {
         c = (unsigned char)v[i];
@@ -365,13 +373,17 @@ static int render(StrBuf *sb, const Type *t, const Value *v, EddyError *err)
     case TYPE_INT:
     case TYPE_DATE:
     case TYPE_TIME:
-        if (t->kind == TYPE_DOUBLE) fmt_java_double(sb, v->u.i);
-        else sb_put_i64(sb, v->u.i);
+        if (t->kind == TYPE_DOUBLE)
+            fmt_java_double(sb, v->u.i);
+        else
+            sb_put_i64(sb, v->u.i);
         return 0;
     case TYPE_BIGINT:
     case TYPE_TIMESTAMP:
-        if (t->kind == TYPE_DOUBLE) fmt_java_double(sb, (double)v->u.l);
-        else sb_put_i64(sb, v->u.l);
+        if (t->kind == TYPE_DOUBLE)
+            fmt_java_double(sb, (double)v->u.l);
+        else
+            sb_put_i64(sb, v->u.l);
         return 0;
     case TYPE_DOUBLE: fmt_java_double(sb, v->u.d); return 0;
     case TYPE_DECIMAL:
@@ -417,8 +429,10 @@ int serde_delim_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, 
         sb_clear(tmp);
         int rc = render(tmp, s->types[i], v, err);
         if (rc) return rc;
-        if (needs_quote(tmp->data, tmp->len, i == 0, delim)) put_quoted(out, tmp->data, tmp->len);
-        else sb_append(out, tmp->data, tmp->len);
+        if (needs_quote(tmp->data, tmp->len, i == 0, delim))
+            put_quoted(out, tmp->data, tmp->len);
+        else
+            sb_append(out, tmp->data, tmp->len);
     }
     return 0;
 }

@@ -7,17 +7,17 @@
 
 #include "serde.h"
 
-typedef struct JsonSerde JsonSerde; /* serde_json.c */
+typedef struct JsonSerde JsonSerde;   /* serde_json.c */
 typedef struct DelimSerde DelimSerde; /* serde_delimited.c */
 
 struct Serde {
     FormatSpec fmt;
     bool is_key;
     int ncols;
-    const char **names;  /* copies, owned */
-    const Type **types;  /* interned */
-    char *topic;         /* for error texts; NULL until serde_set_topic */
-    bool wrapped;        /* JSON: the columns form an object (else one bare value) */
+    const char **names; /* copies, owned */
+    const Type **types; /* interned */
+    char *topic;        /* for error texts; NULL until serde_set_topic */
+    bool wrapped;       /* JSON: the columns form an object (else one bare value) */
     JsonSerde *json;
     DelimSerde *delim;
 };
@@ -27,8 +27,7 @@ struct Serde {
  * "Failed to deserialize value from topic: t. " prefix). */
 int serde_json_init(Serde *s, EddyError *err);
 void serde_json_fini(Serde *s);
-int serde_json_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols,
-                      EddyError *err);
+int serde_json_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err);
 int serde_json_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyError *err);
 
 int serde_kafka_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols,

@@ -45,16 +45,16 @@ struct JDesc {
     int nf;
     const char **names;
     uint32_t *nlen;
-    uint8_t *lower;    /* name has a lower-case letter: only exact matches reach it */
-    bool pairs;        /* one key can feed two fields (FOO and `foo`) */
-    uint32_t *htab;    /* wide objects: hash of upper-cased name -> field index + 1 */
+    uint8_t *lower; /* name has a lower-case letter: only exact matches reach it */
+    bool pairs;     /* one key can feed two fields (FOO and `foo`) */
+    uint32_t *htab; /* wide objects: hash of upper-cased name -> field index + 1 */
     uint32_t hmask;
     JDesc **fields;
-    char **wkeys;      /* for writing: "\"NAME\":" */
+    char **wkeys; /* for writing: "\"NAME\":" */
     size_t *wklen;
     /* ARRAY element, MAP value */
     JDesc *elem;
-    char *tname;       /* requiredType text in errors */
+    char *tname; /* requiredType text in errors */
 };
 
 struct JsonSerde {
@@ -140,12 +140,14 @@ static void desc_fields(JDesc *d, int nf, const char *const *names, const Type *
     }
     if (nf > WIDE_OBJECT) {
         uint32_t cap = 16;
-        while (cap < (uint32_t)nf * 2) cap *= 2;
+        while (cap < (uint32_t)nf * 2)
+            cap *= 2;
         d->htab = xcalloc(cap, sizeof *d->htab);
         d->hmask = cap - 1;
         for (int i = 0; i < nf; i++) {
             uint32_t h = hash_upper(names[i], d->nlen[i]) & d->hmask;
-            while (d->htab[h]) h = (h + 1) & d->hmask;
+            while (d->htab[h])
+                h = (h + 1) & d->hmask;
             d->htab[h] = (uint32_t)i + 1;
         }
     }
@@ -202,8 +204,7 @@ static inline bool ci_eq(const char *k, const char *name, size_t n)
     return true;
 }
 
-static inline void find_field(const JDesc *t, const char *k, size_t kl, int hint, int *ex,
-                              int *ci)
+static inline void find_field(const JDesc *t, const char *k, size_t kl, int hint, int *ex, int *ci)
 {
     *ex = *ci = -1;
     if (!t->pairs && hint < t->nf && t->nlen[hint] == kl) {
@@ -220,16 +221,21 @@ static inline void find_field(const JDesc *t, const char *k, size_t kl, int hint
         for (uint32_t h = hash_upper(k, kl) & t->hmask; t->htab[h]; h = (h + 1) & t->hmask) {
             int i = (int)t->htab[h] - 1;
             if (t->nlen[i] != kl) continue;
-            if (*ex < 0 && memcmp(k, t->names[i], kl) == 0) *ex = i;
-            else if (*ci < 0 && !t->lower[i] && ci_eq(k, t->names[i], kl)) *ci = i;
+            if (*ex < 0 && memcmp(k, t->names[i], kl) == 0)
+                *ex = i;
+            else if (*ci < 0 && !t->lower[i] && ci_eq(k, t->names[i], kl))
+                *ci = i;
         }
         return;
     }
     for (int i = 0; i < t->nf; i++) {
         if (t->nlen[i] != kl) continue;
-        if (*ex < 0 && memcmp(k, t->names[i], kl) == 0) *ex = i;
-        else if (*ci < 0 && !t->lower[i] && ci_eq(k, t->names[i], kl)) *ci = i;
-        else continue;
+        if (*ex < 0 && memcmp(k, t->names[i], kl) == 0)
+            *ex = i;
+        else if (*ci < 0 && !t->lower[i] && ci_eq(k, t->names[i], kl))
+            *ci = i;
+        else
+            continue;
         if (!t->pairs) return;
     }
 }
@@ -351,8 +357,10 @@ static int mismatch(JD *d, const char *required)
         if (js_number(s, &n) < 0) return JSY;
         src = jnum_node_name(&n);
     } else {
-        src = c == '"' ? "TextNode" : c == '{' ? "ObjectNode" : c == '[' ? "ArrayNode"
-                                                                       : "BooleanNode";
+        src = c == '"'   ? "TextNode"
+              : c == '{' ? "ObjectNode"
+              : c == '[' ? "ArrayNode"
+                         : "BooleanNode";
         if (js_skip(s) < 0) return JSY;
     }
     return co_fail(d, "Can't convert type. sourceType: %s, requiredType: %s", src, required);
@@ -526,7 +534,8 @@ static int jd_canon(JD *d, StrBuf *sb)
             last[i] = i;
             if (gone[i]) continue;
             for (size_t j = i + 1; j < nents; j++) {
-                if (!gone[j] && ents[j].kl == ents[i].kl && memcmp(ents[j].k, ents[i].k, ents[i].kl) == 0) {
+                if (!gone[j] && ents[j].kl == ents[i].kl &&
+                    memcmp(ents[j].k, ents[i].k, ents[i].kl) == 0) {
                     last[i] = j;
                     gone[j] = true;
                     dup = true;
@@ -613,7 +622,8 @@ static inline bool quick_int(JScan *s, int64_t *out)
     if (neg) p++;
     const char *d0 = p;
     uint64_t v = 0;
-    while (p < e && (unsigned)(*p - '0') < 10u && p - d0 < 18) v = v * 10 + (uint64_t)(*p++ - '0');
+    while (p < e && (unsigned)(*p - '0') < 10u && p - d0 < 18)
+        v = v * 10 + (uint64_t)(*p++ - '0');
     if (p == d0 || (*d0 == '0' && p - d0 > 1)) return false;
     if (p < e && ((unsigned)(*p - '0') < 10u || *p == '.' || *p == 'e' || *p == 'E')) return false;
     *out = neg ? -(int64_t)v : (int64_t)v;
@@ -695,8 +705,10 @@ static int jd_bool(JD *d, const JDesc *t, Value *out)
         const char *p;
         size_t n;
         if (jd_str(d, &p, &n)) return JSY;
-        if (n == 4 && strncasecmp(p, "true", 4) == 0) *out = val_bool(true);
-        else if (n == 5 && strncasecmp(p, "false", 5) == 0) *out = val_bool(false);
+        if (n == 4 && strncasecmp(p, "true", 4) == 0)
+            *out = val_bool(true);
+        else if (n == 5 && strncasecmp(p, "false", 5) == 0)
+            *out = val_bool(false);
         else
             return co_fail(d, "Can't convert type. sourceType: TextNode, requiredType: %s",
                            t->tname);
@@ -841,7 +853,8 @@ static uint32_t map_dedupe(Arena *a, Value *kv, uint32_t n)
         return o;
     }
     uint32_t cap = 64;
-    while (cap < n * 2) cap *= 2;
+    while (cap < n * 2)
+        cap *= 2;
     uint32_t *tab = arena_zalloc(a, cap * sizeof *tab);
     uint32_t o = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -1113,10 +1126,10 @@ static int jd_root_value(JD *d, const JDesc *t, Value *out)
     return r;
 }
 
-int serde_json_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols,
-                      EddyError *err)
+int serde_json_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err)
 {
-    for (int i = 0; i < s->ncols; i++) cols[i] = val_null();
+    for (int i = 0; i < s->ncols; i++)
+        cols[i] = val_null();
     if (s->ncols == 0 && s->is_key) return 0;
     JD d;
     jd_start(&d, s, buf, len, a);
@@ -1136,7 +1149,8 @@ int serde_json_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *co
         int r = jd_object(&d, js->row, cols, js->rowq);
         if (r == JSY) return jd_error(&d, r, err);
         if (r == JCO) {
-            for (int i = 0; i < s->ncols; i++) cols[i] = val_null();
+            for (int i = 0; i < s->ncols; i++)
+                cols[i] = val_null();
             return jd_error(&d, r, err);
         }
         return 0;

@@ -12,7 +12,8 @@ static uint64_t get_be(const char *buf, int n)
 {
     const unsigned char *b = (const unsigned char *)buf;
     uint64_t u = 0;
-    for (int i = 0; i < n; i++) u = u << 8 | b[i];
+    for (int i = 0; i < n; i++)
+        u = u << 8 | b[i];
     return u;
 }
 
@@ -26,8 +27,7 @@ static void put_be(StrBuf *sb, uint64_t u, int n)
     sb_append(sb, b, (size_t)n);
 }
 
-int serde_kafka_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols,
-                       EddyError *err)
+int serde_kafka_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *cols, EddyError *err)
 {
     if (s->ncols == 0) return 0;
     const Type *t = s->types[0];
@@ -40,7 +40,8 @@ int serde_kafka_decode(Serde *s, const char *buf, size_t len, Arena *a, Value *c
         return 0;
     case TYPE_BIGINT:
         if (len != 8)
-            return err_set(err, ERR_SERDE, -1, "Size of data received by LongDeserializer is not 8");
+            return err_set(err, ERR_SERDE, -1,
+                           "Size of data received by LongDeserializer is not 8");
         cols[0] = val_bigint((int64_t)get_be(buf, 8));
         return 0;
     case TYPE_DOUBLE: {
@@ -84,17 +85,25 @@ int serde_kafka_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, 
         put_be(out, (uint32_t)v->u.i, 4);
         return 0;
     case TYPE_BIGINT:
-        if (v->kind == TYPE_INT) put_be(out, (uint64_t)(int64_t)v->u.i, 8);
-        else if (v->kind == TYPE_BIGINT) put_be(out, (uint64_t)v->u.l, 8);
-        else break;
+        if (v->kind == TYPE_INT)
+            put_be(out, (uint64_t)(int64_t)v->u.i, 8);
+        else if (v->kind == TYPE_BIGINT)
+            put_be(out, (uint64_t)v->u.l, 8);
+        else
+            break;
         return 0;
     case TYPE_DOUBLE: {
         double d;
-        if (v->kind == TYPE_DOUBLE) d = v->u.d;
-        else if (v->kind == TYPE_INT) d = v->u.i;
-        else if (v->kind == TYPE_BIGINT) d = (double)v->u.l;
-        else if (v->kind == TYPE_DECIMAL) d = dec_to_double(v->u.dec, v->scale);
-        else break;
+        if (v->kind == TYPE_DOUBLE)
+            d = v->u.d;
+        else if (v->kind == TYPE_INT)
+            d = v->u.i;
+        else if (v->kind == TYPE_BIGINT)
+            d = (double)v->u.l;
+        else if (v->kind == TYPE_DECIMAL)
+            d = dec_to_double(v->u.dec, v->scale);
+        else
+            break;
         uint64_t u;
         memcpy(&u, &d, 8);
         put_be(out, u, 8);

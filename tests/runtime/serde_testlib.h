@@ -32,7 +32,8 @@ typedef struct TlLex {
 
 static void tl_ws(TlLex *l)
 {
-    while (*l->p == ' ') l->p++;
+    while (*l->p == ' ')
+        l->p++;
 }
 
 /* Reads an identifier (upper-cased) or a back-quoted name (kept). */
@@ -45,7 +46,8 @@ static const char *tl_name(TlLex *l)
     tl_ws(l);
     if (*l->p == '`') {
         l->p++;
-        while (*l->p && *l->p != '`' && n < 127) o[n++] = *l->p++;
+        while (*l->p && *l->p != '`' && n < 127)
+            o[n++] = *l->p++;
         if (*l->p == '`') l->p++;
     } else {
         while ((isalnum((unsigned char)*l->p) || *l->p == '_') && n < 127)

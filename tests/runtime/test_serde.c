@@ -203,7 +203,8 @@ static const VCase vcases[] = {
      "The 'KAFKA' format does not support type 'STRUCT'"},
     {FMT_KAFKA, false, -1, "V MAP<STRING, INT>", "The 'KAFKA' format does not support type 'MAP'"},
     {FMT_KAFKA, false, -1, "V BYTES", NULL},
-    {FMT_KAFKA, false, 1, "V INT", "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'."},
+    {FMT_KAFKA, false, 1, "V INT",
+     "Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'."},
     {FMT_KAFKA, false, 0, "V INT", NULL},
     {FMT_DELIMITED, false, 1, "V INT",
      "Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'."},
@@ -296,7 +297,8 @@ static const JCase json_cases[] = {
     {"A INT", "{\"A\":1e2}", "i:100"},
     {"A INT", "{\"A\":-2147483648}", "i:-2147483648"},
     {"A INT", "{\"A\":\"x\"}", "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A"},
-    {"A INT", "{\"A\":\"1.5\"}", "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A"},
+    {"A INT", "{\"A\":\"1.5\"}",
+     "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A"},
     {"A INT", "{\"A\":\"2147483648\"}",
      "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A"},
     {"A INT", "{\"A\":true}",
@@ -316,7 +318,8 @@ static const JCase json_cases[] = {
     {"A BIGINT", "{\"A\":\"-123\"}", "l:-123"},
     {"A BIGINT", "{\"A\":\"9223372036854775808\"}",
      "ERR: Can't coerce string to type. targetType: BIGINT, path: $.A"},
-    {"A BIGINT", "{\"A\":\" 1\"}", "ERR: Can't coerce string to type. targetType: BIGINT, path: $.A"},
+    {"A BIGINT", "{\"A\":\" 1\"}",
+     "ERR: Can't coerce string to type. targetType: BIGINT, path: $.A"},
     {"A BIGINT", "{\"A\":false}",
      "ERR: Can't convert type. sourceType: BooleanNode, requiredType: BIGINT, path: $.A"},
     /* BOOLEAN */
@@ -340,13 +343,15 @@ static const JCase json_cases[] = {
     {"A DOUBLE", "{\"A\":2.2250738585072011e-308}", "d:2.225073858507201E-308"},
     {"A DOUBLE", "{\"A\":123456789012345678901234567890}", "d:1.2345678901234568E29"},
     {"A DOUBLE", "{\"A\":1e400}", "d:Infinity"},
-    {"A DOUBLE", "{\"A\":-0.0}", "d:-0.0"},
+    {"A DOUBLE", "{\"A\":-0.0}", "d:0.0"},
+    {"A DOUBLE", "{\"A\":\"-0.0\"}", "d:-0.0"},
     {"A DOUBLE", "{\"A\":\"1.5\"}", "d:1.5"},
     {"A DOUBLE", "{\"A\":\" 1.5d \"}", "d:1.5"},
     {"A DOUBLE", "{\"A\":\"NaN\"}", "d:NaN"},
     {"A DOUBLE", "{\"A\":\"-Infinity\"}", "d:-Infinity"},
     {"A DOUBLE", "{\"A\":\"0x1p3\"}", "d:8.0"},
-    {"A DOUBLE", "{\"A\":\"abc\"}", "ERR: Can't coerce string to type. targetType: DOUBLE, path: $.A"},
+    {"A DOUBLE", "{\"A\":\"abc\"}",
+     "ERR: Can't coerce string to type. targetType: DOUBLE, path: $.A"},
     {"A DOUBLE", "{\"A\":\"\"}", "ERR: Can't coerce string to type. targetType: DOUBLE, path: $.A"},
     /* DECIMAL */
     {"A DECIMAL(4,2)", "{\"A\":10.1}", "dec:10.10"},
@@ -378,7 +383,8 @@ static const JCase json_cases[] = {
      "dec:0.99999999999999999999999999999999999999"},
     /* STRING */
     {"A STRING", "{\"A\":\"x\\\"y\\\\z\\/\\b\\f\\n\\r\\t\"}", "s:'x\"y\\z/\b\f\n\r\t'"},
-    {"A STRING", "{\"A\":\"\\u00e9\\u20ac\\ud83d\\ude00\"}", "s:'\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80'"},
+    {"A STRING", "{\"A\":\"\\u00e9\\u20ac\\ud83d\\ude00\"}",
+     "s:'\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80'"},
     {"A STRING", "{\"A\":\"\\ud800x\"}", "s:'?x'"},
     {"A STRING", "{\"A\":\"\xc3\xa9\"}", "s:'\xc3\xa9'"},
     {"A STRING", "{\"A\":12}", "s:'12'"},
@@ -410,8 +416,10 @@ static const JCase json_cases[] = {
     {"A BYTES", "{\"A\":5}",
      "ERR: Can't convert type. sourceType: IntNode, requiredType: BYTES, path: $.A"},
     /* temporal */
-    {"A TIMESTAMP, B DATE, C TIME", "{\"A\":1234,\"B\":18000,\"C\":1000}", "ts:1234, date:18000, time:1000"},
-    {"A TIMESTAMP, B DATE, C TIME", "{\"A\":\"1234\",\"B\":\"1\",\"C\":\"2\"}", "ts:1234, date:1, time:2"},
+    {"A TIMESTAMP, B DATE, C TIME", "{\"A\":1234,\"B\":18000,\"C\":1000}",
+     "ts:1234, date:18000, time:1000"},
+    {"A TIMESTAMP, B DATE, C TIME", "{\"A\":\"1234\",\"B\":\"1\",\"C\":\"2\"}",
+     "ts:1234, date:1, time:2"},
     {"A TIMESTAMP", "{\"A\":\"2020-01-01\"}",
      "ERR: Can't coerce string to type. targetType: TIMESTAMP, path: $.A"},
     {"A DATE", "{\"A\":true}",
@@ -424,14 +432,17 @@ static const JCase json_cases[] = {
      "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A[1]"},
     {"A ARRAY<INT>", "{\"A\":\"x\"}",
      "ERR: Can't convert type. sourceType: TextNode, requiredType: ARRAY<INTEGER>, path: $.A"},
-    {"A MAP<STRING, INT>", "{\"A\":{\"a\":1,\"b\":\"2\",\"c\":null}}", "{s:'a'=i:1, s:'b'=i:2, s:'c'=NULL}"},
+    {"A MAP<STRING, INT>", "{\"A\":{\"a\":1,\"b\":\"2\",\"c\":null}}",
+     "{s:'a'=i:1, s:'b'=i:2, s:'c'=NULL}"},
     {"A MAP<STRING, INT>", "{\"A\":{\"a\":1,\"b\":2,\"a\":3}}", "{s:'a'=i:3, s:'b'=i:2}"},
     {"A MAP<STRING, INT>", "{\"A\":{}}", "{}"},
     {"A MAP<STRING, INT>", "{\"A\":{\"k\":\"v\"}}",
      "ERR: Can't coerce string to type. targetType: INTEGER, path: $.A.k"},
     {"A MAP<STRING, INT>", "{\"A\":[]}",
-     "ERR: Can't convert type. sourceType: ArrayNode, requiredType: MAP<STRING, INTEGER>, path: $.A"},
-    {"A STRUCT<F1 INT, `f2` STRING>", "{\"a\":{\"f1\":1,\"f2\":\"x\"}}", "Struct{F1=i:1, f2=s:'x'}"},
+     "ERR: Can't convert type. sourceType: ArrayNode, requiredType: MAP<STRING, INTEGER>, path: "
+     "$.A"},
+    {"A STRUCT<F1 INT, `f2` STRING>", "{\"a\":{\"f1\":1,\"f2\":\"x\"}}",
+     "Struct{F1=i:1, f2=s:'x'}"},
     {"A STRUCT<F1 INT, `f2` STRING>", "{\"a\":{\"F2\":\"x\"}}", "Struct{F1=NULL, f2=NULL}"},
     {"A STRUCT<F1 INT, `f2` STRING>", "{\"a\":{}}", "Struct{F1=NULL, f2=NULL}"},
     {"A STRUCT<F1 INT, `f2` STRING>", "{\"a\":null}", "NULL"},
@@ -454,49 +465,88 @@ static const JCase json_cases[] = {
     {"A INT", " null ", "NULLROW NULL"},
     {"A INT", "[1]",
      "ERR: Can't convert type. sourceType: ArrayNode, requiredType: STRUCT<`A` INTEGER>, path: $"},
-    {"A INT", "5", "ERR: Can't convert type. sourceType: IntNode, requiredType: STRUCT<`A` INTEGER>, path: $"},
+    {"A INT", "5",
+     "ERR: Can't convert type. sourceType: IntNode, requiredType: STRUCT<`A` INTEGER>, path: $"},
     {"A INT", "",
-     "ERR: Can't convert type. sourceType: MissingNode, requiredType: STRUCT<`A` INTEGER>, path: $"},
+     "ERR: Can't convert type. sourceType: MissingNode, requiredType: STRUCT<`A` INTEGER>, path: "
+     "$"},
     {"A INT", "  \n",
-     "ERR: Can't convert type. sourceType: MissingNode, requiredType: STRUCT<`A` INTEGER>, path: $"},
+     "ERR: Can't convert type. sourceType: MissingNode, requiredType: STRUCT<`A` INTEGER>, path: "
+     "$"},
     {"A INT", "{\"A\":1} trailing garbage", "i:1"},
     {"A INT", "{\"A\":1}{\"A\":2}", "i:1"},
     /* syntax errors win over coercion errors, and never crash */
-    {"A INT", "{\"A\":\"x\",}", "ERR: Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
-    {"A INT", "{\"A\":1", "ERR: Unexpected end-of-input: was expecting comma to separate Object entries"},
-    {"A INT", "{\"A\":1,", "ERR: Unexpected end-of-input: was expecting double-quote to start field name"},
-    {"A INT", "{\"A\"", "ERR: Unexpected end-of-input: was expecting a colon to separate field name and value"},
+    {"A INT", "{\"A\":\"x\",}",
+     "ERR: Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
+    {"A INT", "{\"A\":1",
+     "ERR: Unexpected end-of-input: was expecting comma to separate Object entries"},
+    {"A INT", "{\"A\":1,",
+     "ERR: Unexpected end-of-input: was expecting double-quote to start field name"},
+    {"A INT", "{\"A\"",
+     "ERR: Unexpected end-of-input: was expecting a colon to separate field name and value"},
     {"A INT", "{\"A\":", "ERR: Unexpected end-of-input: expected a value"},
-    {"A INT", "{\"A", "ERR: Unexpected end-of-input: was expecting closing quote for a string value"},
-    {"A INT", "{A:1}", "ERR: Unexpected character ('A' (code 65)): was expecting double-quote to start field name"},
+    {"A INT", "{\"A",
+     "ERR: Unexpected end-of-input: was expecting closing quote for a string value"},
+    {"A INT", "{A:1}",
+     "ERR: Unexpected character ('A' (code 65)): was expecting double-quote to start field name"},
     {"A INT", "{\"A\":01}", "ERR: Invalid numeric value: Leading zeroes not allowed"},
-    {"A INT", "{\"A\":-}", "ERR: Unexpected character ('}' (code 125)): expected digit (0-9) to follow minus sign, for valid numeric value"},
-    {"A INT", "{\"A\":1.}", "ERR: Unexpected character ('}' (code 125)): Decimal point not followed by a digit"},
-    {"A INT", "{\"A\":1e}", "ERR: Unexpected character ('}' (code 125)): Exponent indicator not followed by a digit"},
-    {"A INT", "{\"A\":+1}", "ERR: Unexpected character ('+' (code 43)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A INT", "{\"A\":.5}", "ERR: Unexpected character ('.' (code 46)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A INT", "{\"A\":tru}", "ERR: Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A INT", "{\"A\":nullx}", "ERR: Unrecognized token 'nullx': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A INT", "{\"A\":NaN}", "ERR: Unrecognized token 'NaN': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+    {"A INT", "{\"A\":-}",
+     "ERR: Unexpected character ('}' (code 125)): expected digit (0-9) to follow minus sign, for "
+     "valid numeric value"},
+    {"A INT", "{\"A\":1.}",
+     "ERR: Unexpected character ('}' (code 125)): Decimal point not followed by a digit"},
+    {"A INT", "{\"A\":1e}",
+     "ERR: Unexpected character ('}' (code 125)): Exponent indicator not followed by a digit"},
+    {"A INT", "{\"A\":+1}",
+     "ERR: Unexpected character ('+' (code 43)): expected a valid value (JSON String, Number, "
+     "Array, Object or token 'null', 'true' or 'false')"},
+    {"A INT", "{\"A\":.5}",
+     "ERR: Unexpected character ('.' (code 46)): expected a valid value (JSON String, Number, "
+     "Array, Object or token 'null', 'true' or 'false')"},
+    {"A INT", "{\"A\":tru}",
+     "ERR: Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token "
+     "'null', 'true' or 'false')"},
+    {"A INT", "{\"A\":nullx}",
+     "ERR: Unrecognized token 'nullx': was expecting (JSON String, Number, Array, Object or token "
+     "'null', 'true' or 'false')"},
+    {"A INT", "{\"A\":NaN}",
+     "ERR: Unrecognized token 'NaN': was expecting (JSON String, Number, Array, Object or token "
+     "'null', 'true' or 'false')"},
     {"A STRING", "{\"A\":\"a\\qb\"}", "ERR: Unrecognized character escape 'q' (code 113)"},
-    {"A STRING", "{\"A\":\"\\u12G4\"}", "ERR: Unexpected character ('G' (code 71)): expected a hex-digit for character escape sequence"},
-    {"A STRING", "{\"A\":\"a\nb\"}", "ERR: Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value"},
+    {"A STRING", "{\"A\":\"\\u12G4\"}",
+     "ERR: Unexpected character ('G' (code 71)): expected a hex-digit for character escape "
+     "sequence"},
+    {"A STRING", "{\"A\":\"a\nb\"}",
+     "ERR: Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to "
+     "be included in string value"},
     {"A STRING", "{\"A\":\"\xff\"}", "ERR: Invalid UTF-8 start byte 0xff"},
     {"A STRING", "{\"A\":\"\xc3\"}", "ERR: Invalid UTF-8 start byte 0xc3"},
     {"A STRING", "{\"A\":\"\xed\xa0\x80\"}", "ERR: Invalid UTF-8 start byte 0xed"},
     {"A STRING", "{\"x\":\"\xc0\xaf\",\"A\":\"ok\"}", "ERR: Invalid UTF-8 start byte 0xc0"},
-    {"A INT", "{\"x\":[1,2}", "ERR: Unexpected character ('}' (code 125)): was expecting comma to separate Array entries"},
-    {"A INT", "{\"x\":[1,]}", "ERR: Unexpected character (']' (code 93)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A ARRAY<INT>", "{\"A\":[1,]}", "ERR: Unexpected character (']' (code 93)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A ARRAY<INT>", "{\"A\":[\"x\",}", "ERR: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
-    {"A STRING", "{\"A\":{\"a\":1,}}", "ERR: Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
-    {"A STRING", "{\"A\":[1 2]}", "ERR: Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"},
-    {"A INT", "\x01{}", "ERR: Unexpected character ((CTRL-CHAR, code 1)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+    {"A INT", "{\"x\":[1,2}",
+     "ERR: Unexpected character ('}' (code 125)): was expecting comma to separate Array entries"},
+    {"A INT", "{\"x\":[1,]}",
+     "ERR: Unexpected character (']' (code 93)): expected a valid value (JSON String, Number, "
+     "Array, Object or token 'null', 'true' or 'false')"},
+    {"A ARRAY<INT>", "{\"A\":[1,]}",
+     "ERR: Unexpected character (']' (code 93)): expected a valid value (JSON String, Number, "
+     "Array, Object or token 'null', 'true' or 'false')"},
+    {"A ARRAY<INT>", "{\"A\":[\"x\",}",
+     "ERR: Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, "
+     "Array, Object or token 'null', 'true' or 'false')"},
+    {"A STRING", "{\"A\":{\"a\":1,}}",
+     "ERR: Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
+    {"A STRING", "{\"A\":[1 2]}",
+     "ERR: Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"},
+    {"A INT", "\x01{}",
+     "ERR: Unexpected character ((CTRL-CHAR, code 1)): expected a valid value (JSON String, "
+     "Number, Array, Object or token 'null', 'true' or 'false')"},
     /* wide objects go through the hash table */
     {"C0 INT, C1 INT, C2 INT, C3 INT, C4 INT, C5 INT, C6 INT, C7 INT, C8 INT, C9 INT, C10 INT, "
      "C11 INT, C12 INT, C13 INT, `c14` INT, C14 INT",
      "{\"c14\":14,\"C13\":13,\"c12\":12,\"x\":0,\"C1\":1,\"c0\":0,\"C14\":41}",
-     "i:0, i:1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i:12, i:13, i:14, i:41"},
+     "i:0, i:1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, i:12, i:13, i:14, "
+     "i:41"},
 };
 
 START_TEST(json_decode)
@@ -520,24 +570,31 @@ static const UCase unwrapped_cases[] = {
     {false, 0, "V INT", "10", "i:10"},
     {false, 0, "V INT", " 10 ", "i:10"},
     {false, 0, "V INT", "10 garbage", "i:10"},
-    {false, 0, "V INT", "10x", "ERR: Unexpected character ('x' (code 120)): Expected space separating root-level values"},
-    {false, 0, "V INT", "10,", "ERR: Unexpected character (',' (code 44)): Expected space separating root-level values"},
+    {false, 0, "V INT", "10x",
+     "ERR: Unexpected character ('x' (code 120)): Expected space separating root-level values"},
+    {false, 0, "V INT", "10,",
+     "ERR: Unexpected character (',' (code 44)): Expected space separating root-level values"},
     {false, 0, "V INT", "\"5\"", "i:5"},
     {false, 0, "V INT", "null", "NULL"},
-    {false, 0, "V INT", "", "ERR: Can't convert type. sourceType: MissingNode, requiredType: INTEGER, path: $"},
+    {false, 0, "V INT", "",
+     "ERR: Can't convert type. sourceType: MissingNode, requiredType: INTEGER, path: $"},
     {false, 0, "V STRING", "", "s:''"},
     {false, 0, "V STRING", "\"hello\"", "s:'hello'"},
     {false, 0, "V STRING", "{\"V\":1}", "s:'{\"V\":1}'"},
-    {false, 0, "V INT", "{\"V\":1}", "ERR: Can't convert type. sourceType: ObjectNode, requiredType: INTEGER, path: $"},
+    {false, 0, "V INT", "{\"V\":1}",
+     "ERR: Can't convert type. sourceType: ObjectNode, requiredType: INTEGER, path: $"},
     {false, 0, "V BOOLEAN", "true", "b:true"},
-    {false, 0, "V BOOLEAN", "truex", "ERR: Unrecognized token 'truex': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+    {false, 0, "V BOOLEAN", "truex",
+     "ERR: Unrecognized token 'truex': was expecting (JSON String, Number, Array, Object or token "
+     "'null', 'true' or 'false')"},
     {false, 0, "V DECIMAL(4,2)", "10.1", "dec:10.10"},
     {false, 0, "V ARRAY<DOUBLE>", "[10.1]", "[d:10.1]"},
     {false, 0, "V MAP<STRING, DOUBLE>", "{\"a\": 45.67}", "{s:'a'=d:45.67}"},
     {false, 0, "V STRUCT<A DOUBLE>", "{\"a\": 45.67}", "Struct{A=d:45.67}"},
     {false, 0, "FOO ARRAY<STRING>", "[1, 2, 3]", "[s:'1', s:'2', s:'3']"},
     {false, 1, "FOO INT", "{\"FOO\": 10}", "i:10"},
-    {false, 1, "FOO INT", "10", "ERR: Can't convert type. sourceType: IntNode, requiredType: STRUCT<`FOO` INTEGER>, path: $"},
+    {false, 1, "FOO INT", "10",
+     "ERR: Can't convert type. sourceType: IntNode, requiredType: STRUCT<`FOO` INTEGER>, path: $"},
     /* keys: one column is bare, several are an object */
     {true, -1, "K STRING", "\"Hey\"", "s:'Hey'"},
     {true, -1, "K BOOLEAN", "true", "b:true"},
@@ -561,7 +618,8 @@ END_TEST
 
 START_TEST(json_kafka_null_and_prefix)
 {
-    ck_assert_str_eq(dec_row(FMT_JSON, false, -1, 0, "A INT, B INT", NULL, 0), "NULLROW NULL, NULL");
+    ck_assert_str_eq(dec_row(FMT_JSON, false, -1, 0, "A INT, B INT", NULL, 0),
+                     "NULLROW NULL, NULL");
     ck_assert_str_eq(dec_row(FMT_JSON, false, 0, 0, "A INT", NULL, 0), "NULLROW NULL");
     /* with a topic, errors name it as ksqlDB's processing log does */
     TlSchema sc = tl_schema("A INT");
@@ -615,20 +673,24 @@ START_TEST(json_deep_nesting)
     for (int open = 0; open < 2; open++) {
         for (size_t si = 0; si < 4; si++) {
             size_t n = (size_t)sprintf(buf, "{\"A\":");
-            for (size_t i = 0; i < depth; i++) buf[n++] = open ? '{' : '[';
+            for (size_t i = 0; i < depth; i++)
+                buf[n++] = open ? '{' : '[';
             const char *got = dec_row(FMT_JSON, false, -1, 0, schemas[si], buf, (long)n);
             ck_assert_msg(strncmp(got, "ERR: ", 5) == 0, "%s: %s", schemas[si], got);
         }
     }
     /* nested objects with keys */
     size_t n = (size_t)sprintf(buf, "{\"A\":");
-    for (size_t i = 0; i < 2000; i++) n += (size_t)sprintf(buf + n, "{\"a\":");
+    for (size_t i = 0; i < 2000; i++)
+        n += (size_t)sprintf(buf + n, "{\"a\":");
     const char *got = dec_row(FMT_JSON, false, -1, 0, "A STRING", buf, (long)n);
     ck_assert_msg(strstr(got, "nesting depth"), "%s", got);
     /* 999 levels are fine */
     n = (size_t)sprintf(buf, "{\"A\":");
-    for (size_t i = 0; i < 998; i++) buf[n++] = '[';
-    for (size_t i = 0; i < 998; i++) buf[n++] = ']';
+    for (size_t i = 0; i < 998; i++)
+        buf[n++] = '[';
+    for (size_t i = 0; i < 998; i++)
+        buf[n++] = ']';
     buf[n++] = '}';
     got = dec_row(FMT_JSON, false, -1, 0, "X INT", buf, (long)n);
     ck_assert_str_eq(got, "NULL");
@@ -673,7 +735,8 @@ typedef struct ECase {
 static const ECase enc_cases[] = {
     {FMT_JSON, false, -1, 0, "A INT, B STRING", "{\"A\":1,\"B\":\"x\"}", "{\"A\":1,\"B\":\"x\"}"},
     {FMT_JSON, false, -1, 0, "A INT, B STRING", "{}", "{\"A\":null,\"B\":null}"},
-    {FMT_JSON, false, -1, 0, "`a b` INT, `q\"` INT", "{\"a b\":1,\"q\\\"\":2}", "{\"a b\":1,\"q\\\"\":2}"},
+    {FMT_JSON, false, -1, 0, "`a b` INT, `q\"` INT", "{\"a b\":1,\"q\\\"\":2}",
+     "{\"a b\":1,\"q\\\"\":2}"},
     {FMT_JSON, false, -1, 0, "D DOUBLE", "{\"D\":1e10}", "{\"D\":1.0E10}"},
     {FMT_JSON, false, -1, 0, "D DOUBLE", "{\"D\":100}", "{\"D\":100.0}"},
     {FMT_JSON, false, -1, 0, "D DOUBLE", "{\"D\":0.1}", "{\"D\":0.1}"},
@@ -702,7 +765,12 @@ static const ECase enc_cases[] = {
     {FMT_JSON, true, -1, 0, "K STRING", "{\"K\":\"hello\"}", "\"hello\""},
     {FMT_JSON, true, -1, 0, "K STRING", "{}", "<null>"},
     {FMT_JSON, true, -1, 0, "K STRUCT<F DOUBLE>", "{\"K\":{\"f\":45.67}}", "{\"F\":45.67}"},
-    {FMT_JSON, true, -1, 0, "K1 STRING, K2 INT", "{\"K1\":\"foo\",\"K2\":1}", "{\"K1\":\"foo\",\"K2\":1}"},
+    {FMT_JSON, true, -1, 0, "K1 STRING, K2 INT", "{}", "{\"K1\":null,\"K2\":null}"},
+    {FMT_JSON, true, -1, 0, "K1 STRING, K2 INT", "{\"K2\":1}", "{\"K1\":null,\"K2\":1}"},
+    {FMT_DELIMITED, true, -1, 0, "K1 STRING, K2 INT", "{}", "<null>"},
+    {FMT_DELIMITED, true, -1, 0, "K1 STRING, K2 INT", "{\"K2\":1}", ",1"},
+    {FMT_JSON, true, -1, 0, "K1 STRING, K2 INT", "{\"K1\":\"foo\",\"K2\":1}",
+     "{\"K1\":\"foo\",\"K2\":1}"},
     /* KAFKA */
     {FMT_KAFKA, false, -1, 0, "V INT", "{\"V\":1}", "00000001"},
     {FMT_KAFKA, false, -1, 0, "V INT", "{\"V\":-2}", "fffffffe"},
@@ -715,26 +783,35 @@ static const ECase enc_cases[] = {
     {FMT_KAFKA, true, -1, 0, "", "{}", "<null>"},
     {FMT_NONE, true, -1, 0, "", "{}", "<null>"},
     /* DELIMITED */
-    {FMT_DELIMITED, false, -1, 0, "ID BIGINT, NAME STRING, V INT", "{\"ID\":0,\"NAME\":\"zero\",\"V\":0}", "0,zero,0"},
-    {FMT_DELIMITED, false, -1, '|', "ID BIGINT, NAME STRING, V INT", "{\"ID\":0,\"NAME\":\"zero\",\"V\":0}", "0|zero|0"},
-    {FMT_DELIMITED, false, -1, '\t', "ID BIGINT, NAME STRING", "{\"ID\":0,\"NAME\":\"a b\"}", "0\ta b"},
+    {FMT_DELIMITED, false, -1, 0, "ID BIGINT, NAME STRING, V INT",
+     "{\"ID\":0,\"NAME\":\"zero\",\"V\":0}", "0,zero,0"},
+    {FMT_DELIMITED, false, -1, '|', "ID BIGINT, NAME STRING, V INT",
+     "{\"ID\":0,\"NAME\":\"zero\",\"V\":0}", "0|zero|0"},
+    {FMT_DELIMITED, false, -1, '\t', "ID BIGINT, NAME STRING", "{\"ID\":0,\"NAME\":\"a b\"}",
+     "0\ta b"},
     {FMT_DELIMITED, false, -1, 0, "A INT, B INT", "{\"A\":-1,\"B\":-2}", "\"-1\",-2"},
     {FMT_DELIMITED, false, -1, 0, "A INT, B STRING, C STRING", "{\"B\":\"x\"}", ",x,"},
     {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{}", ","},
     {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"\",\"B\":\"\"}", "\"\","},
     {FMT_DELIMITED, false, -1, 0, "A STRING", "{}", ""},
-    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"a,b\",\"B\":\"c\\\"d\"}", "\"a,b\",\"c\"\"d\""},
+    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"a,b\",\"B\":\"c\\\"d\"}",
+     "\"a,b\",\"c\"\"d\""},
     {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING, C STRING, D STRING",
      "{\"A\":\" \\t x \\t\",\"B\":\" \\t X\",\"C\":\"x y\",\"D\":\"\\t w\"}",
      "\" \t x \t\",\" \t X\",x y,\"\t w\""},
     {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"_x\",\"B\":\"_x\"}", "\"_x\",_x"},
-    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"x \",\"B\":\"#x\"}", "\"x \",\"#x\""},
-    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"\xc3\xa9\",\"B\":\"\xc3\xa9\"}", "\"\xc3\xa9\",\xc3\xa9"},
-    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"a\\nb\",\"B\":\"$x\"}", "\"a\nb\",$x"},
+    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"x \",\"B\":\"#x\"}",
+     "\"x \",\"#x\""},
+    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"\xc3\xa9\",\"B\":\"\xc3\xa9\"}",
+     "\"\xc3\xa9\",\xc3\xa9"},
+    {FMT_DELIMITED, false, -1, 0, "A STRING, B STRING", "{\"A\":\"a\\nb\",\"B\":\"$x\"}",
+     "\"a\nb\",$x"},
     {FMT_DELIMITED, false, -1, 0, "A DOUBLE, B DECIMAL(33,16), C BOOLEAN, D BYTES",
      "{\"A\":1e10,\"B\":0,\"C\":true,\"D\":\"AQID\"}", "1.0E10,0.0000000000000000,true,AQID"},
-    {FMT_DELIMITED, false, -1, 0, "D DECIMAL(33,16)", "{\"D\":-12345.12}", "\"-12345.1200000000000000\""},
-    {FMT_DELIMITED, false, -1, 0, "T TIMESTAMP, D DATE, TI TIME", "{\"T\":1234,\"D\":-10,\"TI\":100}", "1234,-10,100"},
+    {FMT_DELIMITED, false, -1, 0, "D DECIMAL(33,16)", "{\"D\":-12345.12}",
+     "\"-12345.1200000000000000\""},
+    {FMT_DELIMITED, false, -1, 0, "T TIMESTAMP, D DATE, TI TIME",
+     "{\"T\":1234,\"D\":-10,\"TI\":100}", "1234,-10,100"},
 };
 
 START_TEST(encode)
@@ -766,7 +843,12 @@ static const KCase kafka_cases[] = {
     {"V DOUBLE", "\x40", 1, "ERR: Size of data received by DoubleDeserializer is not 8"},
     {"V STRING", "bar", 3, "s:'bar'"},
     {"V STRING", "", 0, "s:''"},
-    {"V STRING", "a\xff" "b", 3, "s:'a\xef\xbf\xbd" "b'"},
+    {"V STRING",
+     "a\xff"
+     "b",
+     3,
+     "s:'a\xef\xbf\xbd"
+     "b'"},
     {"V BYTES", "\x01\x02\x00", 3, "y:AQIA"},
     {"V INT", NULL, 0, "NULLROW NULL"},
 };
@@ -805,22 +887,28 @@ static const DCase delim_cases[] = {
     {0, "A STRING, B STRING", "1,2\n", "s:'1', s:'2'"},
     {0, "A STRING, B STRING", "1,\"2\"\r\n", "s:'1', s:'2'"},
     {0, "A STRING, B STRING", "\"a\"x,b",
-     "ERR: Error deserializing delimited: (line 1) invalid char between encapsulated token and delimiter"},
+     "ERR: Error deserializing delimited: (line 1) invalid char between encapsulated token and "
+     "delimiter"},
     {0, "A STRING, B STRING", "a,\"b",
-     "ERR: Error deserializing delimited: (startline 1) EOF reached before encapsulated token finished"},
+     "ERR: Error deserializing delimited: (startline 1) EOF reached before encapsulated token "
+     "finished"},
     {0, "A STRING, B STRING", "1,2\n\"x",
-     "ERR: Error deserializing delimited: (startline 2) EOF reached before encapsulated token finished"},
+     "ERR: Error deserializing delimited: (startline 2) EOF reached before encapsulated token "
+     "finished"},
     {0, "A STRING, B STRING", "1,2,3",
-     "ERR: Error deserializing delimited: Column count mismatch on deserialization. topic: , expected: 2, got: 3"},
+     "ERR: Error deserializing delimited: Column count mismatch on deserialization. topic: , "
+     "expected: 2, got: 3"},
     {0, "A STRING, B STRING", "1",
-     "ERR: Error deserializing delimited: Column count mismatch on deserialization. topic: , expected: 2, got: 1"},
+     "ERR: Error deserializing delimited: Column count mismatch on deserialization. topic: , "
+     "expected: 2, got: 1"},
     {0, "A STRING", "", "ERR: Error deserializing delimited: No fields in record"},
     {0, "A STRING", "\n\n", "ERR: Error deserializing delimited: No fields in record"},
     {0, "A STRING", "\"\"", "NULL"},
     {0, "A BOOLEAN, B BOOLEAN, C BOOLEAN", "true,TRUE,yes", "b:true, b:true, b:false"},
     {0, "A INT", "\"22\"", "i:22"},
     {0, "A INT", " 1", "ERR: Error deserializing delimited: For input string: \" 1\""},
-    {0, "A INT", "2147483648", "ERR: Error deserializing delimited: For input string: \"2147483648\""},
+    {0, "A INT", "2147483648",
+     "ERR: Error deserializing delimited: For input string: \"2147483648\""},
     {0, "A BIGINT", "998877665544332211", "l:998877665544332211"},
     {0, "A DOUBLE", " 1.5 ", "d:1.5"},
     {0, "A DOUBLE", "654.321", "d:654.321"},
@@ -830,8 +918,11 @@ static const DCase delim_cases[] = {
     {0, "A DECIMAL(6,4)", "\"12.0\"", "dec:12.0000"},
     {0, "A DECIMAL(33,16)", ".12", "dec:0.1200000000000000"},
     {0, "A DECIMAL(33,16)", "\"-12345.12\"", "dec:-12345.1200000000000000"},
-    {0, "A DECIMAL(4,2)", "100", "ERR: Error deserializing delimited: Numeric field overflow: A field with precision 4 and scale 2 must round to an absolute value less than 10^2. Got 100"},
-    {0, "A DECIMAL(4,2)", "1.2.3", "ERR: Error deserializing delimited: For input string: \"1.2.3\""},
+    {0, "A DECIMAL(4,2)", "100",
+     "ERR: Error deserializing delimited: Numeric field overflow: A field with precision 4 and "
+     "scale 2 must round to an absolute value less than 10^2. Got 100"},
+    {0, "A DECIMAL(4,2)", "1.2.3",
+     "ERR: Error deserializing delimited: For input string: \"1.2.3\""},
     {0, "A BYTES", "AQID", "y:AQID"},
     {0, "A BYTES", "AQI", "y:AQI="},
     {0, "A BYTES", "A*I=", "ERR: Error deserializing delimited: Illegal base64 value: \"A*I=\""},
@@ -853,8 +944,8 @@ END_TEST
 /* Encoding then decoding gives the values back, for awkward strings. */
 START_TEST(delimited_roundtrip)
 {
-    static const char *strs[] = {"", " ", "\"", "\"\"", ",", "a,b", "\n", "\r\n", "x ", " x",
-                                 "#", "-1", "\xc3\xa9", "a\"b\"c", "''", "\t"};
+    static const char *strs[] = {"",   " ",  "\"", "\"\"", ",",        "a,b",     "\n", "\r\n",
+                                 "x ", " x", "#",  "-1",   "\xc3\xa9", "a\"b\"c", "''", "\t"};
     TlSchema sc = tl_schema("A STRING, B STRING");
     FormatSpec f = format_spec_default(FMT_DELIMITED);
     EddyError err;
@@ -942,8 +1033,9 @@ START_TEST(json_values)
     json_decref(j);
     StrBuf sb = STRBUF_INIT;
     tl_render(&sb, &v);
-    ck_assert_str_eq(sb_cstr(&sb), "Struct{A=i:7, B=dec:1.10, C=[s:'1', s:'x', NULL], D=ts:86400001, "
-                                   "E=y:AQID, F=d:1.0E10, G={s:'k'=b:true}}");
+    ck_assert_str_eq(sb_cstr(&sb),
+                     "Struct{A=i:7, B=dec:1.10, C=[s:'1', s:'x', NULL], D=ts:86400001, "
+                     "E=y:AQID, F=d:1.0E10, G={s:'k'=b:true}}");
     sb_clear(&sb);
     serde_value_write_json(&sb, &v, t, SERDE_JSON_KAFKA);
     ck_assert_str_eq(sb_cstr(&sb), "{\"A\":7,\"B\":1.10,\"C\":[\"1\",\"x\",null],\"D\":86400001,"
@@ -969,12 +1061,14 @@ START_TEST(json_values)
     json_decref(j);
     j = json_integer(3);
     ck_assert_int_eq(serde_json_to_value(j, T_BOOLEAN, &a, &v, &err), ERR_SERDE);
-    ck_assert_str_eq(err.msg, "Can't convert type. sourceType: IntNode, requiredType: BOOLEAN, path: $");
+    ck_assert_str_eq(err.msg,
+                     "Can't convert type. sourceType: IntNode, requiredType: BOOLEAN, path: $");
     json_decref(j);
     ck_assert_int_eq(serde_json_to_value(NULL, T_INT, &a, &v, &err), 0);
     ck_assert_int_eq(v.kind, TYPE_NULL);
-    ck_assert_int_eq(serde_json_text_to_value("123456789012345678901234.5", 26,
-                                              type_decimal(30, 1), &a, &v, &err), 0);
+    ck_assert_int_eq(serde_json_text_to_value("123456789012345678901234.5", 26, type_decimal(30, 1),
+                                              &a, &v, &err),
+                     0);
     sb_clear(&sb);
     tl_render(&sb, &v);
     ck_assert_str_eq(sb_cstr(&sb), "dec:123456789012345678901234.5");
