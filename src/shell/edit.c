@@ -106,7 +106,7 @@ static void list_candidates(char **c, int n)
 {
     int w = 0;
     for (int i = 0; i < n; i++) {
-        int l = text_width(c[i]);
+        int l = table_text_width(c[i]);
         if (l > w) w = l;
     }
     w += 2;

@@ -373,7 +373,7 @@ static void put_fields(StrBuf *out, const json_t *fields, bool table, const Rend
 static void put_query_refs(StrBuf *out, const json_t *list, const char *title)
 {
     sb_printf(out, "\n%s\n", title);
-    for (int i = text_width(title); i > 0; i--)
+    for (int i = table_text_width(title); i > 0; i--)
         sb_putc(out, '-');
     sb_putc(out, '\n');
     for (size_t i = 0; i < json_array_size(list); i++) {
@@ -441,7 +441,7 @@ static void put_text_block(StrBuf *out, const char *title, const char *text)
 {
     if (!text || !*text) return;
     sb_printf(out, "\n%s\n", title);
-    for (int i = text_width(title); i > 0; i--)
+    for (int i = table_text_width(title); i > 0; i--)
         sb_putc(out, '-');
     sb_putc(out, '\n');
     sb_puts(out, text);
@@ -736,7 +736,7 @@ void render_push_begin(PushRender *p, StrBuf *out, const json_t *header, const R
         int w = o->table.column_width > 0
                     ? o->table.column_width
                     : type_width(json_is_string(ty) ? json_string_value(ty) : NULL);
-        int nw = text_width(p->names[i]);
+        int nw = table_text_width(p->names[i]);
         if (o->table.column_width <= 0 && nw > w) w = nw;
         p->widths[i] = w;
         total += w;
@@ -745,7 +745,7 @@ void render_push_begin(PushRender *p, StrBuf *out, const json_t *header, const R
     if (o->format == OUT_TABULAR && o->table.term_width > 0 && total > o->table.term_width) {
         /* shrink toward the names, then give up and draw records */
         for (int i = 0; i < p->ncols && total > o->table.term_width; i++) {
-            int nw = text_width(p->names[i]);
+            int nw = table_text_width(p->names[i]);
             if (nw < 6) nw = 6;
             if (p->widths[i] > nw) {
                 int cut = p->widths[i] - nw;

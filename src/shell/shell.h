@@ -128,7 +128,7 @@ typedef struct TableOpts {
 } TableOpts;
 
 /* Display width of UTF-8 text (code points, control characters count 1). */
-int text_width(const char *s);
+int table_text_width(const char *s);
 
 /* Computes the width of each column (widths has ncols entries): the widest cell
  * or header, or opts->column_width; when the table is wider than the terminal,

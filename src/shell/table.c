@@ -53,7 +53,7 @@ void table_free(Table *t)
     memset(t, 0, sizeof *t);
 }
 
-int text_width(const char *s)
+int table_text_width(const char *s)
 {
     int w = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -101,9 +101,9 @@ int table_natural_width(const Table *t, TableStyle style)
 {
     int total = 0;
     for (int i = 0; i < t->ncols; i++) {
-        int w = text_width(t->headers[i]);
+        int w = table_text_width(t->headers[i]);
         for (int r = 0; r < t->nrows; r++) {
-            int cw = text_width(t->rows[r][i]);
+            int cw = table_text_width(t->rows[r][i]);
             if (cw > w) w = cw;
         }
         total += w;
@@ -116,12 +116,12 @@ int table_layout(const Table *t, TableStyle style, const TableOpts *o, int *widt
 {
     int total = 0;
     for (int i = 0; i < t->ncols; i++) {
-        int w = text_width(t->headers[i]);
+        int w = table_text_width(t->headers[i]);
         if (o->column_width > 0) {
             w = o->column_width;
         } else {
             for (int r = 0; r < t->nrows; r++) {
-                int cw = text_width(t->rows[r][i]);
+                int cw = table_text_width(t->rows[r][i]);
                 if (cw > w) w = cw;
             }
         }
@@ -162,7 +162,7 @@ static void put_row(StrBuf *out, int ncols, const char *const *cells, const int 
             if (style == TABLE_LIST) sb_puts(out, i ? " | " : " ");
             int w = widths[i];
             const char *s = rest[i];
-            if (text_width(s) <= w) {
+            if (table_text_width(s) <= w) {
                 put_padded(out, s, strlen(s), w);
                 rest[i] = s + strlen(s);
             } else if (wrap) {
@@ -246,14 +246,14 @@ void table_print_vertical(StrBuf *out, const Table *t, int first_record)
 {
     int w = 0;
     for (int i = 0; i < t->ncols; i++) {
-        int hw = text_width(t->headers[i]);
+        int hw = table_text_width(t->headers[i]);
         if (hw > w) w = hw;
     }
     for (int r = 0; r < t->nrows; r++) {
         StrBuf title = STRBUF_INIT;
         sb_printf(&title, "-[ RECORD %d ]", first_record + r);
         sb_puts(out, sb_cstr(&title));
-        for (int k = text_width(sb_cstr(&title)); k < w + 20; k++)
+        for (int k = table_text_width(sb_cstr(&title)); k < w + 20; k++)
             sb_putc(out, '-');
         sb_putc(out, '\n');
         sb_free(&title);

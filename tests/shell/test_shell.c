@@ -217,7 +217,7 @@ START_TEST(test_table_vertical_utf8)
     ck_assert_str_eq(sb_cstr(&sb), "-[ RECORD 1 ]-----------\n"
                                    "ID   | 1\n"
                                    "NAME | Zoë\n");
-    ck_assert_int_eq(text_width("Zoë"), 3);
+    ck_assert_int_eq(table_text_width("Zoë"), 3);
     sb_free(&sb);
     table_free(&t);
 }
