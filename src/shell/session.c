@@ -794,7 +794,14 @@ static int local_command(Shell *s, const char *line)
         out_printf(s, "Output format set to %s\n", render_format_name(s->render.format));
         return 0;
     }
-    if (lex_is(&w, "spool") && !bare && !strchr(line, '\'')) return spool_to(s, args);
+    if (lex_is(&w, "spool") && !bare) {
+        size_t n = strlen(args);
+        if (n >= 2 && args[0] == '\'' && args[n - 1] == '\'') { /* spool 'file' */
+            args[n - 1] = 0;
+            return spool_to(s, args + 1);
+        }
+        return spool_to(s, args);
+    }
     return 2;
 }
 
