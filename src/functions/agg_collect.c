@@ -361,7 +361,7 @@ static const FnVariant v_topk[] = {
      .prepare = prep_topk,
      .description = "Returns the k highest values, highest first."},
     {.params = "T sort_col, ANY... other_cols, CONST INT k",
-     .ret_fn = topk_struct_ret,
+     .returns = "ARRAY<STRUCT>", .ret_fn = topk_struct_ret,
      .state_fn = topk_struct_ret,
      .agg = &topk_impl,
      .prepare = prep_topk,

@@ -88,7 +88,8 @@ typedef struct AggImpl {
  */
 struct FnVariant {
     const char *params;      /* parameter patterns, comma separated ("" for none) */
-    const char *returns;     /* return pattern; NULL when ret_fn decides */
+    const char *returns;     /* return pattern; when ret_fn is set it decides the type and
+                                this text is only what DESCRIBE FUNCTION shows ("DECIMAL") */
     const char *description; /* one line for DESCRIBE FUNCTION */
     ScalarImpl impl;         /* scalar and table functions */
     const AggImpl *agg;      /* aggregate functions */
