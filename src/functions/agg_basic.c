@@ -394,7 +394,8 @@ static const FnVariant v_sum[] = {
      .agg = &sum_impl,
      .description = "Sums the values."},
     {.params = "DECIMAL col1",
-     .returns = "DECIMAL", .ret_fn = dec_ret,
+     .returns = "DECIMAL",
+     .ret_fn = dec_ret,
      .state_fn = dec_ret,
      .agg = &sum_impl,
      .description = "Sums the values."},
@@ -423,7 +424,11 @@ static const FnVariant v_avg[] = {
         {.params = "INT col1", .returns = "INT", .agg = &impl, .description = what},               \
         {.params = "BIGINT col1", .returns = "BIGINT", .agg = &impl, .description = what},         \
         {.params = "DOUBLE col1", .returns = "DOUBLE", .agg = &impl, .description = what},         \
-        {.params = "DECIMAL col1", .returns = "DECIMAL", .ret_fn = dec_ret, .agg = &impl, .description = what},          \
+        {.params = "DECIMAL col1",                                                                 \
+         .returns = "DECIMAL",                                                                     \
+         .ret_fn = dec_ret,                                                                        \
+         .agg = &impl,                                                                             \
+         .description = what},                                                                     \
         {.params = "STRING col1", .returns = "STRING", .agg = &impl, .description = what},         \
         {.params = "BYTES col1", .returns = "BYTES", .agg = &impl, .description = what},           \
         {.params = "DATE col1", .returns = "DATE", .agg = &impl, .description = what},             \

@@ -186,8 +186,11 @@ static int c_array_join(FnCtx *ctx, int nargs, const Value *args, Value *out)
     ABuf b;
     fn_abuf_init(&b, ctx->arena, 64);
     for (uint32_t i = 0; i < args[0].len; i++) {
+        const Value *e = &args[0].u.items[i];
+        if (e->kind == TYPE_ARRAY || e->kind == TYPE_MAP || e->kind == TYPE_STRUCT)
+            return fn_error(ctx, "error: only primitive types are supported by ARRAY_JOIN");
         if (i) fn_abuf_put(&b, d, dn);
-        fn_put_value(&b, &args[0].u.items[i]);
+        fn_put_value(&b, e);
     }
     *out = fn_abuf_string(&b);
     return 0;

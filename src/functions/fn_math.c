@@ -512,7 +512,8 @@ static const FnVariant v_abs[] = {
      .description = "Returns the absolute value of its argument.",
      .impl = m_abs},
     {.params = "DECIMAL num",
-     .returns = "DECIMAL", .ret_fn = ret_arg0,
+     .returns = "DECIMAL",
+     .ret_fn = ret_arg0,
      .description = "Returns the absolute value of its argument.",
      .impl = m_abs},
 };
@@ -550,7 +551,8 @@ static const FnVariant v_ceil[] = {
      .description = "Returns the smallest integer not less than val.",
      .impl = m_ceil},
     {.params = "DECIMAL val",
-     .returns = "DECIMAL", .ret_fn = ret_arg0,
+     .returns = "DECIMAL",
+     .ret_fn = ret_arg0,
      .description = "Returns the smallest integer not less than val.",
      .impl = m_ceil},
 };
@@ -569,7 +571,8 @@ static const FnVariant v_floor[] = {
      .description = "Returns the largest integer not greater than val.",
      .impl = m_floor},
     {.params = "DECIMAL val",
-     .returns = "DECIMAL", .ret_fn = ret_arg0,
+     .returns = "DECIMAL",
+     .ret_fn = ret_arg0,
      .description = "Returns the largest integer not greater than val.",
      .impl = m_floor},
 };
@@ -593,11 +596,13 @@ static const FnVariant v_round[] = {
          "Rounds val to decimalPlaces decimal places (negative rounds left of the point).",
      .impl = m_round},
     {.params = "DECIMAL val",
-     .returns = "DECIMAL", .ret_fn = ret_dec_integral,
+     .returns = "DECIMAL",
+     .ret_fn = ret_dec_integral,
      .description = "Rounds val to the nearest integer.",
      .impl = m_round},
     {.params = "DECIMAL val, INT decimalPlaces",
-     .returns = "DECIMAL", .ret_fn = ret_arg0,
+     .returns = "DECIMAL",
+     .ret_fn = ret_arg0,
      .description = "Rounds val to decimalPlaces decimal places.",
      .impl = m_round},
 };
@@ -620,11 +625,13 @@ static const FnVariant v_trunc[] = {
      .description = "Truncates val to decimalPlaces decimal places.",
      .impl = m_trunc},
     {.params = "DECIMAL val",
-     .returns = "DECIMAL", .ret_fn = ret_dec_integral,
+     .returns = "DECIMAL",
+     .ret_fn = ret_dec_integral,
      .description = "Truncates val to an integer.",
      .impl = m_trunc},
     {.params = "DECIMAL val, INT decimalPlaces",
-     .returns = "DECIMAL", .ret_fn = ret_arg0,
+     .returns = "DECIMAL",
+     .ret_fn = ret_arg0,
      .description = "Truncates val to decimalPlaces decimal places.",
      .impl = m_trunc},
 };
@@ -686,7 +693,8 @@ static const FnVariant v_geo[] = {
          .description = what,                                                                      \
          .impl = fn},                                                                              \
         {.params = "DECIMAL val, DECIMAL... vals",                                                 \
-         .returns = "DECIMAL", .ret_fn = ret_dec_widest,                                                                 \
+         .returns = "DECIMAL",                                                                     \
+         .ret_fn = ret_dec_widest,                                                                 \
          .description = what,                                                                      \
          .impl = fn},                                                                              \
         {.params = "STRING val, STRING... vals",                                                   \

@@ -539,8 +539,10 @@ void fn_variant_print_signature(StrBuf *sb, const FnDef *def, const FnVariant *v
 void fn_variant_print_return(StrBuf *sb, const FnDef *def, const FnVariant *v)
 {
     const CompiledVariant *cv = fn_compiled(def, v);
-    if (cv && cv->ret) fn_pat_print(sb, cv->ret);
-    else sb_puts(sb, "ANY");
+    if (cv && cv->ret)
+        fn_pat_print(sb, cv->ret);
+    else
+        sb_puts(sb, "ANY");
 }
 
 /* ---------------------------------------------------------------- matching */

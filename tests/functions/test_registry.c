@@ -119,6 +119,45 @@ START_TEST(resolution_table)
         {"EXP", 1, {T_BIGINT}, "DOUBLE", NULL},
         {"SIGN", 1, {T_DOUBLE}, "INTEGER", NULL},
         {"LOG", 2, {T_INT, T_INT}, "DOUBLE", NULL},
+        /* Test-registry UDAFs: varargs at the end, in the middle, and generic varargs. */
+        {"VAR_ARG",
+         2,
+         {T_STRING, T_STRING},
+         NULL,
+         "Function 'VAR_ARG' does not accept parameters (STRING, STRING)."},
+        {"VAR_ARG",
+         2,
+         {T_BIGINT, T_INT},
+         NULL,
+         "Function 'VAR_ARG' does not accept parameters (BIGINT, INTEGER)."},
+        {"VAR_ARG", 1, {T_BIGINT}, "BIGINT", NULL},
+        {"MID_VAR_ARG",
+         4,
+         {T_BIGINT, T_STRING, T_STRING, T_INT},
+         NULL,
+         "Function 'MID_VAR_ARG' does not accept parameters (BIGINT, STRING, STRING, INTEGER)."},
+        {"MID_VAR_ARG",
+         4,
+         {T_BIGINT, T_INT, T_INT, T_INT},
+         NULL,
+         "Function 'MID_VAR_ARG' does not accept parameters (BIGINT, INTEGER, INTEGER, INTEGER)."},
+        {"GENERIC_VAR_ARG",
+         5,
+         {type_decimal(5, 1), T_INT, T_DOUBLE, T_STRING, T_DOUBLE},
+         NULL,
+         "Function 'GENERIC_VAR_ARG' does not accept parameters (DECIMAL(5, 1), INTEGER, "
+         "DOUBLE, STRING, DOUBLE)."},
+        {"GENERIC_VAR_ARG",
+         5,
+         {type_decimal(5, 1), T_INT, T_DOUBLE, T_DOUBLE, T_DOUBLE},
+         "ARRAY<DECIMAL(5, 1)>",
+         NULL},
+        {"TEST_UDF", 2, {T_BIGINT, N}, "STRING", NULL},
+        {"DATEADD",
+         3,
+         {T_DATE, T_INT, T_DATE},
+         NULL,
+         "Function 'dateadd' does not accept parameters (DATE, INTEGER, DATE)."},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ResolveCase *c = &cases[i];
@@ -131,6 +170,35 @@ START_TEST(resolution_table)
             ck_assert_msg(starts_with(h_err.msg, c->error), "case %zu: got '%s'", i, h_err.msg);
         }
     }
+}
+END_TEST
+
+START_TEST(constants_and_middle_varargs)
+{
+    /* MID_VAR_ARG(BIGINT first, STRING... rest, CONST INT a, CONST INT b) */
+    Value seven = val_int(7), three = val_int(3);
+    const Type *args[] = {T_BIGINT, T_STRING, T_STRING, T_INT, T_INT};
+    const Value *lits[] = {NULL, NULL, NULL, &seven, &three};
+    ck_assert_int_eq(h_resolve("MID_VAR_ARG", 5, args, lits), 0);
+    ck_assert(!h_call.is_const[0] && !h_call.is_const[2]);
+    ck_assert(h_call.is_const[3] && h_call.is_const[4]);
+    ck_assert_int_eq(h_call.const_args[3].u.i, 7);
+    ck_assert_int_eq(h_call.const_args[4].u.i, 3);
+    /* Zero varargs. */
+    const Type *a2[] = {T_BIGINT, T_INT, T_INT};
+    const Value *l2[] = {NULL, &seven, &three};
+    ck_assert_int_eq(h_resolve("MID_VAR_ARG", 3, a2, l2), 0);
+    /* Generic varargs take the common type of their arguments. */
+    const Type *g[] = {T_STRING, T_INT, T_INT, T_BIGINT};
+    ck_assert_int_eq(h_resolve("GENERIC_VAR_ARG", 4, g, NULL), 0);
+    ck_assert_ptr_eq(h_call.arg_types[2], T_BIGINT);
+    ck_assert_ptr_eq(h_call.arg_types[3], T_BIGINT);
+    /* Test-registry functions resolve but are not listed. */
+    int n;
+    const FnDef *const *all = fn_list(&n);
+    for (int i = 0; i < n; i++)
+        ck_assert(!all[i]->test_only);
+    ck_assert_ptr_nonnull(fn_lookup("test_udf"));
 }
 END_TEST
 
@@ -194,6 +262,7 @@ TCase *tc_registry(void)
     tcase_add_test(tc, lookup_and_list);
     tcase_add_test(tc, unknown_function);
     tcase_add_test(tc, resolution_table);
+    tcase_add_test(tc, constants_and_middle_varargs);
     tcase_add_test(tc, widened_argument_types);
     tcase_add_test(tc, no_match_lists_alternatives);
     tcase_add_test(tc, signatures);

@@ -181,7 +181,7 @@ START_TEST(bytes_conversions)
         {h_run("TO_BYTES", 2, S("0A0b"), S("hex")), "b:Cgs="},
         {h_run("TO_BYTES", 2, S("aGVsbG8="), S("base64")), "b:aGVsbG8="},
         {h_run("TO_BYTES", 2, S("x"), S("ebcdic")),
-         "ERR:Supported input and output encodings are: hex, utf8, ascii and base64; got 'ebcdic'"},
+         "ERR:Supported input and output encodings are: hex, utf8, ascii and base64"},
         {h_run("FROM_BYTES", 2, B64("Cgs="), S("hex")), "'0A0B'"},
         {h_run("FROM_BYTES", 2, B64("aGVsbG8="), S("utf8")), "'hello'"},
         {h_run("FROM_BYTES", 2, B64("aGVsbG8="), S("base64")), "'aGVsbG8='"},
