@@ -401,7 +401,8 @@ static const Type *common_ctor(BindCtx *ctx, Expr *e, const Type *target, const 
         return type_map(k, v);
     }
     if (e->kind == EX_STRUCT && target->kind == TYPE_STRUCT) {
-        /* Union of fields: target's order, then new fields. */
+        /* Union of fields: the target's, then the constructor's new ones (absent
+         * fields read as NULL). */
         TypeField f[64];
         int n = 0;
         for (int i = 0; i < target->nfields && n < 64; i++) f[n++] = target->fields[i];
@@ -420,6 +421,48 @@ static const Type *common_ctor(BindCtx *ctx, Expr *e, const Type *target, const 
     return NULL;
 }
 
+/* Whether every field of struct `a` is in struct `b` with a type that widens to
+ * b's (b may have more fields: they read as NULL). */
+static bool struct_subset(const Type *a, const Type *b)
+{
+    if (a->kind != TYPE_STRUCT || b->kind != TYPE_STRUCT) return false;
+    for (int i = 0; i < a->nfields; i++) {
+        int j = type_field_index(b, a->fields[i].name);
+        if (j < 0 || !type_can_widen(a->fields[i].type, b->fields[j].type)) return false;
+    }
+    return true;
+}
+
+/* Whether a constructor's elements fit a collection target; reports ksqlDB's
+ * "operator does not exist: ARRAY<BIGINT> = ARRAY<BOOLEAN> (ARRAY[VAL1])" naming the
+ * whole constructor when a non-literal element does not. */
+static bool ctor_fits(const Expr *e, const Type *target)
+{
+    if (e->kind == EX_LITERAL) return true;
+    if (e->kind == EX_ARRAY && target->kind == TYPE_ARRAY) {
+        for (int i = 0; i < e->nargs; i++)
+            if (!ctor_fits(e->args[i], target->elem)) return false;
+        return true;
+    }
+    if (e->kind == EX_MAP && target->kind == TYPE_MAP) {
+        for (int i = 0; i + 1 < e->nargs; i += 2)
+            if (!ctor_fits(e->args[i], target->key) || !ctor_fits(e->args[i + 1], target->elem))
+                return false;
+        return true;
+    }
+    if (e->kind == EX_STRUCT && target->kind == TYPE_STRUCT) {
+        for (int i = 0; i < e->type->nfields; i++) {
+            int j = type_field_index(target, e->type->fields[i].name);
+            if (j >= 0 && !ctor_fits(e->args[i], target->fields[j].type)) return false;
+        }
+        return true;
+    }
+    if (num_rank(e->type) && num_rank(target)) return true;
+    if (struct_subset(e->type, target) || struct_subset(target, e->type)) return true;
+    return e->type == target || e->type->kind == TYPE_NULL || type_can_widen(e->type, target) ||
+           type_can_widen(target, e->type);
+}
+
 static int no_operator(BindCtx *ctx, const Type *target, const Expr *e, const char *prefix,
                        bool hint)
 {
@@ -434,6 +477,11 @@ static const Type *common_of(BindCtx *ctx, Expr *e, const Type *target, const ch
 {
     if (!target || target->kind == TYPE_NULL) return e->type;
     if (is_null_literal(e) || e->type == target) return target;
+    if ((e->kind == EX_ARRAY || e->kind == EX_MAP || e->kind == EX_STRUCT) &&
+        (int)e->type->kind == (int)target->kind && !ctor_fits(e, target)) {
+        no_operator(ctx, target, e, prefix, false);
+        return NULL;
+    }
     if (e->kind == EX_ARRAY || e->kind == EX_MAP || e->kind == EX_STRUCT) {
         const Type *t = common_ctor(ctx, e, target, prefix);
         if (t) return t;
@@ -471,6 +519,8 @@ static const Type *common_of(BindCtx *ctx, Expr *e, const Type *target, const ch
         if (is_temporal(target)) return target;
     }
     if (num_rank(target) && num_rank(e->type)) return numeric_common(target, e->type);
+    if (struct_subset(e->type, target)) return target;
+    if (struct_subset(target, e->type)) return e->type;
     if (type_can_widen(e->type, target)) return target;
     if (type_can_widen(target, e->type)) return e->type;
     no_operator(ctx, target, e, prefix, target->kind == TYPE_BOOLEAN);
@@ -1590,6 +1640,29 @@ static Expr *bind_expr_inner(BindCtx *ctx, const AstExpr *e)
     case AST_MAP:
     case AST_STRUCT: return bind_ctor(ctx, e);
     case AST_INTERVAL_UNIT: {
+        /* A bare SECOND may also be a column of that name: the column wins. */
+        if (ctx->text && e->end > e->offset && e->end - e->offset < 64 &&
+            (size_t)e->end <= strlen(ctx->text)) {
+            char ident[64];
+            int n = e->end - e->offset;
+            for (int i = 0; i < n; i++) ident[i] = (char)toupper((unsigned char)ctx->text[e->offset + i]);
+            ident[n] = 0;
+            bool known = false;
+            for (int i = 0; i < ctx->scope->n; i++)
+                if (strcmp(ctx->scope->cols[i].name, ident) == 0) known = true;
+            if (ctx->agg && ctx->agg->in_scope)
+                for (int i = 0; i < ctx->agg->in_scope->n; i++)
+                    if (strcmp(ctx->agg->in_scope->cols[i].name, ident) == 0) known = true;
+            for (int i = 0; i < ctx->nlambda; i++)
+                if (strcmp(ctx->lambda_names[i], ident) == 0) known = true;
+            if (known) {
+                AstExpr col = *e;
+                col.kind = AST_COLUMN;
+                col.name = type_intern_name(ident);
+                col.qualifier = NULL;
+                return bind_expr(ctx, &col);
+            }
+        }
         const char *u = unit_canonical(e->name);
         x = expr_literal(ctx->arena, val_string(u, (uint32_t)strlen(u)),
                          type_prim(TYPE_INTERVAL_UNIT));

@@ -412,7 +412,8 @@ fail:
     return err->code ? err->code : ERR_SEMANTIC;
 }
 
-/* ksqlDB's "Key format does not support schema" / value format checks. */
+/* Key and value formats must carry the sink's columns (format_validate gives
+ * ksqlDB's "Key format does not support schema" texts). */
 int qb_validate_sink_formats(QB *qb, const Source *snk)
 {
     EddyError *err = qb->err;
@@ -423,21 +424,7 @@ int qb_validate_sink_formats(QB *qb, const Source *snk)
         names[i] = sc->cols[i].name;
         types[i] = sc->cols[i].type;
     }
-    EddyError local;
-    err_clear(&local);
-    if (format_validate(&snk->key_fmt, true, sc->nkey, names, types, &local) < 0) {
-        StrBuf sb = STRBUF_INIT;
-        sb_printf(&sb, "Key format does not support schema.\nformat: %s\nschema: Persistence{columns=[",
-                  format_name(snk->key_fmt.kind));
-        for (int i = 0; i < sc->nkey; i++) {
-            if (i) sb_puts(&sb, ", ");
-            sb_printf(&sb, "`%s` %s KEY", sc->cols[i].name, type_name(sc->cols[i].type));
-        }
-        sb_printf(&sb, "], features=[]}\nreason: %s", local.msg);
-        err_set(err, ERR_SEMANTIC, -1, "%s", sb_cstr(&sb));
-        sb_free(&sb);
-        return ERR_SEMANTIC;
-    }
+    if (format_validate(&snk->key_fmt, true, sc->nkey, names, types, err) < 0) return ERR_SEMANTIC;
     int nv = 0;
     for (int i = sc->nkey; i < sc->ncols; i++) {
         names[nv] = sc->cols[i].name;

@@ -93,6 +93,8 @@ Op *op_source_new(Task *t, const Step *st)
     s->nval = nv;
     s->val_serde = serde_new(&st->val_fmt, false, nv, kn, kt, &s->init_err);
     if (!s->key_serde || !s->val_serde) s->broken = true;
+    if (s->key_serde) serde_set_topic(s->key_serde, st->topic);
+    if (s->val_serde) serde_set_topic(s->val_serde, st->topic);
     s->windowed = st->window.type != WIN_NONE;
     s->session = st->window.type == WIN_SESSION;
     s->win_size = st->window.size_ms;
@@ -240,8 +242,9 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 task_processing_error(t, st, err.msg, r);
                 continue;
             }
+            if (rc == 1) row->flags |= ROW_TOMBSTONE; /* a JSON null row */
             for (int k = 0; k < s->nval; k++) row->cols[s->val_cols[k]] = vals[k];
-            if (s->has_headers) fill_headers(s, &st->schema, r, row->cols, a);
+            if (s->has_headers && !(row->flags & ROW_TOMBSTONE)) fill_headers(s, &st->schema, r, row->cols, a);
         }
         if (!(row->flags & ROW_TOMBSTONE) || st->ts_col < 0) {
             if (!event_time(s, st, t, row->cols, r, &row->ts)) continue;
