@@ -332,6 +332,7 @@ static int c_as_map(FnCtx *ctx, int nargs, const Value *args, Value *out)
     Value nul = val_null();
     for (uint32_t i = 0; i < args[0].len; i++)
         map_put(&m, &args[0].u.items[i], i < args[1].len ? &args[1].u.items[i] : &nul);
+    fn_map_java_order(&m, ctx->arena, 0);
     *out = m;
     return 0;
 }
@@ -376,6 +377,7 @@ static int c_map_union(FnCtx *ctx, int nargs, const Value *args, Value *out)
     for (int k = 0; k < 2; k++)
         for (uint32_t i = 0; i < args[k].len; i++)
             map_put(&m, &args[k].u.items[2 * i], &args[k].u.items[2 * i + 1]);
+    fn_map_java_order(&m, ctx->arena, 0);
     *out = m;
     return 0;
 }

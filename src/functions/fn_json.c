@@ -264,6 +264,7 @@ static int j_records(FnCtx *ctx, int nargs, const Value *args, Value *out)
         if (slot == n) n++;
     }
     m.len = n;
+    fn_map_java_order(&m, ctx->arena, 0);
     *out = m;
     return 0;
 }

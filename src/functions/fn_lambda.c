@@ -34,14 +34,22 @@ static int l_transform(FnCtx *ctx, int nargs, const Value *args, Value *out)
         if (rc < 0) return rc;
         for (uint32_t j = 0; j < i; j++)
             if (val_equal(&m.u.items[2 * j], &k)) {
+                /* Collectors.toMap's message. */
                 ABuf b;
-                fn_abuf_init(&b, ctx->arena, 32);
+                fn_abuf_init(&b, ctx->arena, 64);
+                fn_abuf_puts(&b, "Duplicate key ");
                 fn_put_value(&b, &k);
-                return fn_error(ctx, "Duplicate key %.*s", (int)b.len, b.p);
+                fn_abuf_puts(&b, " (attempted merging values ");
+                fn_put_value(&b, &m.u.items[2 * j + 1]);
+                fn_abuf_puts(&b, " and ");
+                fn_put_value(&b, &v);
+                fn_abuf_puts(&b, ")");
+                return fn_error(ctx, "%.*s", (int)b.len, b.p);
             }
         m.u.items[2 * i] = k;
         m.u.items[2 * i + 1] = v;
     }
+    fn_map_java_order(&m, ctx->arena, 0); /* Collectors.toMap: a HashMap */
     *out = m;
     return 0;
 }
@@ -84,6 +92,7 @@ static int l_filter(FnCtx *ctx, int nargs, const Value *args, Value *out)
         n++;
     }
     r.len = n;
+    if (is_map) fn_map_java_order(&r, ctx->arena, 0); /* Collectors.toMap: a HashMap */
     *out = r;
     return 0;
 }

@@ -686,6 +686,7 @@ static int s_split_to_map(FnCtx *ctx, int nargs, const Value *args, Value *out)
         if (slot == n) n++;
     }
     m.len = n;
+    fn_map_java_order(&m, ctx->arena, 0); /* Collectors.toMap: a HashMap */
     *out = m;
     return 0;
 }

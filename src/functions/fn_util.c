@@ -591,6 +591,87 @@ void fn_put_value(ABuf *b, const Value *v)
     }
 }
 
+/* ---------------------------------------------------------------- Java HashMap order */
+
+/* Java's hashCode of a key, false when the kind has no Java-compatible hash here. */
+static bool java_hash(const Value *k, int32_t *out)
+{
+    uint32_t h = 0;
+    switch (k->kind) {
+    case TYPE_STRING: {
+        size_t i = 0;
+        while (i < k->len) {
+            uint32_t c = fn_utf8_next(k->u.s, k->len, &i);
+            if (c >= 0x10000) {
+                c -= 0x10000;
+                h = 31 * h + (0xD800 + (c >> 10));
+                h = 31 * h + (0xDC00 + (c & 0x3FF));
+            } else {
+                h = 31 * h + c;
+            }
+        }
+        break;
+    }
+    case TYPE_INT: h = (uint32_t)k->u.i; break;
+    case TYPE_BIGINT: h = (uint32_t)((uint64_t)k->u.l ^ ((uint64_t)k->u.l >> 32)); break;
+    case TYPE_BOOLEAN: h = k->u.b ? 1231 : 1237; break;
+    case TYPE_DOUBLE: {
+        double d = k->u.d;
+        uint64_t bits;
+        if (isnan(d))
+            bits = 0x7ff8000000000000ULL;
+        else
+            memcpy(&bits, &d, 8);
+        h = (uint32_t)(bits ^ (bits >> 32));
+        break;
+    }
+    default: return false;
+    }
+    *out = (int32_t)h;
+    return true;
+}
+
+void fn_map_java_order(Value *m, Arena *scratch, int initial_capacity)
+{
+    if (m->kind != TYPE_MAP || m->len < 2) return;
+    uint32_t n = m->len;
+    uint64_t cap = 16;
+    if (initial_capacity > 0) {
+        cap = 1;
+        while (cap < (uint64_t)initial_capacity)
+            cap <<= 1;
+    } else if (initial_capacity < 0) {
+        cap = 1;
+    }
+    while ((uint64_t)n > cap * 3 / 4)
+        cap <<= 1;
+    uint32_t *bucket = arena_alloc(scratch, sizeof(uint32_t) * n);
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t h;
+        if (!java_hash(&m->u.items[2 * i], &h)) return;
+        uint32_t u = (uint32_t)h;
+        bucket[i] = (uint32_t)((u ^ (u >> 16)) & (cap - 1));
+    }
+    /* Stable counting by bucket: order within a bucket is insertion order. */
+    Value *tmp = arena_alloc(scratch, sizeof(Value) * 2 * n);
+    uint32_t *idx = arena_alloc(scratch, sizeof(uint32_t) * n);
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = i;
+    for (uint32_t i = 1; i < n; i++) { /* insertion sort on bucket, stable */
+        uint32_t cur = idx[i], j = i;
+        while (j > 0 && bucket[idx[j - 1]] > bucket[cur]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = cur;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        tmp[2 * i] = m->u.items[2 * idx[i]];
+        tmp[2 * i + 1] = m->u.items[2 * idx[i] + 1];
+    }
+    memcpy(m->u.items, tmp, sizeof(Value) * 2 * n);
+}
+
 /* ---------------------------------------------------------------- random */
 
 static _Thread_local uint64_t rng_s[4];

@@ -220,6 +220,15 @@ void fn_variant_print_signature(StrBuf *sb, const FnDef *def, const FnVariant *v
 /* Appends the return type text ("DOUBLE", "ARRAY<T>"; "DECIMAL" when computed). */
 void fn_variant_print_return(StrBuf *sb, const FnDef *def, const FnVariant *v);
 
+/* Reorders the entries of MAP value m, in place, into the iteration order of a
+ * java.util.HashMap built by putting them in their current order into
+ * `new HashMap<>(initial_capacity)` (initial_capacity 0: `new HashMap<>()`). ksqlDB's maps
+ * are HashMaps, and the order is visible through MAP_KEYS, MAP_VALUES, ENTRIES, REDUCE
+ * and TRANSFORM. Keys hash as Java does for STRING, INT, BIGINT, BOOLEAN and DOUBLE; maps
+ * with other key kinds keep their order. `scratch` provides temporary memory.
+ * (ksqlDB's JSON deserializer builds maps with `new HashMap<>(size)`.) */
+void fn_map_java_order(Value *m, Arena *scratch, int initial_capacity);
+
 /* ---------------------------------------------------------------- runtime notes
  *
  * Calling conventions the evaluator and the aggregate operators follow:

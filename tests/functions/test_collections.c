@@ -82,7 +82,7 @@ START_TEST(map_functions)
     Case c[] = {
         {h_run("MAP_KEYS", 1, m), "['K2', 'K1']"},
         {h_run("MAP_VALUES", 1, m), "[2, 1]"},
-        {h_run("MAP_UNION", 2, m, MAPV(T_STRING, T_INT, 1, S("K1"), I(9))), "{'K2'=2, 'K1'=9}"},
+        {h_run("MAP_UNION", 2, m, MAPV(T_STRING, T_INT, 1, S("K1"), I(9))), "{'K1'=9, 'K2'=2}"},
         {h_run("MAP_UNION", 2, TNUL(type_map(T_STRING, T_INT)), m), "{'K2'=2, 'K1'=1}"},
         {h_run("AS_MAP", 2, SA(3, S("a"), S("b"), S("a")), IA(2, I(1), I(2))), "{'a'=null, 'b'=2}"},
         {h_run("ENTRIES", 2, m, BOOL(true)), "[{K='K1', V=1}, {K='K2', V=2}]"},
@@ -222,10 +222,11 @@ START_TEST(lambdas)
                    IA(2, I(-1), I(-2)));
     h_lambdas[1] = (TestLambdaSpec){lam_key_suffix, T_STRING};
     h_lambdas[2] = (TestLambdaSpec){lam_value_len, T_INT};
-    ck_assert_str_eq(h_run("TRANSFORM", 3, m, LAMBDA(2), LAMBDA(2)), "{'a_test'=3, 'b_test'=2}");
+    ck_assert_str_eq(h_run("TRANSFORM", 3, m, LAMBDA(2), LAMBDA(2)), "{'b_test'=2, 'a_test'=3}");
     ck_assert_str_eq(type_name(h_call.ret), "MAP<STRING, INTEGER>");
     h_lambdas[1] = (TestLambdaSpec){lam_const_key, T_STRING};
-    ck_assert_str_eq(h_run("TRANSFORM", 3, m, LAMBDA(2), LAMBDA(2)), "ERR:Duplicate key same");
+    ck_assert_str_eq(h_run("TRANSFORM", 3, m, LAMBDA(2), LAMBDA(2)),
+                     "ERR:Duplicate key same (attempted merging values 3 and 2)");
 
     Value rm = MAPV(T_STRING, T_INT, 3, S("123"), I(3), S("12"), I(7), S("1234"), I(2));
     h_lambdas[2] = (TestLambdaSpec){lam_reduce_map, T_INT};
@@ -241,6 +242,35 @@ START_TEST(lambdas)
 }
 END_TEST
 
+START_TEST(java_hashmap_order)
+{
+    /* reduce-map.json: a JSON map of 3 entries is a HashMap(3) in ksqlDB, iterated
+     * "yes, thanks", "sure, yeah", "nope" (REDUCE's result depends on it). */
+    Value m = MAPV(T_STRING, T_DOUBLE, 3, S("yes, thanks"), D(3.5), S("nope"), D(7.3),
+                   S("sure, yeah"), D(2.1));
+    fn_map_java_order(&m, &h_arena, 3);
+    ck_assert_str_eq(h_str(&m), "{'yes, thanks'=3.5, 'sure, yeah'=2.1, 'nope'=7.3}");
+    /* Default capacity 16: "nope" (bucket 5) before "sure, yeah" (bucket 12). */
+    Value m2 = MAPV(T_STRING, T_DOUBLE, 3, S("sure, yeah"), D(2.1), S("nope"), D(7.3),
+                    S("yes, thanks"), D(3.5));
+    fn_map_java_order(&m2, &h_arena, 0);
+    ck_assert_str_eq(h_str(&m2), "{'yes, thanks'=3.5, 'nope'=7.3, 'sure, yeah'=2.1}");
+    /* Integer keys hash to themselves; 17 collides with 1 at capacity 16 and follows it. */
+    Value m3 = MAPV(T_INT, T_INT, 4, I(17), I(0), I(3), I(0), I(1), I(0), I(2), I(0));
+    fn_map_java_order(&m3, &h_arena, 0);
+    ck_assert_str_eq(h_str(&m3), "{17=0, 1=0, 2=0, 3=0}");
+    /* 13 entries grow the default table to 32. */
+    Value big = val_map_new(&h_arena, 13, NULL);
+    for (int i = 0; i < 13; i++) {
+        big.u.items[2 * i] = I(31 - i);
+        big.u.items[2 * i + 1] = I(i);
+    }
+    fn_map_java_order(&big, &h_arena, 0);
+    ck_assert_int_eq(big.u.items[0].u.i, 19);
+    ck_assert_int_eq(big.u.items[24].u.i, 31);
+}
+END_TEST
+
 TCase *tc_collections(void)
 {
     TCase *tc = tcase_create("collections");
@@ -250,5 +280,6 @@ TCase *tc_collections(void)
     tcase_add_test(tc, map_functions);
     tcase_add_test(tc, nulls_and_series);
     tcase_add_test(tc, lambdas);
+    tcase_add_test(tc, java_hashmap_order);
     return tc;
 }
