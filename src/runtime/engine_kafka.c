@@ -85,7 +85,9 @@ int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err)
     }
     for (int i = 0; i < e->props.n; i++) {
         const char *name = e->props.names[i];
-        if (strcmp(name, "bootstrap.servers") == 0 || strcmp(name, "listeners") == 0) continue;
+        if (strcmp(name, "bootstrap.servers") == 0 || strcmp(name, "listeners") == 0 ||
+            strstr(name, "auto.offset.reset"))
+            continue; /* set per consumer from the query's properties */
         k->props[k->nprops].key = name;
         k->props[k->nprops].value = e->props.values[i];
         k->nprops++;
@@ -305,6 +307,7 @@ static void *kq_main(void *arg)
             if (kq->rq) kq->rq->state = QS_ERROR;
             break;
         }
+        if (n == 0) kafka_consumer_release_batch(kq->consumer);
         if (n > 0) {
             int rc = query_process(kq->q, recs, n, &err);
             if (rc == 0 && !query_is_stateful(kq->q) && !kq->transient)
