@@ -211,11 +211,20 @@ int dec_rescale(int128_t in, int from_scale, int to_scale, int precision, int128
 
 double dec_to_double(int128_t unscaled, int scale)
 {
-    StrBuf sb = STRBUF_INIT;
-    dec_format(&sb, unscaled, scale);
-    double d = strtod(sb_cstr(&sb), NULL);
-    sb_free(&sb);
-    return d;
+    /* Through the exact decimal text (correctly rounded by strtod); no allocation. */
+    char buf[64];
+    char *p = buf + sizeof buf;
+    *--p = 0;
+    bool neg = unscaled < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
+                              : (unsigned __int128)unscaled;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    char tmp[80];
+    snprintf(tmp, sizeof tmp, "%s%se-%d", neg ? "-" : "", p, scale);
+    return strtod(tmp, NULL);
 }
 
 int dec_from_double(double d, int precision, int scale, int128_t *out)

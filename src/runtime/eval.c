@@ -281,6 +281,8 @@ static int parse_iso(const char *s, bool want_date, bool want_time, int64_t *day
     int y = 0, mo = 1, d = 1, h = 0, mi = 0, se = 0;
     long frac_ms = 0;
     const char *p = s;
+    *ms = 0;
+    *days = 0;
     if (want_date) {
         int n = 0;
         if (sscanf(p, "%d-%d-%d%n", &y, &mo, &d, &n) != 3) return -1;
@@ -600,7 +602,12 @@ static int lambda_invoke(FnCtx *fc, int arg_index, int nparams, const Value *par
     }
     EvalCtx *ctx = lf->ctx;
     for (int i = 0; i < nparams; i++) ctx->frame[lam->slot + i] = params[i];
+    int before = ctx->nerrors;
+    ctx->lambda_depth++;
     eval_expr(ctx, lam->args[0], out);
+    ctx->lambda_depth--;
+    /* A lambda body that fails fails the whole call, as the JVM's exception does. */
+    if (ctx->nerrors > before) return fn_error(fc, "%s", ctx->err.msg);
     return 0;
 }
 
@@ -689,6 +696,8 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         eval_expr(ctx, e->args[0], &l);
         eval_expr(ctx, e->args[1], &r);
         if (l.kind == TYPE_NULL || r.kind == TYPE_NULL) {
+            /* Compiled lambdas unbox their operands: NULL arithmetic throws there. */
+            if (ctx->lambda_depth > 0) eval_fail(ctx, "Cannot apply arithmetic to a NULL value in a lambda");
             *out = val_null();
             return;
         }

@@ -24,12 +24,18 @@ static int flatmap_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         if (r->flags & ROW_TOMBSTONE) continue;
         ev->row = r;
         uint32_t len = 0;
+        bool failed = false;
         for (int f = 0; f < st->ntfs; f++) {
             eval_reset_errors(ev);
             eval_expr(ev, st->tfs[f], &res[f]);
-            if (ev->nerrors) task_processing_error(t, st, ev->err.msg, NULL);
+            if (ev->nerrors) {
+                /* A table function that fails produces no rows for this record. */
+                task_processing_error(t, st, ev->err.msg, NULL);
+                failed = true;
+            }
             if (res[f].kind == TYPE_ARRAY && res[f].len > len) len = res[f].len;
         }
+        if (failed) continue;
         for (uint32_t k = 0; k < len; k++) {
             if (m == cap) {
                 out = arena_realloc(ctx->scratch, out, sizeof(Row) * (size_t)cap,

@@ -27,6 +27,7 @@
  */
 #include "json_scan.h"
 #include "serde_int.h"
+#include "../functions/functions.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -947,6 +948,8 @@ static int jd_map(JD *d, const JDesc *t, Value *out)
     n = map_dedupe(d->a, d->js->vs + base, n);
     *out = val_map_new(d->a, n, t->t);
     if (n) memcpy(out->u.items, d->js->vs + base, 2 * n * sizeof(Value));
+    /* ksqlDB's maps are Java HashMaps: iteration order is visible (MAP_KEYS, REDUCE). */
+    if (n > 1) fn_map_java_order(out, d->a, (int)n);
     d->vtop = base;
     return JOK;
 syntax:
