@@ -66,6 +66,7 @@ const char *qb_join_column_name(QB *qb, const AstExpr *col);
 const char *qb_column_output_name(QB *qb, const AstExpr *e);
 int qb_plan_pull(QB *qb);
 int qb_validate_sink_formats(QB *qb, const Source *snk);
+void qb_sanitized_sql(QB *qb, StrBuf *sb);
 int qb_check_insert_schema(QB *qb, const Step *last, const Source *target);
 void scope_from_schema(Arena *a, Scope *s, const Schema *sc, const char *qual, const char *alias);
 Expr *expr_shift(Arena *a, const Expr *e, int delta);

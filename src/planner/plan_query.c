@@ -412,6 +412,37 @@ fail:
     return err->code ? err->code : ERR_SEMANTIC;
 }
 
+/* The statement as ksqlDB's AstSanitizer rewrites it (columns qualified with the
+ * source name, every item aliased, the source aliased, EMIT CHANGES), printed the
+ * way its SqlFormatter prints it. */
+void qb_sanitized_sql(QB *qb, StrBuf *sb)
+{
+    Arena *a = qb->a;
+    const char *src = qb->srcs[0]->name;
+    AstStmt st = *qb->req->stmt;
+    AstSelect sel = *qb->sel;
+    sel.nitems = qb->nitems;
+    sel.items = arena_zalloc(a, sizeof(AstSelectItem) * (size_t)(qb->nitems ? qb->nitems : 1));
+    for (int i = 0; i < qb->nitems; i++) {
+        sel.items[i].expr = ast_qualify(a, qb->items[i].ast, src);
+        sel.items[i].alias = qb->items[i].name;
+    }
+    AstRelation from = *sel.from;
+    if (!from.alias) from.alias = src;
+    sel.from = &from;
+    if (sel.where) sel.where = ast_qualify(a, sel.where, src);
+    if (sel.having) sel.having = ast_qualify(a, sel.having, src);
+    AstExpr **g = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(sel.ngroup ? sel.ngroup : 1));
+    for (int i = 0; i < sel.ngroup; i++) g[i] = ast_qualify(a, sel.group_by[i], src);
+    sel.group_by = sel.ngroup ? g : NULL;
+    AstExpr **pb = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(sel.npartition ? sel.npartition : 1));
+    for (int i = 0; i < sel.npartition; i++) pb[i] = ast_qualify(a, sel.partition_by[i], src);
+    sel.partition_by = sel.npartition ? pb : NULL;
+    if (sel.emit == AST_EMIT_NONE) sel.emit = AST_EMIT_CHANGES;
+    st.select = &sel;
+    ast_stmt_print(sb, &st);
+}
+
 /* Key and value formats must carry the sink's columns (format_validate gives
  * ksqlDB's "Key format does not support schema" texts). */
 int qb_validate_sink_formats(QB *qb, const Source *snk)
@@ -424,7 +455,17 @@ int qb_validate_sink_formats(QB *qb, const Source *snk)
         names[i] = sc->cols[i].name;
         types[i] = sc->cols[i].type;
     }
-    if (format_validate(&snk->key_fmt, true, sc->nkey, names, types, err) < 0) return ERR_SEMANTIC;
+    if (format_validate(&snk->key_fmt, true, sc->nkey, names, types, err) < 0) {
+        /* ksqlDB shows the statement as it rewrote it: qualified, aliased. */
+        if (qb->nsrc == 1 && !qb->join_names) {
+            StrBuf sb = STRBUF_INIT;
+            qb_sanitized_sql(qb, &sb);
+            size_t used = strlen(err->msg);
+            snprintf(err->msg + used, sizeof err->msg - used, "\nStatement: %s", sb_cstr(&sb));
+            sb_free(&sb);
+        }
+        return ERR_SEMANTIC;
+    }
     int nv = 0;
     for (int i = sc->nkey; i < sc->ncols; i++) {
         names[nv] = sc->cols[i].name;

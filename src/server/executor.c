@@ -887,12 +887,16 @@ static int exec_stmt(Ctx *c, const AstStmt *st, ExecError *err)
  * start of the whole request, as ksqlDB reports them. */
 static void fix_parse_error(Ctx *c, EddyError *pe, const char *stmt_src, int src_off)
 {
-    if (pe->offset < 0 || strncmp(pe->msg, "line ", 5) != 0) return;
+    (void)stmt_src;
+    int l, col;
+    if (sscanf(pe->msg, "line %d:%d", &l, &col) != 2) return;
     const char *rest = strstr(pe->msg, ": ");
     if (!rest) return;
-    (void)stmt_src;
-    int line, col;
-    err_line_col(c->full, src_off + pe->offset, &line, &col);
+    /* Shift the statement-relative position by where the statement starts. */
+    int sl, sc;
+    err_line_col(c->full, src_off, &sl, &sc);
+    int line = l + sl - 1;
+    if (l == 1) col += sc - 1;
     char msg[ERR_MSG_MAX];
     snprintf(msg, sizeof msg, "line %d:%d%s", line, col, rest);
     snprintf(pe->msg, sizeof pe->msg, "%s", msg);
