@@ -5,6 +5,7 @@
 #include "qtt_load.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +75,77 @@ static char *read_file(const char *path, size_t *len)
     return sb_steal(&sb);
 }
 
+/* Numbers that a double cannot hold exactly (more than 15 significant digits)
+ * become strings "\x1b" "NUM:<text>" so that their digits survive jansson; the
+ * runner writes them back as numbers and compares them as numbers. Returns a
+ * malloc'd copy; *len is updated. */
+char *qtt_protect_numbers(const char *s, size_t *len)
+{
+    StrBuf sb = STRBUF_INIT;
+    size_t n = *len, i = 0;
+    bool in_str = false;
+    while (i < n) {
+        char c = s[i];
+        if (in_str) {
+            sb_putc(&sb, c);
+            if (c == '\\' && i + 1 < n) {
+                sb_putc(&sb, s[i + 1]);
+                i += 2;
+                continue;
+            }
+            if (c == '"') in_str = false;
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            in_str = true;
+            sb_putc(&sb, c);
+            i++;
+            continue;
+        }
+        bool starts = (c == '-' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
+                      isdigit((unsigned char)c);
+        bool after_value = i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.');
+        if (starts && !after_value) {
+            size_t j = i + (c == '-');
+            int digits = 0;
+            bool lead = true;
+            while (j < n && (isdigit((unsigned char)s[j]) || s[j] == '.' || s[j] == 'e' ||
+                             s[j] == 'E' || ((s[j] == '+' || s[j] == '-') && (s[j - 1] == 'e' || s[j - 1] == 'E')))) {
+                if (isdigit((unsigned char)s[j]) && !(lead && s[j] == '0')) {
+                    digits++;
+                    lead = false;
+                }
+                if (s[j] == 'e' || s[j] == 'E') lead = false;
+                j++;
+            }
+            if (digits > 15) {
+                sb_puts(&sb, "\"\\u001bNUM:");
+                sb_append(&sb, s + i, j - i);
+                sb_putc(&sb, '"');
+            } else {
+                sb_append(&sb, s + i, j - i);
+            }
+            i = j;
+            continue;
+        }
+        sb_putc(&sb, c);
+        i++;
+    }
+    *len = sb.len;
+    return sb_steal(&sb);
+}
+
 int qtt_file_load(const char *path, const char *rel, QttFile *out, EddyError *err)
 {
     memset(out, 0, sizeof *out);
     size_t len = 0;
     char *text = read_file(path, &len);
     if (!text) return err_set(err, ERR_IO, -1, "%s: cannot read", rel);
-    char *clean = qtt_strip_comments(text, len);
+    char *stripped = qtt_strip_comments(text, len);
     free(text);
+    char *clean = qtt_protect_numbers(stripped, &len);
+    free(stripped);
     json_error_t jerr;
     json_t *root = json_loadb(clean, len, 0, &jerr);
     free(clean);

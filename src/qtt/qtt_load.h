@@ -47,6 +47,12 @@ typedef struct QttFile {
  * kept so jansson's line numbers stay right). */
 char *qtt_strip_comments(const char *text, size_t n);
 
+/* Numbers with more than 15 significant digits (which a double would round)
+ * become strings QTT_NUM_MARK "<text>", so their digits survive jansson. Returns a
+ * malloc'd copy of s[0..*len) and updates *len. qtt_file_load applies it. */
+#define QTT_NUM_MARK "\x1bNUM:"
+char *qtt_protect_numbers(const char *s, size_t *len);
+
 /* Loads and expands one test file. rel is the name reported for it. Returns 0,
  * or ERR_IO / ERR_SERDE with err filled (unreadable file, bad JSON, a test
  * without a name or statements). On success the caller frees with
