@@ -87,8 +87,10 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         if (s->materialized) {
             StateTxn *txn = task_txn(t);
             if (!txn) continue;
+            /* A table's key lives in one partition: no partition prefix, so a pull
+             * query finds it with one lookup and a restore from the sink topic
+             * writes the same keys. */
             sb_clear(&s->skey);
-            task_key_prefix(t, &s->skey);
             rowcodec_put_all(&s->skey, r->cols, sc->nkey);
             if (s->windowed) {
                 rowcodec_put_be64(&s->skey, r->win_start);

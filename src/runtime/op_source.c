@@ -256,7 +256,6 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
             StateTxn *txn = task_txn(t);
             if (txn) {
                 sb_clear(&s->kbuf);
-                task_key_prefix(t, &s->kbuf);
                 rowcodec_put_all(&s->kbuf, row->cols, s->nkey);
                 const void *old;
                 size_t ol;
