@@ -104,6 +104,7 @@ struct Step {
     WindowSpec win;       /* type WIN_NONE when not windowed */
     bool emit_final;      /* EMIT FINAL: emit each window once, when it closes */
     const char *store_name;
+    const char *changelog_topic; /* where the aggregation's state changes go on Kafka */
     bool input_is_table;  /* aggregating a table: undo old values */
 
     /* JOIN */

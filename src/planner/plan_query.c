@@ -976,6 +976,8 @@ static int plan_aggregate(QB *qb)
         ag->window = in->window;
     }
     ag->store_name = arena_printf(a, "%s-Aggregate-Materialize", qb->req->query_id ? qb->req->query_id : "transient");
+    ag->changelog_topic = arena_printf(a, "_confluent-ksql-%squery_%s-changelog", service_id(qb->req->props),
+                                       ag->store_name);
 
     /* Names of the key columns: the matching projection items. */
     Expr **keys = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));

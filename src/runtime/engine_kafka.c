@@ -23,6 +23,8 @@
 
 #include "broker.h"
 #include "kafka_io.h"
+#include "rowcodec.h"
+#include "serde.h"
 #include "topic_admin.h"
 
 struct KafkaEngine {
@@ -220,6 +222,260 @@ int engine_kafka_produce(Engine *e, const char *topic, int32_t partition, const 
     return rc;
 }
 
+/* ---------------------------------------------------------------- state restore */
+
+typedef int (*RecordFn)(void *ctx, const RawRecord *rec);
+
+/* Reads `topic` from the beginning up to each partition's end (or up to
+ * limits[p] when given), calling fn per record. */
+static int read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits,
+                      RecordFn fn, void *ctx, EddyError *err)
+{
+    KafkaEngine *k = e->kafka;
+    int nparts = 0;
+    if (!engine_kafka_topic_exists(e, topic, &nparts) || nparts <= 0) return 0;
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = k->bootstrap;
+    cc.client_id = "eddy-restore";
+    KafkaConsumer *c = kafka_consumer_new(&cc, err);
+    if (!c) return ERR_IO;
+    int64_t *end = xcalloc((size_t)nparts, sizeof(int64_t));
+    int64_t *pos = xcalloc((size_t)nparts, sizeof(int64_t));
+    int rc = 0, remaining = 0;
+    for (int p = 0; p < nparts; p++) {
+        int64_t lo, hi;
+        if (kafka_consumer_watermarks(c, topic, p, &lo, &hi, 5000, err) < 0) {
+            rc = ERR_IO;
+            goto done;
+        }
+        end[p] = hi;
+        if (limits && p < nlimits && limits[p] >= 0 && limits[p] < hi) end[p] = limits[p];
+        pos[p] = lo;
+        if (pos[p] < end[p]) remaining++;
+    }
+    if (remaining == 0) goto done;
+    if (kafka_consumer_assign_topic(c, topic, KAFKA_OFFSET_BEGINNING, 5000, err) < 0) {
+        rc = ERR_IO;
+        goto done;
+    }
+    int64_t deadline = now_ms() + 120000;
+    while (remaining > 0 && now_ms() < deadline) {
+        const RawRecord *recs;
+        int n = kafka_consumer_poll_batch(c, 2000, 200, &recs, err);
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        for (int i = 0; i < n && rc == 0; i++) {
+            int p = recs[i].partition;
+            if (p < 0 || p >= nparts || recs[i].offset >= end[p]) continue;
+            rc = fn(ctx, &recs[i]);
+            pos[p] = recs[i].offset + 1;
+            if (pos[p] >= end[p]) remaining--;
+        }
+        kafka_consumer_release_batch(c);
+        if (rc < 0) break;
+    }
+    if (remaining > 0 && rc == 0) rc = err_set(err, ERR_IO, -1, "restoring from %s timed out", topic);
+done:
+    free(end);
+    free(pos);
+    kafka_consumer_close(c);
+    return rc;
+}
+
+typedef struct RestoreCtx {
+    StateTxn *txn;
+    StateStore store, index;
+    bool windowed, session, has_index;
+    int64_t win_size;
+    Serde *key_serde, *val_serde;
+    const Schema *schema;
+    const Type **types;
+    Arena arena;
+    StrBuf kb, vb;
+    uint64_t restored;
+} RestoreCtx;
+
+/* An aggregation changelog record: the state key and value, as the store has them. */
+static int restore_changelog_record(void *vctx, const RawRecord *r)
+{
+    RestoreCtx *rc = vctx;
+    if (!r->key) return 0;
+    if (!r->value) {
+        state_del(rc->txn, rc->store, r->key, r->key_len);
+    } else {
+        state_put(rc->txn, rc->store, r->key, r->key_len, r->value, r->value_len);
+        if (rc->has_index && r->key_len >= 16) {
+            sb_clear(&rc->kb);
+            sb_append(&rc->kb, r->key + r->key_len - 8, 8); /* window end, big-endian */
+            sb_append(&rc->kb, r->key, r->key_len);
+            state_put(rc->txn, rc->index, rc->kb.data, rc->kb.len, "", 0);
+        }
+    }
+    rc->restored++;
+    return 0;
+}
+
+/* A table record (sink or source topic): decoded into the materialized row. */
+static int restore_table_record(void *vctx, const RawRecord *r)
+{
+    RestoreCtx *rc = vctx;
+    const Schema *sc = rc->schema;
+    arena_reset(&rc->arena);
+    Value *cols = arena_zalloc(&rc->arena, sizeof(Value) * (size_t)(sc->ncols ? sc->ncols : 1));
+    const char *kp = r->key;
+    size_t kl = r->key_len;
+    int64_t ws = 0, we = 0;
+    if (rc->windowed && kp) {
+        long inner = serde_window_split(kp, kl, rc->session, &ws, &we);
+        if (inner < 0) return 0;
+        kl = (size_t)inner;
+        if (!rc->session) we = ws + rc->win_size;
+    }
+    EddyError err;
+    err_clear(&err);
+    if (sc->nkey > 0 && serde_decode(rc->key_serde, kp, kl, &rc->arena, cols, &err) < 0) return 0;
+    sb_clear(&rc->kb);
+    rowcodec_put_all(&rc->kb, cols, sc->nkey);
+    if (rc->windowed) {
+        rowcodec_put_be64(&rc->kb, ws);
+        rowcodec_put_be64(&rc->kb, we);
+    }
+    if (!r->value) {
+        state_del(rc->txn, rc->store, rc->kb.data, rc->kb.len);
+        rc->restored++;
+        return 0;
+    }
+    int nv = sc->ncols - sc->nkey;
+    if (serde_decode(rc->val_serde, r->value, r->value_len, &rc->arena, cols + sc->nkey, &err) < 0)
+        return 0;
+    (void)nv;
+    sb_clear(&rc->vb);
+    rowcodec_put_be64(&rc->vb, r->timestamp);
+    rowcodec_put_all(&rc->vb, cols, sc->ncols);
+    state_put(rc->txn, rc->store, rc->kb.data, rc->kb.len, rc->vb.data, rc->vb.len);
+    rc->restored++;
+    return 0;
+}
+
+static int open_store(StateTxn *txn, const char *qid, int step, int n, StateStore *out,
+                      EddyError *err)
+{
+    char name[512];
+    snprintf(name, sizeof name, "%s#%d.%d", qid, step, n);
+    return state_store_open_in(txn, name, out, err);
+}
+
+/* Rebuilds a query's state after its data directory was lost: aggregation state
+ * from its changelog topic, materialized tables from their topics, and the
+ * consumed offsets from the consumer group's commits. A query that never ran (no
+ * committed offsets) starts empty. */
+static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
+{
+    Query *q = kq->q;
+    if (!e->state || !query_is_stateful(q)) return 0;
+    StateTxn *txn;
+    int64_t mark;
+    if (state_txn_begin(e->state, false, &txn, err) < 0) return ERR_IO;
+    int have = state_offset_get(txn, kq->id, "__initialized", 0, &mark);
+    state_txn_abort(txn);
+    if (have == 0) return 0;
+
+    /* Where the group stands. */
+    const char *const *topics;
+    int nt = query_input_topics(q, &topics);
+    KafkaPartition *parts = NULL;
+    int np = 0;
+    for (int i = 0; i < nt; i++) {
+        int n = 0;
+        if (!engine_kafka_topic_exists(e, topics[i], &n)) continue;
+        parts = xrealloc(parts, sizeof(KafkaPartition) * (size_t)(np + n));
+        for (int p = 0; p < n; p++) parts[np++] = (KafkaPartition){topics[i], p, KAFKA_OFFSET_INVALID};
+    }
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = e->kafka->bootstrap;
+    cc.group_id = kq->group;
+    cc.client_id = kq->id;
+    KafkaConsumer *c = kafka_consumer_new(&cc, err);
+    int rc = 0;
+    bool ran_before = false;
+    if (c && np > 0 && kafka_consumer_committed(c, parts, np, 10000, err) == 0)
+        for (int i = 0; i < np; i++)
+            if (parts[i].offset >= 0) ran_before = true;
+    kafka_consumer_close(c);
+
+    if (state_txn_begin(e->state, true, &txn, err) < 0) {
+        free(parts);
+        return ERR_IO;
+    }
+    const Plan *plan = query_plan(q);
+    uint64_t restored = 0;
+    for (int i = 0; ran_before && rc == 0 && i < plan->nsteps; i++) {
+        const Step *s = plan->steps[i];
+        RestoreCtx r;
+        memset(&r, 0, sizeof r);
+        r.txn = txn;
+        arena_init(&r.arena, 8192);
+        sb_init(&r.kb);
+        sb_init(&r.vb);
+        if (s->kind == STEP_AGGREGATE && s->changelog_topic) {
+            rc = open_store(txn, kq->id, s->id, 0, &r.store, err);
+            if (rc == 0 && s->win.type != WIN_NONE) {
+                rc = open_store(txn, kq->id, s->id, 1, &r.index, err);
+                r.has_index = true;
+            }
+            if (rc == 0) rc = read_topic(e, s->changelog_topic, NULL, 0, restore_changelog_record, &r, err);
+        } else if ((s->kind == STEP_SINK || s->kind == STEP_SOURCE) && s->materialize) {
+            const Schema *sc = &s->schema;
+            const char *names[sc->ncols + 1];
+            const Type *types[sc->ncols + 1];
+            for (int c2 = 0; c2 < sc->ncols; c2++) {
+                names[c2] = sc->cols[c2].name;
+                types[c2] = sc->cols[c2].type;
+            }
+            bool sink = s->kind == STEP_SINK;
+            r.schema = sc;
+            r.windowed = s->window.type != WIN_NONE;
+            r.session = s->window.type == WIN_SESSION;
+            r.win_size = s->window.size_ms;
+            r.key_serde = serde_new(sink ? &s->sink_key_fmt : &s->key_fmt, true, sc->nkey, names, types, err);
+            r.val_serde = serde_new(sink ? &s->sink_val_fmt : &s->val_fmt, false, sc->ncols - sc->nkey,
+                                    names + sc->nkey, types + sc->nkey, err);
+            rc = r.key_serde && r.val_serde ? open_store(txn, kq->id, s->id, 0, &r.store, err) : ERR_INTERNAL;
+            /* A source table is read up to where the group stands; a sink in full. */
+            int64_t lim[64];
+            int nl = 0;
+            if (!sink)
+                for (int k = 0; k < np && nl < 64; k++)
+                    if (strcmp(parts[k].topic, s->topic) == 0) lim[nl++] = parts[k].offset;
+            if (rc == 0)
+                rc = read_topic(e, sink ? s->sink_topic : s->topic, sink ? NULL : lim, nl,
+                                restore_table_record, &r, err);
+            serde_free(r.key_serde);
+            serde_free(r.val_serde);
+        }
+        restored += r.restored;
+        arena_free(&r.arena);
+        sb_free(&r.kb);
+        sb_free(&r.vb);
+    }
+    if (rc == 0) {
+        for (int i = 0; ran_before && i < np; i++)
+            if (parts[i].offset >= 0)
+                state_offset_put(txn, kq->id, parts[i].topic, parts[i].partition, parts[i].offset);
+        state_offset_put(txn, kq->id, "__initialized", 0, 1);
+        rc = state_txn_commit(txn, err);
+    } else {
+        state_txn_abort(txn);
+    }
+    if (ran_before && rc == 0)
+        fprintf(stderr, "eddyd: query %s: state restored from Kafka (%llu records)\n", kq->id,
+                (unsigned long long)restored);
+    free(parts);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- query threads */
 
 static int kq_produce(void *ctx, const char *topic, int32_t partition, const RawRecord *rec)
@@ -336,6 +592,7 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     KafkaEngine *k = e->kafka;
     QueryIO io = {kq, kq_produce, kq->transient ? kq_push : NULL, kq_sync};
     QueryEnv qenv = *env;
+    qenv.changelogs = !kq->transient;
     if (kq->transient) {
         qenv.inprocess_repartition = true;
         qenv.single_task = true;
@@ -345,8 +602,20 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     if (!kq->q) return ERR_INTERNAL;
     /* Internal topics: repartition topics with the source's partition count. */
     if (!qenv.inprocess_repartition) {
+        int src_parts = 1;
+        for (int j = 0; j < plan->nsteps; j++)
+            if (plan->steps[j]->kind == STEP_SOURCE) {
+                int p = 0;
+                if (engine_kafka_topic_exists(e, plan->steps[j]->topic, &p) && p > src_parts) src_parts = p;
+            }
         for (int i = 0; i < plan->nsteps; i++) {
             const Step *s = plan->steps[i];
+            if (s->kind == STEP_AGGREGATE && s->changelog_topic) {
+                int actual;
+                EddyError te;
+                err_clear(&te);
+                engine_kafka_topic_create(e, s->changelog_topic, src_parts, 1, -1, &actual, &te);
+            }
             if (s->kind != STEP_REKEY || !s->repartition) continue;
             int parts = 1;
             for (int j = 0; j < plan->nsteps; j++)
@@ -388,6 +657,7 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     pc.nprops = k->nprops;
     kq->producer = kafka_producer_new(&pc, err);
     if (!kq->producer) return ERR_IO;
+    if (!kq->transient && restore_state(e, kq, err) < 0) return err->code ? err->code : ERR_IO;
     if (pthread_create(&kq->thread, NULL, kq_main, kq) != 0)
         return err_set(err, ERR_INTERNAL, -1, "cannot start query thread: %s", strerror(errno));
     kq->started = true;

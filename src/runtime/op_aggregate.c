@@ -34,6 +34,14 @@ typedef struct AggOp {
     int64_t last_expiry; /* stream time at the last retention sweep */
     int64_t last_close;  /* EMIT FINAL: window close time of the last emission */
     bool last_loaded;
+    /* State keys changed in this batch (changelog), deduplicated by a small hash set. */
+    bool changelog;
+    StrBuf dirty;        /* concatenated keys */
+    uint32_t *dirty_off; /* offsets into dirty (+ lengths below) */
+    uint32_t *dirty_len;
+    int ndirty, capdirty;
+    uint32_t *set;       /* open addressing: index + 1 into dirty_off, 0 = empty */
+    int setcap;
 } AggOp;
 
 #define NO_TIME INT64_MIN
@@ -41,6 +49,10 @@ typedef struct AggOp {
 static void agg_close(Op *op)
 {
     AggOp *a = (AggOp *)op;
+    sb_free(&a->dirty);
+    free(a->dirty_off);
+    free(a->dirty_len);
+    free(a->set);
     sb_free(&a->kbuf);
     sb_free(&a->vbuf);
     sb_free(&a->ibuf);
@@ -150,9 +162,83 @@ static bool load_states(AggOp *a, StateTxn *txn, Value *st, int64_t *ts, Arena *
     return true;
 }
 
+static uint64_t key_hash(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Remembers that the state under a->kbuf changed in this batch. */
+static void mark_dirty(AggOp *a)
+{
+    if (!a->changelog) return;
+    if (a->ndirty * 2 >= a->setcap) {
+        int ncap = a->setcap ? a->setcap * 2 : 256;
+        uint32_t *ns = xcalloc((size_t)ncap, sizeof *ns);
+        for (int i = 0; i < a->ndirty; i++) {
+            uint64_t h = key_hash(a->dirty.data + a->dirty_off[i], a->dirty_len[i]);
+            size_t j = h & (size_t)(ncap - 1);
+            while (ns[j]) j = (j + 1) & (size_t)(ncap - 1);
+            ns[j] = (uint32_t)i + 1;
+        }
+        free(a->set);
+        a->set = ns;
+        a->setcap = ncap;
+    }
+    uint64_t h = key_hash(a->kbuf.data, a->kbuf.len);
+    size_t j = h & (size_t)(a->setcap - 1);
+    while (a->set[j]) {
+        int i = (int)a->set[j] - 1;
+        if (a->dirty_len[i] == a->kbuf.len &&
+            memcmp(a->dirty.data + a->dirty_off[i], a->kbuf.data, a->kbuf.len) == 0)
+            return;
+        j = (j + 1) & (size_t)(a->setcap - 1);
+    }
+    if (a->ndirty == a->capdirty) {
+        a->capdirty = a->capdirty ? a->capdirty * 2 : 256;
+        a->dirty_off = xrealloc(a->dirty_off, sizeof(uint32_t) * (size_t)a->capdirty);
+        a->dirty_len = xrealloc(a->dirty_len, sizeof(uint32_t) * (size_t)a->capdirty);
+    }
+    a->dirty_off[a->ndirty] = (uint32_t)a->dirty.len;
+    a->dirty_len[a->ndirty] = (uint32_t)a->kbuf.len;
+    sb_append(&a->dirty, a->kbuf.data, a->kbuf.len);
+    a->set[j] = (uint32_t)a->ndirty + 1;
+    a->ndirty++;
+}
+
+/* Writes the batch's changed states to the changelog topic (deleted ones as
+ * tombstones), then forgets them. */
+static void write_changelog(AggOp *a, Task *t, StateTxn *txn)
+{
+    const char *topic = a->op.step->changelog_topic;
+    for (int i = 0; i < a->ndirty && topic; i++) {
+        const char *k = a->dirty.data + a->dirty_off[i];
+        size_t kl = a->dirty_len[i];
+        const void *v = NULL;
+        size_t vl = 0;
+        RawRecord rec = {0};
+        rec.topic = topic;
+        rec.partition = t->partition;
+        rec.offset = -1;
+        rec.key = k;
+        rec.key_len = kl;
+        if (state_get(txn, a->store, k, kl, &v, &vl) == 0 && vl >= 8) {
+            rec.value = v;
+            rec.value_len = vl;
+            rec.timestamp = rowcodec_get_be64(v);
+        }
+        query_io_produce(t->q, topic, t->partition, &rec);
+    }
+    a->ndirty = 0;
+    sb_clear(&a->dirty);
+    if (a->set) memset(a->set, 0, sizeof(uint32_t) * (size_t)a->setcap);
+}
+
 static void store_states(AggOp *a, StateTxn *txn, const Value *st, int64_t ts, bool is_new,
                          int64_t we)
 {
+    mark_dirty(a);
     sb_clear(&a->vbuf);
     rowcodec_put_be64(&a->vbuf, ts);
     rowcodec_put_all(&a->vbuf, st, a->na);
@@ -167,6 +253,7 @@ static void store_states(AggOp *a, StateTxn *txn, const Value *st, int64_t ts, b
 
 static void delete_window(AggOp *a, StateTxn *txn, int64_t we)
 {
+    mark_dirty(a);
     state_del(txn, a->store, a->kbuf.data, a->kbuf.len);
     sb_clear(&a->ibuf);
     rowcodec_put_be64(&a->ibuf, we);
@@ -490,6 +577,10 @@ static int agg_flush(Op *op, ExecCtx *ctx)
 {
     AggOp *a = (AggOp *)op;
     Task *t = ctx->task;
+    if (a->ndirty) {
+        StateTxn *txn = task_txn(t);
+        if (txn) write_changelog(a, t, txn);
+    }
     if (!a->windowed) return 0;
     int64_t now = t->stream_time[op->segment];
     int64_t limit = now - op->step->win.retention_ms;
@@ -538,5 +629,7 @@ Op *op_aggregate_new(Task *t, const Step *s)
         if (task_store(t, name, &a->index) == 0) a->have_store = true;
     }
     a->need_old = true;
+    sb_init(&a->dirty);
+    a->changelog = t->q && query_env(t->q)->changelogs && s->changelog_topic;
     return &a->op;
 }

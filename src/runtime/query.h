@@ -43,6 +43,8 @@ typedef struct QueryEnv {
     const char *processing_log_topic; /* NULL: no processing log records */
     bool single_task;           /* every partition runs in one task (transient queries
                                    that consume all partitions with in-process repartition) */
+    bool changelogs;            /* aggregations write their state changes to their
+                                   changelog topics (so a lost data directory can be rebuilt) */
 } QueryEnv;
 
 typedef struct QueryStats {

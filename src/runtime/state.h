@@ -29,6 +29,8 @@ void state_env_close(StateEnv *env);
 
 /* Opens (creating) a named store. Returns 0 and sets *out. */
 int state_store_open(StateEnv *env, const char *name, StateStore *out, EddyError *err);
+/* Opens (creating) a named store inside a write transaction already begun. */
+int state_store_open_in(StateTxn *t, const char *name, StateStore *out, EddyError *err);
 /* Deletes a store and its contents. */
 int state_store_drop(StateEnv *env, const char *name);
 

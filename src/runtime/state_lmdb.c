@@ -91,6 +91,15 @@ int state_store_open(StateEnv *env, const char *name, StateStore *out, EddyError
     return 0;
 }
 
+int state_store_open_in(StateTxn *t, const char *name, StateStore *out, EddyError *err)
+{
+    MDB_dbi dbi;
+    int rc = mdb_dbi_open(t->txn, name, MDB_CREATE, &dbi);
+    if (rc) return lmdb_err(err, rc, "dbi_open");
+    *out = dbi;
+    return 0;
+}
+
 int state_store_drop(StateEnv *env, const char *name)
 {
     MDB_txn *t;

@@ -196,12 +196,101 @@ START_TEST(csas_filters_functions_and_processing_log)
 }
 END_TEST
 
+static int count_of(void *ctx, const Row *row)
+{
+    long *totals = ctx;
+    /* Key column 0 is the user number, value column 1 the count. */
+    int u = row->cols[0].kind == TYPE_INT ? row->cols[0].u.i : -1;
+    if (u >= 0 && u < 8) totals[u] = row->cols[1].u.l;
+    return 0;
+}
+
+static void produce_counts(Env *v, int from, int to)
+{
+    EddyError err;
+    err_clear(&err);
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = broker_bootstrap_servers(v->broker);
+    KafkaProducer *p = kafka_producer_new(&pc, &err);
+    ck_assert_ptr_nonnull(p);
+    for (int i = from; i < to; i++) {
+        char val[64];
+        snprintf(val, sizeof val, "{\"u\":%d}", i % 8);
+        RawRecord r = {0};
+        r.topic = "clicks";
+        r.partition = -1;
+        r.timestamp = 1700000000000LL + i;
+        r.value = val;
+        r.value_len = strlen(val);
+        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+    }
+    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
+    kafka_producer_close(p, 1000);
+}
+
+/* Waits until the table's counts add up to `total`. */
+static long wait_total(Env *v, const char *qid, long total, long *totals)
+{
+    int64_t deadline = mono_ms() + 40000;
+    long sum = 0;
+    while (mono_ms() < deadline) {
+        memset(totals, 0, sizeof(long) * 8);
+        EddyError err;
+        err_clear(&err);
+        engine_scan_table(v->engine, qid, count_of, totals, &err);
+        sum = 0;
+        for (int i = 0; i < 8; i++) sum += totals[i];
+        if (sum >= total) break;
+        usleep(200000);
+    }
+    return sum;
+}
+
+START_TEST(lost_state_is_restored_from_kafka)
+{
+    Env v;
+    env_start(&v);
+    const char *ddl = "CREATE STREAM clicks (U INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=2);"
+                      "CREATE TABLE per_user AS SELECT U, COUNT(*) AS N FROM clicks GROUP BY U;";
+    run_sql(&v, ddl);
+    produce_counts(&v, 0, 400);
+    long totals[8];
+    ck_assert_int_eq(wait_total(&v, "CTAS_PER_USER_0", 400, totals), 400);
+    /* Lose the data directory, as a replaced machine would. */
+    executor_free(v.exec);
+    engine_free(v.engine);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", v.dir);
+    ck_assert_int_eq(system(cmd), 0);
+    EddyError err;
+    err_clear(&err);
+    Props props;
+    props_init(&props);
+    props_set(&props, "auto.offset.reset", "earliest");
+    EngineConfig cfg = {0};
+    cfg.mode = ENGINE_KAFKA;
+    cfg.state_dir = v.dir;
+    cfg.props = &props;
+    cfg.embedded_broker = v.broker;
+    v.engine = engine_new(&cfg, &err);
+    props_free(&props);
+    ck_assert_msg(v.engine != NULL, "engine: %s", err.msg);
+    v.exec = executor_new(v.engine);
+    run_sql(&v, ddl);
+    produce_counts(&v, 400, 560);
+    ck_assert_int_eq(wait_total(&v, "CTAS_PER_USER_0", 560, totals), 560);
+    for (int u = 0; u < 8; u++) ck_assert_int_eq(totals[u], 70);
+    env_stop(&v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine_kafka");
     TCase *tc = tcase_create("embedded");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, csas_filters_functions_and_processing_log);
+    tcase_add_test(tc, lost_state_is_restored_from_kafka);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
