@@ -352,10 +352,11 @@ int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *e
             *out = *v;
             return 0;
         } else {
-            StrBuf sb = STRBUF_INIT;
+            /* A per-thread buffer: no allocation per record once it has grown. */
+            static _Thread_local StrBuf sb;
+            sb_clear(&sb);
             val_format(&sb, v);
             *out = val_string(arena_strndup(a, sb_cstr(&sb), sb.len), (uint32_t)sb.len);
-            sb_free(&sb);
             return 0;
         }
     case TYPE_BOOLEAN:

@@ -30,6 +30,7 @@ typedef struct AggOp {
     bool need_old;
     bool windowed, session;
     StrBuf kbuf, vbuf, ibuf;
+    StrBuf pbuf, mbuf;   /* session key prefix; EMIT FINAL meta key/value and range */
     Arena arena;      /* long-lived */
     int64_t last_expiry; /* stream time at the last retention sweep */
     int64_t last_close;  /* EMIT FINAL: window close time of the last emission */
@@ -50,6 +51,8 @@ static void agg_close(Op *op)
 {
     AggOp *a = (AggOp *)op;
     sb_free(&a->dirty);
+    sb_free(&a->pbuf);
+    sb_free(&a->mbuf);
     free(a->dirty_off);
     free(a->dirty_len);
     free(a->set);
@@ -336,7 +339,8 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
     int64_t gap = s->win.size_ms, ts = r->ts;
     int64_t close_time = r->stream_time - s->win.grace_ms;
     /* The key's prefix. */
-    StrBuf prefix = STRBUF_INIT;
+    StrBuf prefix = a->pbuf;
+    sb_clear(&prefix);
     task_key_prefix(t, &prefix);
     rowcodec_put_all(&prefix, keys, a->ng);
     int64_t start = ts, end = ts;
@@ -373,7 +377,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         }
         state_iter_close(it);
     }
-    sb_free(&prefix);
+    a->pbuf = prefix; /* keep the grown buffer */
     if (end < close_time) {
         query_stats_mut(t->q)->late_dropped++;
         return;
@@ -427,25 +431,21 @@ static int64_t load_last_close(AggOp *a, Task *t, StateTxn *txn)
     if (a->last_loaded) return a->last_close;
     a->last_loaded = true;
     a->last_close = NO_TIME;
-    StrBuf k = STRBUF_INIT;
-    meta_key(t, &k);
+    meta_key(t, &a->mbuf);
     const void *v;
     size_t vl;
-    if (state_get(txn, a->index, k.data, k.len, &v, &vl) == 0 && vl == 8)
+    if (state_get(txn, a->index, a->mbuf.data, a->mbuf.len, &v, &vl) == 0 && vl == 8)
         a->last_close = rowcodec_get_be64(v);
-    sb_free(&k);
     return a->last_close;
 }
 
 static void save_last_close(AggOp *a, Task *t, StateTxn *txn, int64_t close)
 {
     a->last_close = close;
-    StrBuf k = STRBUF_INIT, v = STRBUF_INIT;
-    meta_key(t, &k);
-    rowcodec_put_be64(&v, close);
-    state_put(txn, a->index, k.data, k.len, v.data, v.len);
-    sb_free(&k);
-    sb_free(&v);
+    meta_key(t, &a->mbuf);
+    size_t kl = a->mbuf.len;
+    rowcodec_put_be64(&a->mbuf, close);
+    state_put(txn, a->index, a->mbuf.data, kl, a->mbuf.data + kl, 8);
 }
 
 /* Emits the windows that closed since the last emission (Kafka Streams'
@@ -466,10 +466,14 @@ static void emit_closed(AggOp *a, Task *t, StateTxn *txn, int64_t stream_time, E
     int64_t lower = last == NO_TIME ? 0 : (session ? last : (last - size > 0 ? last - size : 0));
     if (upper < lower) return;
     int64_t expired_before = stream_time - w->retention_ms; /* windows starting earlier are gone */
-    StrBuf from = STRBUF_INIT;
-    rowcodec_put_be64(&from, lower + size);
+    char from[8]; /* big-endian window bound to start the index scan at */
+    uint64_t lb = (uint64_t)(lower + size);
+    for (int b = 7; b >= 0; b--) {
+        from[b] = (char)(lb & 0xff);
+        lb >>= 8;
+    }
     StateIter *it;
-    if (state_iter_open(txn, a->index, from.data, from.len, &it) == 0) {
+    if (state_iter_open(txn, a->index, from, sizeof from, &it) == 0) {
         const void *k, *v;
         size_t kl, vl;
         while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
@@ -499,7 +503,6 @@ static void emit_closed(AggOp *a, Task *t, StateTxn *txn, int64_t stream_time, E
         }
         state_iter_close(it);
     }
-    sb_free(&from);
     save_last_close(a, t, txn, close);
 }
 
