@@ -18,6 +18,7 @@
 #include "../../src/runtime/engine.h"
 #include "../../src/runtime/kafka_io.h"
 #include "../../src/server/executor.h"
+#include "../../src/server/processing_log.h"
 
 static int64_t mono_ms(void)
 {
@@ -52,9 +53,12 @@ static void env_start(Env *v)
     v->engine = engine_new(&cfg, &err);
     props_free(&props);
     ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
-    ck_assert_int_eq(engine_topic_create(v->engine, "processing_log", 1, 1, -1, NULL, &err), 0);
-    engine_set_processing_log(v->engine, "processing_log");
     v->exec = executor_new(v->engine);
+    Props none;
+    props_init(&none);
+    ck_assert_int_eq(processing_log_setup(v->exec, v->engine, &none, &err), 0);
+    props_free(&none);
+    ck_assert_ptr_nonnull(catalog_find(engine_catalog(v->engine), "KSQL_PROCESSING_LOG"));
 }
 
 static void env_stop(Env *v)
@@ -167,7 +171,7 @@ START_TEST(csas_filters_functions_and_processing_log)
     json_decref(out);
 
     json_t *log = json_array();
-    ck_assert_int_eq(consume(&v, "processing_log", malformed, 10000, log), malformed);
+    ck_assert_int_eq(consume(&v, "default_ksql_processing_log", malformed, 10000, log), malformed);
     json_array_foreach(log, i, r)
     {
         const char *val = json_string_value(json_object_get(r, "value"));
@@ -175,6 +179,18 @@ START_TEST(csas_filters_functions_and_processing_log)
         ck_assert_ptr_nonnull(strstr(val, "deserializationError"));
     }
     json_decref(log);
+
+    /* The processing log is a stream users can query. */
+    run_sql(&v, "CREATE STREAM bad AS SELECT MESSAGE->DESERIALIZATIONERROR->`topic` AS T, "
+                "MESSAGE->`OFFSET` AS O FROM KSQL_PROCESSING_LOG;");
+    json_t *bad = json_array();
+    ck_assert_int_eq(consume(&v, "BAD", malformed, 15000, bad), malformed);
+    json_array_foreach(bad, i, r)
+    {
+        const char *val = json_string_value(json_object_get(r, "value"));
+        ck_assert_ptr_nonnull(strstr(val, "\"T\":\"pageviews\""));
+    }
+    json_decref(bad);
 
     /* INSERT VALUES goes through the running query too. */
     run_sql(&v, "INSERT INTO pageviews (K, USER, MS) VALUES ('k100', 'ann', 50);");
