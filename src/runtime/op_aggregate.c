@@ -19,6 +19,7 @@
 
 #include "op.h"
 #include "rowcodec.h"
+#include "state_cache.h"
 
 typedef struct AggOp {
     Op op;
@@ -31,18 +32,13 @@ typedef struct AggOp {
     bool windowed, session;
     StrBuf kbuf, vbuf, ibuf;
     StrBuf pbuf, mbuf;   /* session key prefix; EMIT FINAL meta key/value and range */
-    Arena arena;      /* long-lived */
+    Arena arena;         /* long-lived */
     int64_t last_expiry; /* stream time at the last retention sweep */
     int64_t last_close;  /* EMIT FINAL: window close time of the last emission */
     bool last_loaded;
-    /* State keys changed in this batch (changelog), deduplicated by a small hash set. */
-    bool changelog;
-    StrBuf dirty;        /* concatenated keys */
-    uint32_t *dirty_off; /* offsets into dirty (+ lengths below) */
-    uint32_t *dirty_len;
-    int ndirty, capdirty;
-    uint32_t *set;       /* open addressing: index + 1 into dirty_off, 0 = empty */
-    int setcap;
+    StateCache cache; /* the batch's reads and writes of the state store */
+    bool changelog;   /* changed states go to the changelog topic at flush */
+    Task *flush_task;
 } AggOp;
 
 #define NO_TIME INT64_MIN
@@ -50,12 +46,9 @@ typedef struct AggOp {
 static void agg_close(Op *op)
 {
     AggOp *a = (AggOp *)op;
-    sb_free(&a->dirty);
+    sc_free(&a->cache);
     sb_free(&a->pbuf);
     sb_free(&a->mbuf);
-    free(a->dirty_off);
-    free(a->dirty_len);
-    free(a->set);
     sb_free(&a->kbuf);
     sb_free(&a->vbuf);
     sb_free(&a->ibuf);
@@ -98,7 +91,8 @@ static void states_apply(AggOp *a, Task *t, Value *st, const Row *r, bool retrac
         const AggCall *ac = &s->aggs[i];
         Value args[ac->nargs > 0 ? ac->nargs : 1];
         eval_reset_errors(ev);
-        for (int j = 0; j < ac->nargs; j++) eval_expr(ev, ac->args[j], &args[j]);
+        for (int j = 0; j < ac->nargs; j++)
+            eval_expr(ev, ac->args[j], &args[j]);
         if (ev->nerrors) task_processing_error(t, s, ev->err.msg, NULL);
         EddyError err;
         err_clear(&err);
@@ -155,7 +149,7 @@ static bool load_states(AggOp *a, StateTxn *txn, Value *st, int64_t *ts, Arena *
 {
     const void *v;
     size_t vl;
-    if (state_get(txn, a->store, a->kbuf.data, a->kbuf.len, &v, &vl) != 0) return false;
+    if (sc_get(&a->cache, txn, arena, a->kbuf.data, a->kbuf.len, &v, &vl) != 0) return false;
     if (vl < 8) return false;
     *ts = rowcodec_get_be64(v);
     if (rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types, arena, st) < 0)
@@ -165,87 +159,43 @@ static bool load_states(AggOp *a, StateTxn *txn, Value *st, int64_t *ts, Arena *
     return true;
 }
 
-static uint64_t key_hash(const char *p, size_t n)
+/* Sends one changed state to the changelog topic (a deletion as a tombstone). */
+static void changelog_entry(void *ctx, const StateCacheEntry *e)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* Remembers that the state under a->kbuf changed in this batch. */
-static void mark_dirty(AggOp *a)
-{
-    if (!a->changelog) return;
-    if (a->ndirty * 2 >= a->setcap) {
-        int ncap = a->setcap ? a->setcap * 2 : 256;
-        uint32_t *ns = xcalloc((size_t)ncap, sizeof *ns);
-        for (int i = 0; i < a->ndirty; i++) {
-            uint64_t h = key_hash(a->dirty.data + a->dirty_off[i], a->dirty_len[i]);
-            size_t j = h & (size_t)(ncap - 1);
-            while (ns[j]) j = (j + 1) & (size_t)(ncap - 1);
-            ns[j] = (uint32_t)i + 1;
-        }
-        free(a->set);
-        a->set = ns;
-        a->setcap = ncap;
-    }
-    uint64_t h = key_hash(a->kbuf.data, a->kbuf.len);
-    size_t j = h & (size_t)(a->setcap - 1);
-    while (a->set[j]) {
-        int i = (int)a->set[j] - 1;
-        if (a->dirty_len[i] == a->kbuf.len &&
-            memcmp(a->dirty.data + a->dirty_off[i], a->kbuf.data, a->kbuf.len) == 0)
-            return;
-        j = (j + 1) & (size_t)(a->setcap - 1);
-    }
-    if (a->ndirty == a->capdirty) {
-        a->capdirty = a->capdirty ? a->capdirty * 2 : 256;
-        a->dirty_off = xrealloc(a->dirty_off, sizeof(uint32_t) * (size_t)a->capdirty);
-        a->dirty_len = xrealloc(a->dirty_len, sizeof(uint32_t) * (size_t)a->capdirty);
-    }
-    a->dirty_off[a->ndirty] = (uint32_t)a->dirty.len;
-    a->dirty_len[a->ndirty] = (uint32_t)a->kbuf.len;
-    sb_append(&a->dirty, a->kbuf.data, a->kbuf.len);
-    a->set[j] = (uint32_t)a->ndirty + 1;
-    a->ndirty++;
-}
-
-/* Writes the batch's changed states to the changelog topic (deleted ones as
- * tombstones), then forgets them. */
-static void write_changelog(AggOp *a, Task *t, StateTxn *txn)
-{
+    AggOp *a = ctx;
+    Task *t = a->flush_task;
     const char *topic = a->op.step->changelog_topic;
-    for (int i = 0; i < a->ndirty && topic; i++) {
-        const char *k = a->dirty.data + a->dirty_off[i];
-        size_t kl = a->dirty_len[i];
-        const void *v = NULL;
-        size_t vl = 0;
-        RawRecord rec = {0};
-        rec.topic = topic;
-        rec.partition = t->partition;
-        rec.offset = -1;
-        rec.key = k;
-        rec.key_len = kl;
-        if (state_get(txn, a->store, k, kl, &v, &vl) == 0 && vl >= 8) {
-            rec.value = v;
-            rec.value_len = vl;
-            rec.timestamp = rowcodec_get_be64(v);
-        }
-        query_io_produce(t->q, topic, t->partition, &rec);
+    RawRecord rec = {0};
+    rec.topic = topic;
+    rec.partition = t->partition;
+    rec.offset = -1;
+    rec.key = e->key;
+    rec.key_len = e->klen;
+    if (e->val && e->vlen >= 8) {
+        rec.value = e->val;
+        rec.value_len = e->vlen;
+        rec.timestamp = rowcodec_get_be64(e->val);
     }
-    a->ndirty = 0;
-    sb_clear(&a->dirty);
-    if (a->set) memset(a->set, 0, sizeof(uint32_t) * (size_t)a->setcap);
+    query_io_produce(t->q, topic, t->partition, &rec);
+}
+
+/* Writes the batch's changed states: to the changelog topic, then to LMDB. */
+static int flush_cache(AggOp *a, Task *t, StateTxn *txn)
+{
+    if (a->changelog) {
+        a->flush_task = t;
+        sc_each_dirty(&a->cache, changelog_entry, a);
+    }
+    return sc_flush(&a->cache, txn);
 }
 
 static void store_states(AggOp *a, StateTxn *txn, const Value *st, int64_t ts, bool is_new,
-                         int64_t we)
+                         int64_t we, Arena *arena)
 {
-    mark_dirty(a);
     sb_clear(&a->vbuf);
     rowcodec_put_be64(&a->vbuf, ts);
     rowcodec_put_all(&a->vbuf, st, a->na);
-    state_put(txn, a->store, a->kbuf.data, a->kbuf.len, a->vbuf.data, a->vbuf.len);
+    sc_put(&a->cache, arena, a->kbuf.data, a->kbuf.len, a->vbuf.data, a->vbuf.len);
     if (a->windowed && is_new) {
         sb_clear(&a->ibuf);
         rowcodec_put_be64(&a->ibuf, we);
@@ -254,10 +204,9 @@ static void store_states(AggOp *a, StateTxn *txn, const Value *st, int64_t ts, b
     }
 }
 
-static void delete_window(AggOp *a, StateTxn *txn, int64_t we)
+static void delete_window(AggOp *a, StateTxn *txn, int64_t we, Arena *arena)
 {
-    mark_dirty(a);
-    state_del(txn, a->store, a->kbuf.data, a->kbuf.len);
+    sc_del(&a->cache, arena, a->kbuf.data, a->kbuf.len);
     sb_clear(&a->ibuf);
     rowcodec_put_be64(&a->ibuf, we);
     sb_append(&a->ibuf, a->kbuf.data, a->kbuf.len);
@@ -295,8 +244,8 @@ static void emit_add(Emit *e, Arena *arena, Row r)
 {
     if (e->n == e->cap) {
         int ncap = e->cap ? e->cap * 2 : 16;
-        e->rows = arena_realloc(arena, e->rows, sizeof(Row) * (size_t)e->cap,
-                                sizeof(Row) * (size_t)ncap);
+        e->rows =
+            arena_realloc(arena, e->rows, sizeof(Row) * (size_t)e->cap, sizeof(Row) * (size_t)ncap);
         e->cap = ncap;
     }
     e->rows[e->n++] = r;
@@ -326,7 +275,7 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
         states_apply(a, t, st, &prev, true, arena);
     }
     states_apply(a, t, st, r, retract, arena);
-    store_states(a, txn, st, ts, !existed, we);
+    store_states(a, txn, st, ts, !existed, we, arena);
     if (!a->op.step->emit_final)
         emit_add(em, arena, out_row(a, t, keys, st, old, existed, ts, ws, we, arena));
 }
@@ -344,6 +293,8 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
     task_key_prefix(t, &prefix);
     rowcodec_put_all(&prefix, keys, a->ng);
     int64_t start = ts, end = ts;
+    /* The scan below reads LMDB: write this batch's changes first. */
+    if (a->cache.norder) flush_cache(a, t, txn);
     Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
     states_init(a, t, st, arena);
     typedef struct Old {
@@ -363,12 +314,13 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
             if (e0 < ts - gap || s0 > ts + gap) continue;
             if (nold == cap) {
                 int ncap = cap ? cap * 2 : 4;
-                olds = arena_realloc(arena, olds, sizeof(Old) * (size_t)cap, sizeof(Old) * (size_t)ncap);
+                olds = arena_realloc(arena, olds, sizeof(Old) * (size_t)cap,
+                                     sizeof(Old) * (size_t)ncap);
                 cap = ncap;
             }
             Value *os = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
-            if (vl < 8 || rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types,
-                                           arena, os) < 0)
+            if (vl < 8 ||
+                rowcodec_get_all((const char *)v + 8, vl - 8, a->na, a->state_types, arena, os) < 0)
                 continue;
             row_copy_cols(arena, os, os, a->na);
             olds[nold++] = (Old){s0, e0, rowcodec_get_be64(v), os};
@@ -391,13 +343,14 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
     /* Remove the sessions that were merged away, announcing their end. */
     for (int i = 0; i < nold; i++) {
         make_key(a, t, keys, olds[i].s, olds[i].e);
-        delete_window(a, txn, olds[i].e);
+        delete_window(a, txn, olds[i].e, arena);
         if (olds[i].s == start && olds[i].e == end) continue;
         Row tomb;
         memset(&tomb, 0, sizeof tomb);
         tomb.cols = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng + a->na + 1));
         memcpy(tomb.cols, keys, sizeof(Value) * (size_t)a->ng);
-        for (int k = 0; k < a->na; k++) tomb.cols[a->ng + k] = val_null();
+        for (int k = 0; k < a->na; k++)
+            tomb.cols[a->ng + k] = val_null();
         tomb.flags = ROW_TOMBSTONE;
         tomb.ts = olds[i].ts;
         tomb.win_start = olds[i].s;
@@ -405,7 +358,7 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         if (!s->emit_final) emit_add(em, arena, tomb);
     }
     make_key(a, t, keys, start, end);
-    store_states(a, txn, st, max_ts, true, end);
+    store_states(a, txn, st, max_ts, true, end, arena);
     bool had_same = false;
     Value *old_st = NULL;
     for (int i = 0; i < nold; i++)
@@ -422,7 +375,10 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
 static void meta_key(Task *t, StrBuf *k)
 {
     sb_clear(k);
-    sb_append(k, "\xff\xff" "emit", 6);
+    sb_append(k,
+              "\xff\xff"
+              "emit",
+              6);
     task_key_prefix(t, k);
 }
 
@@ -489,11 +445,12 @@ static void emit_closed(AggOp *a, Task *t, StateTxn *txn, int64_t stream_time, E
             if (!session && start < expired_before) continue;
             const void *sv;
             size_t svl;
-            if (state_get(txn, a->store, sk, skl, &sv, &svl) != 0 || svl < 8) continue;
+            if (sc_get(&a->cache, txn, arena, sk, skl, &sv, &svl) != 0 || svl < 8) continue;
             Value *keys = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng ? a->ng : 1));
             Value *st = arena_alloc(arena, sizeof(Value) * (size_t)(a->na ? a->na : 1));
             if (rowcodec_get_all(sk + 2, skl - 2 - 16, a->ng, a->key_types, arena, keys) < 0 ||
-                rowcodec_get_all((const char *)sv + 8, svl - 8, a->na, a->state_types, arena, st) < 0)
+                rowcodec_get_all((const char *)sv + 8, svl - 8, a->na, a->state_types, arena, st) <
+                    0)
                 continue;
             row_copy_cols(arena, keys, keys, a->ng);
             row_copy_cols(arena, st, st, a->na);
@@ -514,7 +471,8 @@ static void window_starts(const WindowSpec *w, int64_t ts, int64_t *starts, int 
     /* Largest aligned start <= ts, then earlier ones while the window covers ts. */
     int64_t s = ts >= 0 ? ts - ts % adv : ts - ((ts % adv) + adv) % adv;
     int64_t first = s;
-    while (first - adv > ts - w->size_ms && first - adv >= 0) first -= adv;
+    while (first - adv > ts - w->size_ms && first - adv >= 0)
+        first -= adv;
     for (int64_t x = first; x <= s && *n < 1024; x += adv)
         if (x + w->size_ms > ts && x >= 0) starts[(*n)++] = x;
 }
@@ -548,7 +506,9 @@ static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         }
         if (null_key && a->ng > 0) {
             /* ksqlDB drops rows whose grouping key is NULL. */
-            task_processing_error(t, s, "Group-by column with null value in the record. The record is dropped.", NULL);
+            task_processing_error(
+                t, s, "Group-by column with null value in the record. The record is dropped.",
+                NULL);
             continue;
         }
         switch (s->win.type) {
@@ -580,9 +540,12 @@ static int agg_flush(Op *op, ExecCtx *ctx)
 {
     AggOp *a = (AggOp *)op;
     Task *t = ctx->task;
-    if (a->ndirty) {
+    if (a->cache.norder || a->cache.n) {
         StateTxn *txn = task_txn(t);
-        if (txn) write_changelog(a, t, txn);
+        if (txn)
+            flush_cache(a, t, txn);
+        else
+            sc_clear(&a->cache);
     }
     if (!a->windowed) return 0;
     int64_t now = t->stream_time[op->segment];
@@ -622,9 +585,11 @@ Op *op_aggregate_new(Task *t, const Step *s)
     a->session = s->win.type == WIN_SESSION;
     a->last_expiry = INT64_MIN;
     a->state_types = xcalloc((size_t)a->na + 1, sizeof(Type *));
-    for (int i = 0; i < a->na; i++) a->state_types[i] = s->aggs[i].call->state_type;
+    for (int i = 0; i < a->na; i++)
+        a->state_types[i] = s->aggs[i].call->state_type;
     a->key_types = xcalloc((size_t)a->ng + 1, sizeof(Type *));
-    for (int i = 0; i < a->ng; i++) a->key_types[i] = s->schema.cols[i].type;
+    for (int i = 0; i < a->ng; i++)
+        a->key_types[i] = s->schema.cols[i].type;
     char name[64];
     snprintf(name, sizeof name, "%d.0", s->id);
     if (task_store(t, name, &a->store) == 0) {
@@ -632,7 +597,7 @@ Op *op_aggregate_new(Task *t, const Step *s)
         if (task_store(t, name, &a->index) == 0) a->have_store = true;
     }
     a->need_old = true;
-    sb_init(&a->dirty);
+    sc_init(&a->cache, a->store);
     a->changelog = t->q && query_env(t->q)->changelogs && s->changelog_topic;
     return &a->op;
 }

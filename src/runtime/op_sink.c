@@ -13,6 +13,7 @@
 
 #include "op.h"
 #include "rowcodec.h"
+#include "state_cache.h"
 
 typedef struct SinkOp {
     Op op;
@@ -20,6 +21,7 @@ typedef struct SinkOp {
     StrBuf kbuf, vbuf, skey, sval;
     bool windowed, session;
     StateStore store;
+    StateCache cache; /* the batch's writes to the table, one LMDB put per key */
     bool materialized;
     EddyError init_err;
     bool broken;
@@ -30,6 +32,7 @@ static void sink_close(Op *op)
     SinkOp *s = (SinkOp *)op;
     serde_free(s->key_serde);
     serde_free(s->val_serde);
+    sc_free(&s->cache);
     sb_free(&s->kbuf);
     sb_free(&s->vbuf);
     sb_free(&s->skey);
@@ -97,19 +100,35 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
                 rowcodec_put_be64(&s->skey, r->win_end);
             }
             if (tomb) {
-                state_del(txn, s->store, s->skey.data, s->skey.len);
+                sc_del(&s->cache, ctx->scratch, s->skey.data, s->skey.len);
             } else {
                 sb_clear(&s->sval);
                 rowcodec_put_be64(&s->sval, r->ts);
                 rowcodec_put_all(&s->sval, r->cols, sc->ncols);
-                state_put(txn, s->store, s->skey.data, s->skey.len, s->sval.data, s->sval.len);
+                sc_put(&s->cache, ctx->scratch, s->skey.data, s->skey.len, s->sval.data,
+                       s->sval.len);
             }
         }
     }
     return 0;
 }
 
-static const OpVtab sink_vt = {sink_process, NULL, NULL, sink_close};
+static int sink_flush(Op *op, ExecCtx *ctx)
+{
+    SinkOp *s = (SinkOp *)op;
+    if (!s->materialized || !s->cache.norder) {
+        sc_clear(&s->cache);
+        return 0;
+    }
+    StateTxn *txn = task_txn(ctx->task);
+    if (!txn) {
+        sc_clear(&s->cache);
+        return 0;
+    }
+    return sc_flush(&s->cache, txn);
+}
+
+static const OpVtab sink_vt = {sink_process, NULL, sink_flush, sink_close};
 
 Op *op_sink_new(Task *t, const Step *st)
 {
@@ -137,7 +156,10 @@ Op *op_sink_new(Task *t, const Step *st)
     if (st->materialize) {
         char name[64];
         snprintf(name, sizeof name, "%d.0", st->id);
-        if (task_store(t, name, &s->store) == 0) s->materialized = true;
+        if (task_store(t, name, &s->store) == 0) {
+            s->materialized = true;
+            sc_init(&s->cache, s->store);
+        }
     }
     return &s->op;
 }

@@ -21,7 +21,7 @@
 
 typedef struct Route {
     const char *topic;
-    int step;       /* step id of the SOURCE or REKEY operator */
+    int step; /* step id of the SOURCE or REKEY operator */
     bool is_rekey;
 } Route;
 
@@ -31,9 +31,9 @@ struct Query {
     char *id;
     QueryIO io;
     Task **tasks;
-    int ntasks;         /* allocated slots (indexed by partition) */
+    int ntasks; /* allocated slots (indexed by partition) */
     int nsegments;
-    int *segment_of;    /* per step */
+    int *segment_of; /* per step */
     Route *routes;
     int nroutes;
     const char **topics;
@@ -85,8 +85,7 @@ static void add_route(Query *q, const char *topic, int step, bool rekey)
     add_topic(q, topic);
 }
 
-Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO *io,
-                 EddyError *err)
+Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO *io, EddyError *err)
 {
     (void)err;
     Query *q = xcalloc(1, sizeof *q);
@@ -103,7 +102,8 @@ Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO 
         int seg = 0;
         if (s->input) {
             seg = q->segment_of[s->input->id];
-            if (s->input->kind == STEP_REKEY && s->input->repartition) seg = q->segment_of[s->input->id] + 1;
+            if (s->input->kind == STEP_REKEY && s->input->repartition)
+                seg = q->segment_of[s->input->id] + 1;
         }
         if (s->right && q->segment_of[s->right->id] > seg) seg = q->segment_of[s->right->id];
         q->segment_of[i] = seg;
@@ -124,7 +124,8 @@ static void task_free(Task *t)
     if (!t) return;
     for (int i = 0; i < t->nops; i++)
         if (t->ops[i] && t->ops[i]->vt->close) t->ops[i]->vt->close(t->ops[i]);
-    for (int i = 0; i < t->nops; i++) free(t->ops[i]);
+    for (int i = 0; i < t->nops; i++)
+        free(t->ops[i]);
     free(t->ops);
     free(t->stream_time);
     if (t->txn) state_txn_abort(t->txn);
@@ -135,7 +136,8 @@ static void task_free(Task *t)
 void query_free(Query *q)
 {
     if (!q) return;
-    for (int i = 0; i < q->ntasks; i++) task_free(q->tasks[i]);
+    for (int i = 0; i < q->ntasks; i++)
+        task_free(q->tasks[i]);
     free(q->tasks);
     free(q->segment_of);
     free(q->routes);
@@ -173,7 +175,8 @@ static Task *task_get(Query *q, int partition)
     if (partition >= q->ntasks) {
         int n = partition + 1;
         q->tasks = xrealloc(q->tasks, sizeof(Task *) * (size_t)n);
-        for (int i = q->ntasks; i < n; i++) q->tasks[i] = NULL;
+        for (int i = q->ntasks; i < n; i++)
+            q->tasks[i] = NULL;
         q->ntasks = n;
     }
     if (q->tasks[partition]) return q->tasks[partition];
@@ -183,7 +186,8 @@ static Task *task_get(Query *q, int partition)
     arena_init(&t->scratch, 65536);
     eval_init(&t->eval, &t->scratch);
     t->stream_time = xcalloc((size_t)q->nsegments, sizeof(int64_t));
-    for (int i = 0; i < q->nsegments; i++) t->stream_time[i] = INT64_MIN;
+    for (int i = 0; i < q->nsegments; i++)
+        t->stream_time[i] = INT64_MIN;
     const Plan *p = q->plan;
     t->nops = p->nsteps;
     t->ops = xcalloc((size_t)p->nsteps, sizeof(Op *));
@@ -258,7 +262,8 @@ void task_processing_error(Task *t, const Step *step, const char *msg, const Raw
     sb_clear(sb);
     int64_t now = wall_ms();
     bool deser = step && step->kind == STEP_SOURCE;
-    sb_printf(sb, "{\"level\":\"ERROR\",\"logger\":\"processing.%s.%s\",\"time\":%lld,\"message\":{",
+    sb_printf(sb,
+              "{\"level\":\"ERROR\",\"logger\":\"processing.%s.%s\",\"time\":%lld,\"message\":{",
               q->id, step && step->name ? step->name : "query", (long long)now);
     if (deser) {
         sb_puts(sb, "\"type\":0,\"deserializationError\":{\"target\":\"value\",\"errorMessage\":");
@@ -298,7 +303,8 @@ void task_processing_error(Task *t, const Step *step, const char *msg, const Raw
 
 void row_copy_cols(Arena *a, Value *dst, const Value *src, int n)
 {
-    for (int i = 0; i < n; i++) dst[i] = val_copy(a, &src[i]);
+    for (int i = 0; i < n; i++)
+        dst[i] = val_copy(a, &src[i]);
 }
 
 static int task_finish(Task *t, const RawRecord *recs, int n, EddyError *err)
@@ -308,23 +314,40 @@ static int task_finish(Task *t, const RawRecord *recs, int n, EddyError *err)
     for (int i = 0; i < t->nops && rc == 0; i++)
         if (t->ops[i]->vt->flush) rc = t->ops[i]->vt->flush(t->ops[i], &ctx);
     if (t->txn) {
-        /* Next offsets consumed by this task, committed with its state. */
-        for (int i = 0; i < n; i++) {
+        /* Next offsets consumed by this task, committed with its state: the last
+         * record of each topic-partition in the batch (a task sees few of them). */
+        struct {
+            const char *topic;
+            int32_t partition;
+            int64_t next;
+        } last[16];
+        int nlast = 0;
+        for (int i = n - 1; i >= 0; i--) {
             if (recs[i].offset < 0) continue;
-            bool last = true;
-            for (int j = i + 1; j < n; j++)
-                if (recs[j].partition == recs[i].partition &&
-                    strcmp(recs[j].topic, recs[i].topic) == 0)
-                    last = false;
-            if (last)
+            int k;
+            for (k = 0; k < nlast; k++)
+                if (last[k].partition == recs[i].partition &&
+                    (last[k].topic == recs[i].topic || strcmp(last[k].topic, recs[i].topic) == 0))
+                    break;
+            if (k < nlast) continue;
+            if (nlast == 16) {
                 state_offset_put(t->txn, t->q->id, recs[i].topic, recs[i].partition,
                                  recs[i].offset + 1);
+                continue;
+            }
+            last[nlast].topic = recs[i].topic;
+            last[nlast].partition = recs[i].partition;
+            last[nlast++].next = recs[i].offset + 1;
         }
+        for (int k = 0; k < nlast; k++)
+            state_offset_put(t->txn, t->q->id, last[k].topic, last[k].partition, last[k].next);
         StateTxn *txn = t->txn;
         t->txn = NULL;
         if (rc == 0 && t->q->io.sync) rc = t->q->io.sync(t->q->io.ctx, err);
-        if (rc == 0) rc = state_txn_commit(txn, err);
-        else state_txn_abort(txn);
+        if (rc == 0)
+            rc = state_txn_commit(txn, err);
+        else
+            state_txn_abort(txn);
     }
     arena_reset(&t->scratch);
     return rc;
@@ -348,13 +371,15 @@ int query_process(Query *q, const RawRecord *recs, int n, EddyError *err)
         int start = i;
         int j = i;
         /* The batch of this task: consecutive records of the same partition. */
-        while (j < n && (recs[j].partition == part || q->env.single_task)) j++;
+        while (j < n && (recs[j].partition == part || q->env.single_task))
+            j++;
         ExecCtx ctx = {t, &t->scratch};
         int k = start;
         int rc = 0;
         while (k < j && rc == 0) {
             int m = k;
-            while (m < j && strcmp(recs[m].topic, recs[k].topic) == 0) m++;
+            while (m < j && strcmp(recs[m].topic, recs[k].topic) == 0)
+                m++;
             const Route *r = route_for(q, recs[k].topic);
             if (r) {
                 Op *op = t->ops[r->step];

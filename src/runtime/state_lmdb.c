@@ -45,7 +45,9 @@ StateEnv *state_env_open(const char *dir, size_t map_mb, bool durable, EddyError
     mdb_env_set_maxdbs(e->env, 16384);
     mdb_env_set_mapsize(e->env, (size_t)(map_mb ? map_mb : 4096) << 20);
     mdb_env_set_maxreaders(e->env, 1024);
-    unsigned flags = MDB_NOTLS | (durable ? 0 : MDB_NOSYNC);
+    /* WRITEMAP: pages are written in place in the map (no write() copies at commit);
+     * LMDB's copy-on-write pages keep a killed process's database consistent. */
+    unsigned flags = MDB_NOTLS | MDB_WRITEMAP | (durable ? 0 : MDB_NOSYNC);
     rc = mdb_env_open(e->env, dir, flags, 0644);
     if (rc) {
         lmdb_err(err, rc, "env_open");
