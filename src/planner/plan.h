@@ -132,6 +132,18 @@ typedef enum PlanKind {
     PLAN_PULL,       /* SELECT without EMIT */
 } PlanKind;
 
+/* How a pull query (PLAN_PULL) finds its rows (plan_pull.c). The WHERE step is
+ * always evaluated on every candidate row; lookups only narrow the candidates. */
+typedef struct PullSpec {
+    bool table;           /* a materialized table; else a stream read to its end */
+    const char *query_id; /* table: the persistent query whose sink store holds it */
+    int nkey;             /* table: key columns */
+    int nlookups;         /* > 0: only rows with these keys can match (else a scan) */
+    Expr **lookups;       /* nlookups * nkey constant expressions typed as the keys */
+    const Step *filter;   /* WHERE over the source row, or NULL */
+    const Step *project;  /* the projection (its schema is the output) */
+} PullSpec;
+
 typedef struct Plan {
     Arena arena;
     PlanKind kind;
@@ -147,6 +159,7 @@ typedef struct Plan {
     int64_t limit;
     bool emit_final;
     const char *sql;      /* the statement text */
+    PullSpec *pull;       /* PLAN_PULL only */
 } Plan;
 
 /* Frees a plan and everything in its arena. */

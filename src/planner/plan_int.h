@@ -64,7 +64,11 @@ int qb_join(QB *qb);
 void qb_join_star_cols(QB *qb);
 const char *qb_join_column_name(QB *qb, const AstExpr *col);
 const char *qb_column_output_name(QB *qb, const AstExpr *e);
-int qb_plan_pull(QB *qb);
+/* Pull queries (plan_pull.c): checks made before the FROM clause is planned,
+ * the WHERE analysis once the source is known, and the PullSpec at the end. */
+int qb_pull_validate(QB *qb);
+int qb_pull_analyze(QB *qb);
+int qb_pull_finish(QB *qb);
 int qb_validate_sink_formats(QB *qb, const Source *snk);
 void qb_sanitized_sql(QB *qb, StrBuf *sb);
 int qb_check_insert_schema(QB *qb, const Step *last, const Source *target);

@@ -1,11 +1,471 @@
 /*
  * plan_pull.c - planning pull queries: SELECTs without EMIT over materialized
- * tables (key lookups, key ranges, scans, window bounds) and over streams.
+ * tables (key lookups, key ranges, window bounds, scans) and over streams.
+ *
+ * A pull query is planned like a stateless query (SOURCE -> [FILTER] -> SELECT)
+ * and the runtime evaluates the WHERE step on every candidate row, so results
+ * never depend on how candidates are found. What this file adds is ksqlDB's
+ * validation (no JOIN/WINDOW/GROUP BY, no ROWPARTITION/ROWOFFSET, LIMIT rules,
+ * queryable sources) and the WHERE analysis: the condition in disjunctive
+ * normal form, each disjunct checked for key constraints as ksqlDB's
+ * QueryFilterNode does. When every disjunct fixes every key column with = or IN,
+ * the query becomes key lookups; otherwise it scans the table, which
+ * ksql.query.pull.table.scan.enabled=false forbids with ksqlDB's errors.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "plan_int.h"
 
-int qb_plan_pull(QB *qb)
+#define PULL_HELP "See https://cnfl.io/queries for more info."
+#define PULL_PUSH_HINT "\nAdd EMIT CHANGES if you intended to issue a push query."
+#define MAX_DISJUNCTS 64
+#define MAX_ATOMS 64
+#define MAX_LOOKUPS 4096
+
+static int pull_fail(QB *qb, int offset, const char *what)
 {
-    return err_set(qb->err, ERR_UNSUPPORTED, qb->sel->offset,
-                   "Pull queries are not implemented in eddy yet");
+    return err_set(qb->err, ERR_SEMANTIC, offset, "Pull queries don't support %s. " PULL_HELP
+                   PULL_PUSH_HINT, what);
+}
+
+/* Finds ROWPARTITION / ROWOFFSET references. */
+static const char *find_disallowed_pseudo(const AstExpr *e)
+{
+    if (!e) return NULL;
+    if (e->kind == AST_COLUMN && !e->quoted &&
+        (strcmp(e->name, "ROWPARTITION") == 0 || strcmp(e->name, "ROWOFFSET") == 0))
+        return e->name;
+    if (e->kind == AST_LAMBDA) return find_disallowed_pseudo(e->left);
+    const char *r = find_disallowed_pseudo(e->left);
+    if (!r) r = find_disallowed_pseudo(e->right);
+    for (int i = 0; !r && i < e->nargs && e->args; i++) r = find_disallowed_pseudo(e->args[i]);
+    return r;
+}
+
+int qb_pull_validate(QB *qb)
+{
+    const AstSelect *sel = qb->sel;
+    const Props *props = qb->req->props;
+    if (sel->from->kind == AST_REL_JOIN) return pull_fail(qb, sel->offset, "JOIN clauses");
+    if (sel->window) return pull_fail(qb, sel->offset, "WINDOW clauses");
+    if (sel->ngroup > 0) return pull_fail(qb, sel->offset, "GROUP BY clauses");
+    if (sel->having) return pull_fail(qb, sel->offset, "HAVING clauses");
+    if (sel->npartition > 0) return pull_fail(qb, sel->offset, "PARTITION BY clauses");
+    if (sel->has_limit) {
+        if (!props_get_bool(props, "ksql.query.pull.limit.clause.enabled", true))
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "LIMIT clause in pull queries is currently disabled. You can enable "
+                           "them by setting ksql.query.pull.limit.clause.enabled=true. " PULL_HELP
+                           PULL_PUSH_HINT);
+        if (sel->limit < 0)
+            return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                           "Pull queries don't support negative integers in the LIMIT clause. "
+                           PULL_HELP);
+    }
+    for (int i = 0; i < sel->nitems; i++) {
+        const char *bad = find_disallowed_pseudo(sel->items[i].expr);
+        if (bad)
+            return err_set(qb->err, ERR_SEMANTIC, sel->items[i].offset,
+                           "Pull queries don't support the following columns in SELECT clauses: "
+                           "`%s`",
+                           bad);
+    }
+    const char *bad = find_disallowed_pseudo(sel->where);
+    if (bad)
+        return err_set(qb->err, ERR_SEMANTIC, sel->where->offset,
+                       "Pull queries don't support the following columns in WHERE clauses: `%s`",
+                       bad);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- DNF */
+
+typedef struct Disjunct {
+    int n;
+    const AstExpr *atoms[MAX_ATOMS];
+} Disjunct;
+
+typedef struct Dnf {
+    int n;
+    Disjunct *d;
+    bool overflow; /* too large to analyse: scan */
+} Dnf;
+
+/* Rewrites e into DNF: out receives the disjuncts of e. Returns false when the
+ * form grows past the limits. */
+static bool dnf(Arena *a, const AstExpr *e, Dnf *out)
+{
+    if (e->kind == AST_BINARY && e->op == AST_OP_OR) {
+        Dnf l = {0}, r = {0};
+        if (!dnf(a, e->left, &l) || !dnf(a, e->right, &r)) return false;
+        if (l.n + r.n > MAX_DISJUNCTS) return false;
+        out->d = arena_zalloc(a, sizeof(Disjunct) * (size_t)(l.n + r.n));
+        memcpy(out->d, l.d, sizeof(Disjunct) * (size_t)l.n);
+        memcpy(out->d + l.n, r.d, sizeof(Disjunct) * (size_t)r.n);
+        out->n = l.n + r.n;
+        return true;
+    }
+    if (e->kind == AST_BINARY && e->op == AST_OP_AND) {
+        Dnf l = {0}, r = {0};
+        if (!dnf(a, e->left, &l) || !dnf(a, e->right, &r)) return false;
+        if (l.n * r.n > MAX_DISJUNCTS) return false;
+        out->d = arena_zalloc(a, sizeof(Disjunct) * (size_t)(l.n * r.n > 0 ? l.n * r.n : 1));
+        out->n = 0;
+        for (int i = 0; i < l.n; i++)
+            for (int j = 0; j < r.n; j++) {
+                if (l.d[i].n + r.d[j].n > MAX_ATOMS) return false;
+                Disjunct *d = &out->d[out->n++];
+                d->n = 0;
+                for (int k = 0; k < l.d[i].n; k++) d->atoms[d->n++] = l.d[i].atoms[k];
+                for (int k = 0; k < r.d[j].n; k++) d->atoms[d->n++] = r.d[j].atoms[k];
+            }
+        return true;
+    }
+    out->d = arena_zalloc(a, sizeof(Disjunct));
+    out->n = 1;
+    out->d[0].n = 1;
+    out->d[0].atoms[0] = e;
+    return true;
+}
+
+/* ---------------------------------------------------------------- key analysis */
+
+typedef struct PullCtx {
+    QB *qb;
+    const Source *src;
+    bool scan_allowed;
+    bool need_scan;
+} PullCtx;
+
+/* Key column index of a direct column reference, or -1. */
+static int key_index(PullCtx *pc, const AstExpr *e)
+{
+    if (e->kind != AST_COLUMN) return -1;
+    const Schema *s = &pc->src->schema;
+    if (e->qualifier && strcmp(e->qualifier, pc->src->name) != 0 &&
+        !(pc->qb->sel->from->alias && strcmp(e->qualifier, pc->qb->sel->from->alias) == 0))
+        return -1;
+    for (int i = 0; i < s->nkey; i++)
+        if (strcmp(s->cols[i].name, e->name) == 0) return i;
+    return -1;
+}
+
+static bool is_window_col(const AstExpr *e)
+{
+    return e->kind == AST_COLUMN && !e->quoted &&
+           (strcmp(e->name, "WINDOWSTART") == 0 || strcmp(e->name, "WINDOWEND") == 0);
+}
+
+/* Whether e refers to no column (a constant expression). */
+static bool resolvable(const AstExpr *e)
+{
+    if (!e) return true;
+    if (e->kind == AST_COLUMN) return false;
+    if (e->kind == AST_LAMBDA) return true;
+    if (!resolvable(e->left) || !resolvable(e->right)) return false;
+    for (int i = 0; i < e->nargs && e->args; i++)
+        if (!resolvable(e->args[i])) return false;
+    return true;
+}
+
+static bool mentions_key(PullCtx *pc, const AstExpr *e)
+{
+    if (!e) return false;
+    if (key_index(pc, e) >= 0) return true;
+    if (e->kind == AST_LAMBDA) return false;
+    if (mentions_key(pc, e->left) || mentions_key(pc, e->right)) return true;
+    for (int i = 0; i < e->nargs && e->args; i++)
+        if (mentions_key(pc, e->args[i])) return true;
+    return false;
+}
+
+/* "`ID` STRING KEY" of key column k. */
+static const char *key_desc(PullCtx *pc, int k)
+{
+    const Column *c = &pc->src->schema.cols[k];
+    return arena_printf(pc->qb->a, "%s %s KEY", c->name, type_name(c->type));
+}
+
+/* An error, unless table scans are allowed: then the disjunct needs a scan. */
+static int scan_or_fail(PullCtx *pc, int offset, const char *msg)
+{
+    if (pc->scan_allowed) {
+        pc->need_scan = true;
+        return 0;
+    }
+    return err_set(pc->qb->err, ERR_SEMANTIC, offset, "%s", msg);
+}
+
+/* Checks the literal elements of an IN list against the key type. */
+static int check_in_literal(PullCtx *pc, const AstExpr *lit, int k, const AstExpr *col)
+{
+    const Type *kt = pc->src->schema.cols[k].type;
+    if (lit->kind == AST_NULL)
+        return err_set(pc->qb->err, ERR_SEMANTIC, lit->offset,
+                       "Primary key columns can not be NULL: (%s = null)", col->name);
+    bool ok = true;
+    switch (lit->kind) {
+    case AST_STRING: ok = kt->kind == TYPE_STRING; break;
+    case AST_INT:
+        ok = kt->kind == TYPE_INT || kt->kind == TYPE_BIGINT || kt->kind == TYPE_DOUBLE ||
+             kt->kind == TYPE_DECIMAL;
+        break;
+    case AST_DECIMAL:
+    case AST_DOUBLE: ok = kt->kind == TYPE_DOUBLE || kt->kind == TYPE_DECIMAL; break;
+    case AST_BOOL: ok = kt->kind == TYPE_BOOLEAN; break;
+    default: return 0; /* expressions: the binder checks their types */
+    }
+    if (ok) return 0;
+    const char *text = lit->kind == AST_STRING ? arena_printf(pc->qb->a, "'%.*s'", (int)lit->len, lit->text)
+                                               : ast_text(pc->qb->a, lit);
+    return err_set(pc->qb->err, ERR_SEMANTIC, lit->offset,
+                   "%s can not be converted to the type of the key column: %s", text,
+                   key_desc(pc, k));
+}
+
+typedef struct KeyCons {
+    int count;                 /* constraints seen on this key in the disjunct */
+    int nvals;                 /* = or IN values (0: none usable) */
+    const AstExpr *const *vals;
+    const AstExpr *one;        /* storage for a single = value */
+} KeyCons;
+
+static int analyze_disjunct(PullCtx *pc, const Disjunct *d, KeyCons *kc)
+{
+    const Schema *s = &pc->src->schema;
+    Arena *a = pc->qb->a;
+    memset(kc, 0, sizeof(KeyCons) * (size_t)s->nkey);
+    bool has_key = false;
+    for (int i = 0; i < d->n; i++) {
+        const AstExpr *e = d->atoms[i];
+        if (e->kind == AST_BINARY && e->op >= AST_OP_EQ && e->op <= AST_OP_GE) {
+            int kl = key_index(pc, e->left), kr = key_index(pc, e->right);
+            int k = kl >= 0 ? kl : kr;
+            const AstExpr *other = kl >= 0 ? e->right : e->left;
+            if (k >= 0 && (kl < 0 || kr < 0) && resolvable(other)) {
+                has_key = true;
+                kc[k].count++;
+                if (kc[k].count > 1 &&
+                    scan_or_fail(pc, e->offset,
+                                 "A comparison condition on the key column cannot be combined "
+                                 "with other comparisons such as an IN predicate") < 0)
+                    return -1;
+                if (e->op == AST_OP_EQ) {
+                    kc[k].one = other;
+                    kc[k].vals = &kc[k].one;
+                    kc[k].nvals = 1;
+                } else if (e->op == AST_OP_NE) {
+                    const char *msg = arena_printf(a, "Bound on key columns '[`%s` %s KEY]' must currently be '='. ",
+                                                   s->cols[k].name, type_name(s->cols[k].type));
+                    if (scan_or_fail(pc, e->offset, msg) < 0) return -1;
+                    pc->need_scan = true;
+                } else {
+                    /* A key range: a (filtered) scan. */
+                    if (!props_get_bool(pc->qb->req->props, "ksql.query.pull.range.scan.enabled", true) &&
+                        scan_or_fail(pc, e->offset,
+                                     arena_printf(a, "Bound on key columns '[`%s` %s KEY]' must currently be '='. ",
+                                                  s->cols[k].name, type_name(s->cols[k].type))) < 0)
+                        return -1;
+                    pc->need_scan = true;
+                }
+                continue;
+            }
+            if ((is_window_col(e->left) && resolvable(e->right)) ||
+                (is_window_col(e->right) && resolvable(e->left)))
+                continue; /* window bounds: the filter applies them */
+            if (kl >= 0 || kr >= 0) {
+                if (scan_or_fail(pc, e->offset,
+                                 "A comparison must be between a key column and a resolvable "
+                                 "expression.") < 0)
+                    return -1;
+                continue;
+            }
+            if (mentions_key(pc, e)) {
+                if (scan_or_fail(pc, e->offset, "A comparison must directly reference a key column.") < 0)
+                    return -1;
+                continue;
+            }
+            continue; /* a condition on other columns: a filter */
+        }
+        if (e->kind == AST_IN && !e->negated && key_index(pc, e->left) >= 0) {
+            int k = key_index(pc, e->left);
+            for (int j = 0; j < e->nargs; j++)
+                if (check_in_literal(pc, e->args[j], k, e->left) < 0) return -1;
+            bool all_resolvable = true;
+            for (int j = 0; j < e->nargs; j++)
+                if (!resolvable(e->args[j])) all_resolvable = false;
+            if (!all_resolvable) {
+                if (scan_or_fail(pc, e->offset,
+                                 "A comparison must be between a key column and a resolvable "
+                                 "expression.") < 0)
+                    return -1;
+                continue;
+            }
+            has_key = true;
+            kc[k].count++;
+            if (kc[k].count > 1 &&
+                scan_or_fail(pc, e->offset,
+                             "A comparison condition on the key column cannot be combined with "
+                             "other comparisons such as an IN predicate") < 0)
+                return -1;
+            kc[k].vals = (const AstExpr *const *)e->args;
+            kc[k].nvals = e->nargs;
+            continue;
+        }
+        if (e->kind == AST_BETWEEN && key_index(pc, e->left) >= 0) {
+            has_key = true;
+            pc->need_scan = true;
+            continue;
+        }
+    }
+    if (!has_key) {
+        StrBuf sb = STRBUF_INIT;
+        for (int i = 0; i < d->n; i++) {
+            if (i) sb_puts(&sb, " AND ");
+            ast_expr_print(&sb, d->atoms[i]);
+        }
+        const char *msg = arena_printf(a, "WHERE clause missing key column for disjunct: %s", sb_cstr(&sb));
+        sb_free(&sb);
+        return scan_or_fail(pc, d->atoms[0]->offset, msg);
+    }
+    for (int k = 0; k < s->nkey; k++) {
+        if (kc[k].nvals == 0) {
+            if (s->nkey > 1 && kc[k].count == 0)
+                return scan_or_fail(pc, d->atoms[0]->offset,
+                                    "Multi-column sources must specify every key in the WHERE clause");
+            pc->need_scan = true;
+        }
+    }
+    return 0;
+}
+
+/* Binds a constant key expression and coerces it to the key column's type. */
+static Expr *bind_key(PullCtx *pc, const AstExpr *e, int k)
+{
+    QB *qb = pc->qb;
+    BindCtx c;
+    memset(&c, 0, sizeof c);
+    Scope empty;
+    memset(&empty, 0, sizeof empty);
+    c.arena = qb->a;
+    c.catalog = qb->req->catalog;
+    c.props = qb->req->props;
+    c.text = qb->req->text;
+    c.clause = "WHERE";
+    c.scope = &empty;
+    c.err = qb->err;
+    Expr *x = bind_expr(&c, e);
+    if (!x) return NULL;
+    const Type *kt = pc->src->schema.cols[k].type;
+    if (x->type != kt) x = bind_coerce(&c, x, kt);
+    return x;
+}
+
+static int build_lookups(PullCtx *pc, const Dnf *f, KeyCons *all)
+{
+    QB *qb = pc->qb;
+    int nkey = pc->src->schema.nkey;
+    long total = 0;
+    for (int i = 0; i < f->n; i++) {
+        long prod = 1;
+        for (int k = 0; k < nkey; k++) prod *= all[i * nkey + k].nvals;
+        total += prod;
+        if (total > MAX_LOOKUPS) {
+            pc->need_scan = true;
+            return 0;
+        }
+    }
+    PullSpec *ps = qb->plan->pull;
+    ps->lookups = arena_zalloc(qb->a, sizeof(Expr *) * (size_t)(total * nkey + 1));
+    int n = 0;
+    for (int i = 0; i < f->n; i++) {
+        KeyCons *kc = &all[i * nkey];
+        int idx[64] = {0};
+        for (;;) {
+            for (int k = 0; k < nkey; k++) {
+                Expr *x = bind_key(pc, kc[k].vals[idx[k]], k);
+                if (!x) {
+                    /* A value the binder rejects: leave it to the WHERE step. */
+                    err_clear(qb->err);
+                    pc->need_scan = true;
+                    return 0;
+                }
+                ps->lookups[n * nkey + k] = x;
+            }
+            n++;
+            int k = nkey - 1;
+            while (k >= 0 && ++idx[k] == kc[k].nvals) idx[k--] = 0;
+            if (k < 0) break;
+        }
+    }
+    ps->nlookups = n;
+    return 0;
+}
+
+int qb_pull_analyze(QB *qb)
+{
+    const Source *src = qb->srcs[0];
+    const Props *props = qb->req->props;
+    PullSpec *ps = arena_zalloc(qb->a, sizeof *ps);
+    qb->plan->pull = ps;
+    ps->table = src->is_table;
+    if (!src->is_table) {
+        if (!props_get_bool(props, "ksql.query.pull.stream.enabled", true))
+            return err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                           "Pull queries on streams are disabled. To create a push query on the "
+                           "stream, add EMIT CHANGES to the end. To enable pull queries on "
+                           "streams, set the ksql.query.pull.stream.enabled config to 'true'.");
+        return 0;
+    }
+    if (!src->writer_query)
+        return err_set(qb->err, ERR_SEMANTIC, qb->sel->from->offset,
+                       "The `%s` table isn't queryable. To derive a queryable table, you can do "
+                       "'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. " PULL_HELP,
+                       src->name, src->name, src->name);
+    ps->query_id = arena_strdup(qb->a, src->writer_query);
+    ps->nkey = src->schema.nkey;
+    PullCtx pc = {qb, src, props_get_bool(props, "ksql.query.pull.table.scan.enabled", true), false};
+    const AstExpr *w = qb->sel->where;
+    if (!w) {
+        if (!pc.scan_allowed)
+            return err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                           "Missing WHERE clause. " PULL_HELP);
+        return 0;
+    }
+    if (src->schema.nkey == 0 || src->schema.nkey > 64) return 0;
+    Dnf f = {0};
+    if (!dnf(qb->a, w, &f)) {
+        if (!pc.scan_allowed)
+            return err_set(qb->err, ERR_SEMANTIC, w->offset, "WHERE clause is too complex");
+        return 0;
+    }
+    KeyCons *all = arena_zalloc(qb->a, sizeof(KeyCons) * (size_t)(f.n * src->schema.nkey));
+    for (int i = 0; i < f.n; i++)
+        if (analyze_disjunct(&pc, &f.d[i], &all[i * src->schema.nkey]) < 0) return qb->err->code;
+    if (pc.need_scan) return 0;
+    return build_lookups(&pc, &f, all);
+}
+
+int qb_pull_finish(QB *qb)
+{
+    PullSpec *ps = qb->plan->pull;
+    if (!ps) return 0;
+    /* The steps: SOURCE -> [FILTER] -> SELECT. */
+    for (int i = 0; i < qb->plan->nsteps; i++) {
+        const Step *s = qb->plan->steps[i];
+        if (s->kind == STEP_FILTER && !ps->filter) ps->filter = s;
+        if (s->kind == STEP_SELECT) ps->project = s;
+        if (s->kind == STEP_FLATMAP && ps->table)
+            return err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                           "Table source is not supported with table functions");
+    }
+    const Schema *out = &qb->plan->output;
+    for (int i = 0; i < out->ncols; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(out->cols[i].name, out->cols[j].name) == 0)
+                return err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                               "Duplicate value columns found in schema: `%s` %s",
+                               out->cols[i].name, type_name(out->cols[i].type));
+    return 0;
 }

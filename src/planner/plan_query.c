@@ -1140,12 +1140,9 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
         }
     }
 
+    if (plan->kind == PLAN_PULL && qb_pull_validate(&qb) < 0) goto fail;
     if (qb_from(&qb) < 0) goto fail;
-    if (plan->kind == PLAN_PULL) {
-        if (qb_plan_pull(&qb) < 0) goto fail;
-        *out = plan;
-        return 0;
-    }
+    if (plan->kind == PLAN_PULL && qb_pull_analyze(&qb) < 0) goto fail;
     if (plan_where(&qb) < 0) goto fail;
     add_star_cols(&qb);
     if (expand_items(&qb) < 0) goto fail;
@@ -1187,6 +1184,7 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
     }
     plan->output = last->schema;
     plan->output_is_table = last->is_table;
+    if (plan->kind == PLAN_PULL && qb_pull_finish(&qb) < 0) goto fail;
     if (plan->kind == PLAN_PERSISTENT) {
         Source *snk = NULL;
         if (insert_target) {

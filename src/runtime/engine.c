@@ -88,6 +88,20 @@ static int mem_deliver(Engine *e, const RawRecord *rec, EddyError *err)
             return rc;
         }
     }
+    /* Push queries: a failing one only ends itself. */
+    for (int i = 0; i < e->npushes; i++) {
+        MemPush *pq = e->pushes[i];
+        if (pq->done) continue;
+        const char *const *topics;
+        int nt = query_input_topics(pq->q, &topics);
+        for (int k = 0; k < nt; k++) {
+            if (strcmp(topics[k], rec->topic) != 0) continue;
+            EddyError perr;
+            err_clear(&perr);
+            if (query_process(pq->q, rec, 1, &perr) < 0) pq->done = true;
+            break;
+        }
+    }
     return 0;
 }
 
@@ -129,11 +143,10 @@ static int mem_produce(Engine *e, const char *topic, int32_t partition, const Ra
     return mem_deliver(e, &copy, err);
 }
 
-/* Feeds the records already on a new query's topics, in the order they were written. */
-static int mem_replay(Engine *e, RunningQuery *rq, EddyError *err)
+int engine_mem_feed(Engine *e, Query *q, EddyError *err)
 {
     const char *const *topics;
-    int nt = query_input_topics(rq->q, &topics);
+    int nt = query_input_topics(q, &topics);
     int *pos = xcalloc((size_t)(nt ? nt : 1), sizeof(int));
     int *lim = xcalloc((size_t)(nt ? nt : 1), sizeof(int));
     for (int k = 0; k < nt; k++) {
@@ -155,12 +168,18 @@ static int mem_replay(Engine *e, RunningQuery *rq, EddyError *err)
         if (best < 0) break;
         MemTopic *t = mem_find(e, topics[best]);
         RawRecord copy = t->recs[pos[best]++].rec;
-        rc = query_process(rq->q, &copy, 1, err);
+        rc = query_process(q, &copy, 1, err);
         if (rc < 0) break;
     }
     free(pos);
     free(lim);
     return rc;
+}
+
+/* Feeds the records already on a new query's topics, in the order they were written. */
+static int mem_replay(Engine *e, RunningQuery *rq, EddyError *err)
+{
+    return engine_mem_feed(e, rq->q, err);
 }
 
 int engine_memory_records(Engine *e, const char *topic, const RawRecord **out)
@@ -204,6 +223,8 @@ void engine_free(Engine *e)
     if (!e) return;
     for (int i = 0; i < e->nqueries; i++) rq_free(e, e->queries[i]);
     free(e->queries);
+    while (e->npushes > 0) engine_mem_push_stop(e->pushes[0]);
+    free(e->pushes);
     if (e->mode == ENGINE_KAFKA) engine_kafka_close(e);
     mem_topics_free(e);
     catalog_free(e->catalog);

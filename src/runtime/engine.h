@@ -142,4 +142,19 @@ void engine_set_processing_log(Engine *e, const char *topic);
 int engine_scan_table(Engine *e, const char *query_id, int (*fn)(void *ctx, const Row *row),
                       void *ctx, EddyError *err);
 
+/* A row of a pull query (row->cols in plan->output order); return non-zero
+ * to stop. */
+typedef int (*PullRowFn)(void *ctx, const Row *row);
+
+/* Runs a pull query over a materialized table (plan->pull->table): key lookups
+ * (plan->pull->lookups) or a scan of the table's sink store, then the WHERE
+ * step and the projection on each row. Call with the engine lock held. Returns
+ * 0, or ERR_NOT_FOUND when the table's state is gone. */
+int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, EddyError *err);
+
+/* Runs a pull query over a stream: its topic read from the beginning up to the
+ * end offsets at the start of the call, through the plan's filter and
+ * projection. Takes ownership of the plan. Call with the engine lock held. */
+int engine_pull_stream(Engine *e, Plan *plan, PullRowFn fn, void *ctx, EddyError *err);
+
 #endif

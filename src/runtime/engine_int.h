@@ -37,6 +37,19 @@ struct RunningQuery {
     KafkaQuery *kq;    /* ENGINE_KAFKA */
 };
 
+/* A transient push query on ENGINE_MEMORY: fed by the topic layer like the
+ * persistent queries (engine.c), started and stopped in push_memory.c. The
+ * engine's PushQuery (engine_kafka.c) wraps it. */
+typedef struct MemPush MemPush;
+struct MemPush {
+    Engine *engine;
+    char *id;
+    Query *q;
+    PushRowFn fn;
+    void *ctx;
+    bool done;         /* fn asked to stop: no more rows */
+};
+
 struct Engine {
     EngineMode mode;
     pthread_mutex_t lock;
@@ -51,11 +64,24 @@ struct Engine {
     MemTopic *topics;
     int ntopics;
     uint64_t seq;
+    MemPush **pushes; /* ENGINE_MEMORY: live push queries */
+    int npushes;
     /* ENGINE_KAFKA */
     KafkaEngine *kafka;
 };
 
 void rq_free(Engine *e, RunningQuery *rq);
+
+/* engine.c: feeds a query every record already on its input topics, in write
+ * order (ENGINE_MEMORY). */
+int engine_mem_feed(Engine *e, Query *q, EddyError *err);
+
+/* push_memory.c */
+MemPush *engine_mem_push_start(Engine *e, Plan *plan, const char *id, bool from_beginning,
+                               PushRowFn fn, void *ctx, EddyError *err);
+void engine_mem_push_stop(MemPush *mp);
+const char *engine_mem_push_id(const MemPush *mp);
+bool engine_mem_push_finished(const MemPush *mp);
 
 /* engine_kafka.c */
 int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err);

@@ -58,6 +58,7 @@ struct KafkaQuery {
 };
 
 struct PushQuery {
+    MemPush *mem; /* ENGINE_MEMORY: the in-memory push query (push_memory.c) */
     KafkaQuery kq;
 };
 
@@ -746,6 +747,13 @@ void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause)
 PushQuery *engine_push_start(Engine *e, Plan *plan, const char *id, bool from_beginning,
                              PushRowFn fn, void *ctx, EddyError *err)
 {
+    if (e->mode == ENGINE_MEMORY) {
+        MemPush *mp = engine_mem_push_start(e, plan, id, from_beginning, fn, ctx, err);
+        if (!mp) return NULL;
+        PushQuery *mq = xcalloc(1, sizeof *mq);
+        mq->mem = mp;
+        return mq;
+    }
     if (e->mode != ENGINE_KAFKA) {
         plan_free(plan);
         err_set(err, ERR_UNSUPPORTED, -1, "push queries need the Kafka engine");
@@ -781,6 +789,11 @@ PushQuery *engine_push_start(Engine *e, Plan *plan, const char *id, bool from_be
 void engine_push_stop(PushQuery *pq)
 {
     if (!pq) return;
+    if (pq->mem) {
+        engine_mem_push_stop(pq->mem);
+        free(pq);
+        return;
+    }
     KafkaQuery *kq = &pq->kq;
     kq_stop(kq);
     if (kq->q) {
@@ -794,10 +807,11 @@ void engine_push_stop(PushQuery *pq)
 
 const char *engine_push_id(const PushQuery *pq)
 {
-    return pq->kq.id;
+    return pq->mem ? engine_mem_push_id(pq->mem) : pq->kq.id;
 }
 
 bool engine_push_finished(const PushQuery *pq)
 {
+    if (pq->mem) return engine_mem_push_finished(pq->mem);
     return pq->kq.finished || pq->kq.stop;
 }

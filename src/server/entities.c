@@ -342,7 +342,7 @@ json_t *ent_topic_list(Engine *e, const char *stmt, bool extended, EddyError *er
     return o;
 }
 
-static const char *fn_kind_name(FnKind k)
+static const char *ent_fn_kind(FnKind k)
 {
     switch (k) {
     case FN_AGGREGATE: return "AGGREGATE";
@@ -360,7 +360,7 @@ json_t *ent_function_list(const char *stmt)
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(defs[i]->name));
         json_object_set_new(f, "category", json_string(defs[i]->category ? defs[i]->category : "OTHER"));
-        json_object_set_new(f, "type", json_string(fn_kind_name(defs[i]->kind)));
+        json_object_set_new(f, "type", json_string(ent_fn_kind(defs[i]->kind)));
         json_array_append_new(list, f);
     }
     json_t *o = json_object();
@@ -419,7 +419,7 @@ json_t *ent_describe_function(const FnDef *d, const char *stmt)
     json_object_set_new(o, "version", json_string(""));
     json_object_set_new(o, "path", json_string("internal"));
     json_object_set_new(o, "functions", fns);
-    json_object_set_new(o, "type", json_string(fn_kind_name(d->kind)));
+    json_object_set_new(o, "type", json_string(ent_fn_kind(d->kind)));
     json_object_set_new(o, "warnings", warnings());
     return o;
 }

@@ -978,3 +978,98 @@ int executor_run(Executor *x, const ExecRequest *req, json_t **entities, ExecErr
     *entities = c.entities;
     return rc;
 }
+
+/* ---------------------------------------------------------------- /query */
+
+void prepared_query_free(PreparedQuery *q)
+{
+    if (!q) return;
+    plan_free(q->plan);
+    free(q->text);
+    free(q->print_topic);
+    props_free(&q->props);
+    memset(q, 0, sizeof *q);
+}
+
+int executor_prepare_query(Executor *x, const ExecRequest *req, PreparedQuery *out, ExecError *err)
+{
+    memset(err, 0, sizeof *err);
+    memset(out, 0, sizeof *out);
+    props_init(&out->props);
+    out->limit = -1;
+    Ctx c;
+    memset(&c, 0, sizeof c);
+    c.x = x;
+    c.e = x->engine;
+    c.req = req;
+    c.full = req->sql;
+    props_init(&c.props);
+    props_init(&c.local);
+    props_merge(&c.props, engine_props(x->engine));
+    if (req->overrides) props_merge(&c.props, req->overrides);
+    arena_init(&c.arena, 16384);
+    int *starts, *ends;
+    int n = executor_split(req->sql, &starts, &ends);
+    int rc = 0;
+    if (n != 1) {
+        rc = fail(err, 400, 40000, NULL, "Expected exactly one KSQL statement; found %d instead", n);
+        goto done;
+    }
+    char *raw = arena_strndup(&c.arena, req->sql + starts[0], (size_t)(ends[0] - starts[0]));
+    StrBuf sub = STRBUF_INIT;
+    EddyError ve;
+    err_clear(&ve);
+    if (parse_substitute_vars(raw, var_lookup, req->variables, &sub, &ve) < 0) {
+        rc = fail(err, 400, 40001, raw, "%s", ve.msg);
+        sb_free(&sub);
+        goto done;
+    }
+    c.text = arena_strdup(&c.arena, sb_cstr(&sub));
+    sb_free(&sub);
+    AstStmt *st = NULL;
+    EddyError pe;
+    err_clear(&pe);
+    if (parse_statement(&c.arena, c.text, &st, &pe) < 0) {
+        fix_parse_error(&c, &pe, raw, starts[0]);
+        rc = fail(err, 400, 40001, c.text, "%s", pe.msg);
+        goto done;
+    }
+    if (st->kind == AST_PRINT) {
+        out->is_print = true;
+        out->print_topic = xstrdup(st->name);
+        out->from_beginning = st->from_beginning;
+        out->interval = st->has_interval ? st->interval : 1;
+        out->limit = st->has_limit ? st->limit : -1;
+        out->text = xstrdup(c.text);
+        props_merge(&out->props, &c.props);
+        goto done;
+    }
+    if (st->kind != AST_QUERY) {
+        rc = fail(err, 400, 40001, c.text,
+                  "The following statement types should be issued to the /ksql endpoint: all "
+                  "statements but SELECT and PRINT");
+        goto done;
+    }
+    engine_lock(x->engine);
+    PlanRequest pr = {engine_catalog(x->engine), &c.props, st, c.text, NULL};
+    Plan *plan = NULL;
+    EddyError qe;
+    err_clear(&qe);
+    int prc = planner_plan_query(&pr, &plan, NULL, &qe);
+    engine_unlock(x->engine);
+    if (prc < 0) {
+        rc = fail(err, 400, 40001, c.text, "%s", qe.msg);
+        goto done;
+    }
+    out->plan = plan;
+    out->text = xstrdup(c.text);
+    props_merge(&out->props, &c.props);
+done:
+    free(starts);
+    free(ends);
+    props_free(&c.props);
+    props_free(&c.local);
+    arena_free(&c.arena);
+    if (rc < 0) prepared_query_free(out);
+    return rc;
+}

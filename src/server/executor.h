@@ -50,6 +50,26 @@ int executor_run(Executor *x, const ExecRequest *req, json_t **entities, ExecErr
 
 void exec_error_clear(ExecError *e);
 
+/* A SELECT or PRINT prepared for /query and /query-stream. */
+typedef struct PreparedQuery {
+    Plan *plan;           /* SELECT: PLAN_PULL or PLAN_PUSH (owned); NULL for PRINT */
+    char *text;           /* the statement, variables substituted (malloc'd) */
+    Props props;          /* effective properties: server + streamsProperties */
+    bool is_print;        /* PRINT: */
+    char *print_topic;    /*   the topic (malloc'd) */
+    bool from_beginning;  /*   FROM BEGINNING */
+    int64_t interval;     /*   INTERVAL n (1: every record) */
+    int64_t limit;        /*   LIMIT n, -1 when absent */
+} PreparedQuery;
+
+/* Parses and plans the single query of req->sql (under the engine lock).
+ * Returns 0 with *out filled (free with prepared_query_free), or < 0 with err
+ * set: parse and planning errors as statement_error 40001, several statements
+ * or a non-query statement as 400. */
+int executor_prepare_query(Executor *x, const ExecRequest *req, PreparedQuery *out,
+                           ExecError *err);
+void prepared_query_free(PreparedQuery *q);
+
 /* Splits SQL text into statements at top-level ';' (quotes and comments
  * respected). Returns the count; starts[i]/ends[i] are byte offsets (malloc'd
  * arrays the caller frees). */

@@ -1,0 +1,246 @@
+/*
+ * pull.c - answering pull queries from materialized state and from topics
+ * (see engine.h: engine_pull_table, engine_pull_stream).
+ *
+ * A table's rows live in its writer query's sink store, keyed
+ * [partition (2 bytes)][rowcodec(key columns)][window start][window end] with
+ * values [ROWTIME (8 bytes)][rowcodec(columns)]. A key lookup is one LMDB get
+ * per partition (a prefix walk for windowed tables, whose windows of a key are
+ * contiguous); anything else is a scan. Every candidate row then goes through
+ * the WHERE step and the projection here, in a read-only transaction, with a
+ * scratch arena reset per row.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "eval.h"
+#include "rowcodec.h"
+
+typedef struct PullRun {
+    const Plan *plan;
+    const Step *sink;      /* the writer query's sink step */
+    const Type **types;    /* sink schema types */
+    PullRowFn fn;
+    void *ctx;
+    Arena arena;           /* per row */
+    Value *out;            /* projected columns */
+    bool stop;
+} PullRun;
+
+/* Evaluates WHERE and the projection over a stored row; hands it on. */
+static int emit_row(PullRun *pr, Row *r)
+{
+    const PullSpec *ps = pr->plan->pull;
+    EvalCtx ev;
+    eval_init(&ev, &pr->arena);
+    ev.row = r;
+    if (ps->filter && !eval_pred(&ev, ps->filter->pred)) return 0;
+    const Step *pj = ps->project;
+    Row out = *r;
+    out.cols = pr->out;
+    for (int i = 0; i < pj->schema.ncols; i++) eval_expr(&ev, pj->exprs[i], &pr->out[i]);
+    if (pr->fn(pr->ctx, &out)) pr->stop = true;
+    return 0;
+}
+
+static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, size_t vl)
+{
+    const Schema *sc = &pr->sink->schema;
+    arena_reset(&pr->arena);
+    if (vl < 8) return 0;
+    Row r;
+    memset(&r, 0, sizeof r);
+    r.cols = arena_alloc(&pr->arena, sizeof(Value) * (size_t)(sc->ncols ? sc->ncols : 1));
+    r.ts = rowcodec_get_be64(v);
+    if (rowcodec_get_all((const char *)v + 8, vl - 8, sc->ncols, pr->types, &pr->arena, r.cols) < 0)
+        return 0;
+    if (kl >= 2) r.partition = (int32_t)(((unsigned char)((const char *)k)[0] << 8) |
+                                         (unsigned char)((const char *)k)[1]);
+    if (pr->sink->window.type != WIN_NONE && kl >= 16) {
+        r.win_start = rowcodec_get_be64((const char *)k + kl - 16);
+        r.win_end = rowcodec_get_be64((const char *)k + kl - 8);
+    }
+    r.stream_time = r.ts;
+    return emit_row(pr, &r);
+}
+
+/* Partitions a sink store may hold: those of the topics its query reads. */
+static int store_partitions(Engine *e, const Plan *writer)
+{
+    int max = 1;
+    for (int i = 0; i < writer->nsteps; i++) {
+        const Step *s = writer->steps[i];
+        const char *topic = s->kind == STEP_SOURCE                      ? s->topic
+                            : s->kind == STEP_REKEY && s->repartition ? s->repartition_topic
+                            : s->kind == STEP_SINK                    ? s->sink_topic
+                                                                      : NULL;
+        int p = 0;
+        if (topic && engine_topic_exists(e, topic, &p) == 1 && p > max) max = p;
+        if (s->kind == STEP_SINK && s->sink_partitions > max) max = s->sink_partitions;
+    }
+    return max;
+}
+
+static int lookup_key(PullRun *pr, StateTxn *txn, StateStore st, int nparts, const Value *key,
+                      int nkey)
+{
+    StrBuf kb = STRBUF_INIT;
+    bool windowed = pr->sink->window.type != WIN_NONE;
+    for (int p = 0; p < nparts && !pr->stop; p++) {
+        sb_clear(&kb);
+        char pfx[2] = {(char)((p >> 8) & 0xff), (char)(p & 0xff)};
+        sb_append(&kb, pfx, 2);
+        rowcodec_put_all(&kb, key, nkey);
+        if (!windowed) {
+            const void *v;
+            size_t vl;
+            if (state_get(txn, st, kb.data, kb.len, &v, &vl) == 0)
+                decode_entry(pr, kb.data, kb.len, v, vl);
+            continue;
+        }
+        StateIter *it;
+        if (state_iter_open(txn, st, kb.data, kb.len, &it) != 0) continue;
+        const void *k, *v;
+        size_t kl, vl;
+        while (!pr->stop && state_iter_next(it, &k, &kl, &v, &vl) == 0) {
+            if (kl != kb.len + 16 || memcmp(k, kb.data, kb.len) != 0) break;
+            decode_entry(pr, k, kl, v, vl);
+        }
+        state_iter_close(it);
+    }
+    sb_free(&kb);
+    return 0;
+}
+
+int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, EddyError *err)
+{
+    const PullSpec *ps = plan->pull;
+    if (!ps || !ps->table || !ps->project)
+        return err_set(err, ERR_INTERNAL, -1, "not a table pull query");
+    RunningQuery *rq = engine_query_find(e, ps->query_id);
+    const Plan *wp = rq ? rq_plan(rq) : NULL;
+    if (!wp || !e->state)
+        return err_set(err, ERR_NOT_FOUND, -1, "The state of table `%s` is not available.",
+                       plan->nsources ? plan->sources[0] : "");
+    const Step *sink = wp->root;
+    if (!sink || sink->kind != STEP_SINK || !sink->materialize)
+        return err_set(err, ERR_NOT_FOUND, -1, "query %s is not materialized", ps->query_id);
+    char name[512];
+    snprintf(name, sizeof name, "%s#%d.0", ps->query_id, sink->id);
+    StateStore st;
+    if (state_store_open(e->state, name, &st, err) < 0) return ERR_IO;
+    StateTxn *txn;
+    if (state_txn_begin(e->state, false, &txn, err) < 0) return ERR_IO;
+    PullRun pr;
+    memset(&pr, 0, sizeof pr);
+    pr.plan = plan;
+    pr.sink = sink;
+    pr.fn = fn;
+    pr.ctx = ctx;
+    const Schema *sc = &sink->schema;
+    pr.types = xcalloc((size_t)(sc->ncols ? sc->ncols : 1), sizeof(Type *));
+    for (int i = 0; i < sc->ncols; i++) pr.types[i] = sc->cols[i].type;
+    pr.out = xcalloc((size_t)(ps->project->schema.ncols + 1), sizeof(Value));
+    arena_init(&pr.arena, 8192);
+    int rc = 0;
+    if (ps->nlookups > 0) {
+        int nparts = store_partitions(e, wp);
+        Arena ka;
+        arena_init(&ka, 1024);
+        Value *key = xcalloc((size_t)ps->nkey, sizeof(Value));
+        for (int i = 0; i < ps->nlookups && !pr.stop; i++) {
+            arena_reset(&ka);
+            EvalCtx ev;
+            eval_init(&ev, &ka);
+            Row none;
+            memset(&none, 0, sizeof none);
+            ev.row = &none;
+            bool null_key = false;
+            for (int k = 0; k < ps->nkey; k++) {
+                eval_expr(&ev, ps->lookups[i * ps->nkey + k], &key[k]);
+                if (key[k].kind == TYPE_NULL) null_key = true;
+            }
+            /* The same key listed twice is looked up once. */
+            bool dup = false;
+            for (int j = 0; j < i && !dup && !null_key; j++) {
+                bool same = true;
+                for (int k = 0; k < ps->nkey && same; k++) {
+                    Value o;
+                    eval_expr(&ev, ps->lookups[j * ps->nkey + k], &o);
+                    same = val_equal(&o, &key[k]);
+                }
+                dup = same;
+            }
+            if (!null_key && !dup) lookup_key(&pr, txn, st, nparts, key, ps->nkey);
+        }
+        free(key);
+        arena_free(&ka);
+    } else {
+        StateIter *it;
+        if (state_iter_open(txn, st, NULL, 0, &it) == 0) {
+            const void *k, *v;
+            size_t kl, vl;
+            while (!pr.stop && state_iter_next(it, &k, &kl, &v, &vl) == 0)
+                decode_entry(&pr, k, kl, v, vl);
+            state_iter_close(it);
+        } else {
+            rc = err_set(err, ERR_IO, -1, "cannot read the state of %s", ps->query_id);
+        }
+    }
+    state_txn_abort(txn);
+    arena_free(&pr.arena);
+    free(pr.types);
+    free(pr.out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- streams */
+
+typedef struct StreamPull {
+    PullRowFn fn;
+    void *ctx;
+    bool stop;
+} StreamPull;
+
+static int stream_row(void *ctx, const Row *row, bool tombstone)
+{
+    (void)tombstone;
+    StreamPull *sp = ctx;
+    if (sp->stop) return 1;
+    if (sp->fn(sp->ctx, row)) sp->stop = true;
+    return sp->stop;
+}
+
+int engine_pull_stream(Engine *e, Plan *plan, PullRowFn fn, void *ctx, EddyError *err)
+{
+    if (e->mode != ENGINE_MEMORY) {
+        plan_free(plan);
+        return err_set(err, ERR_UNSUPPORTED, -1,
+                       "Pull queries on streams need the Kafka engine's consumers (not yet)");
+    }
+    StreamPull sp = {fn, ctx, false};
+    QueryEnv env;
+    memset(&env, 0, sizeof env);
+    env.state = NULL;
+    env.props = &e->props;
+    env.inprocess_repartition = true;
+    QueryIO io = {&sp, NULL, stream_row};
+    Query *q = query_new(&env, plan, "pull", &io, err);
+    if (!q) return ERR_INTERNAL;
+    const char *const *topics;
+    int nt = query_input_topics(q, &topics);
+    int rc = 0;
+    for (int t = 0; t < nt && !sp.stop && rc == 0; t++) {
+        const RawRecord *recs;
+        int n = engine_memory_records(e, topics[t], &recs);
+        /* Copy the array: feeding may not add records, but stay safe. */
+        RawRecord *copy = n ? xmalloc(sizeof(RawRecord) * (size_t)n) : NULL;
+        if (n) memcpy(copy, recs, sizeof(RawRecord) * (size_t)n);
+        for (int i = 0; i < n && !sp.stop && rc == 0; i++) rc = query_process(q, &copy[i], 1, err);
+        free(copy);
+    }
+    query_free(q);
+    return rc;
+}
