@@ -23,7 +23,6 @@ static const struct {
     {"listeners", "http://0.0.0.0:8088"},
     {"ksql.service.id", "default_"},
     {"ksql.streams.state.dir", "./data"},
-    {"ksql.streams.auto.offset.reset", "latest"},
     {"ksql.query.pull.table.scan.enabled", "true"},
     {"ksql.query.pull.range.scan.enabled", "true"},
     {"ksql.query.pull.stream.enabled", "true"},

@@ -471,7 +471,7 @@ HttpServer *http_start(Server *srv, const char *host, int port, int *bound_port,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
                             MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * 1024),
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+                            MHD_OPTION_END);
     if (!h->d) {
         snprintf(err_msg, err_len, "cannot listen on %s:%d: %s", host, port, strerror(errno));
         free(h);
