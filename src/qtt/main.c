@@ -1,7 +1,10 @@
 /*
  * main.c - eddy-qtt: runs ksqlDB query-validation test files.
  *
- *   eddy-qtt [--parse-only] [--min-pass N] PATH...
+ *   eddy-qtt [--parse-only] [--rest | --rest-kafka] [--eddyd PATH] [--min-pass N] PATH...
+ *
+ * --rest runs the REST cases (the rest directory) over HTTP against eddyd (one
+ * process per case, in-memory topics; --rest-kafka: on its embedded broker).
  *
  * A directory PATH means its *.json files and then those in rest/. One line per
  * case, tab-separated: PASS file name / FAIL file name reason / SKIP file name
@@ -17,22 +20,33 @@
 
 #include "qtt_engine.h"
 #include "qtt_load.h"
+#include "qtt_rest.h"
 #include "qtt_run.h"
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: eddy-qtt [--parse-only] [--min-pass N] PATH...\n");
+    fprintf(stderr, "usage: eddy-qtt [--parse-only] [--rest | --rest-kafka] [--eddyd PATH] [--min-pass N] PATH...\n");
 }
 
 int main(int argc, char **argv)
 {
     bool parse_only = false;
+    bool rest = false;
+    QttRestConfig rest_cfg = {0};
+    char eddyd_path[4096] = "";
     long min_pass = -1;
     int npaths = 0;
     char **paths_in = calloc((size_t)argc, sizeof(char *));
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parse-only") == 0) {
             parse_only = true;
+        } else if (strcmp(argv[i], "--rest") == 0) {
+            rest = true;
+        } else if (strcmp(argv[i], "--rest-kafka") == 0) {
+            rest = true;
+            rest_cfg.kafka = true;
+        } else if (strcmp(argv[i], "--eddyd") == 0 && i + 1 < argc) {
+            snprintf(eddyd_path, sizeof eddyd_path, "%s", argv[++i]);
         } else if (strcmp(argv[i], "--min-pass") == 0 && i + 1 < argc) {
             char *end;
             min_pass = strtol(argv[++i], &end, 10);
@@ -57,6 +71,14 @@ int main(int argc, char **argv)
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
     snprintf(state_root, sizeof state_root, "%s/eddy-qtt-%d", tmp, (int)getpid());
     if (!parse_only) mkdir(state_root, 0700);
+    if (!eddyd_path[0]) {
+        /* eddyd next to eddy-qtt (both at the top of the build directory). */
+        const char *slash = strrchr(argv[0], '/');
+        snprintf(eddyd_path, sizeof eddyd_path, "%.*seddyd", slash ? (int)(slash - argv[0] + 1) : 0,
+                 argv[0]);
+    }
+    rest_cfg.eddyd = eddyd_path;
+    rest_cfg.state_root = state_root;
     StrBuf reason = STRBUF_INIT;
     for (int p = 0; p < npaths; p++) {
         char **files, **rels;
@@ -80,8 +102,10 @@ int main(int argc, char **argv)
                 sb_clear(&reason);
                 if (parse_only)
                     v = qtt_case_parse_only(tc, &reason);
+                else if (tc->rest && rest)
+                    v = qtt_rest_case_run(tc, &rest_cfg, &reason);
                 else if (tc->rest)
-                    sb_puts(&reason, "REST case: runs against eddyd (not in this mode)");
+                    sb_puts(&reason, "REST case: runs against eddyd with --rest");
                 else
                     v = qtt_case_run(tc, state_root, &reason);
                 if (v == QTT_PASS) {
