@@ -142,6 +142,8 @@ typedef struct PullSpec {
     Expr **lookups;       /* nlookups * nkey constant expressions typed as the keys */
     const Step *filter;   /* WHERE over the source row, or NULL */
     const Step *project;  /* the projection (its schema is the output) */
+    bool window_cols;     /* windowed table: the source row is keys, WINDOWSTART,
+                             WINDOWEND, values */
 } PullSpec;
 
 typedef struct Plan {

@@ -425,6 +425,25 @@ int qb_pull_analyze(QB *qb)
                        src->name, src->name, src->name);
     ps->query_id = arena_strdup(qb->a, src->writer_query);
     ps->nkey = src->schema.nkey;
+    if (src->window.type != WIN_NONE) {
+        /* Pull queries see a windowed table's bounds as key columns after the
+         * key: SELECT * lists them, and they print as KEY. */
+        Step *s = qb->cur;
+        const Schema *in = &src->schema;
+        Column *cols = arena_zalloc(qb->a, sizeof(Column) * (size_t)(in->ncols + 2));
+        int k = 0;
+        for (int i = 0; i < in->nkey; i++) cols[k++] = in->cols[i];
+        cols[k++] = (Column){type_intern_name("WINDOWSTART"), T_BIGINT, COL_KEY, NULL};
+        cols[k++] = (Column){type_intern_name("WINDOWEND"), T_BIGINT, COL_KEY, NULL};
+        for (int i = in->nkey; i < in->ncols; i++) cols[k++] = in->cols[i];
+        s->schema.cols = cols;
+        s->schema.ncols = k;
+        s->schema.nkey = in->nkey + 2;
+        memset(&qb->scope, 0, sizeof qb->scope);
+        scope_from_schema(qb->a, &qb->scope, &s->schema, src->name, qb->sel->from->alias);
+        qb->scope.windowed = false;
+        ps->window_cols = true;
+    }
     PullCtx pc = {qb, src, props_get_bool(props, "ksql.query.pull.table.scan.enabled", true), false};
     const AstExpr *w = qb->sel->where;
     if (!w) {

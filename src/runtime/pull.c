@@ -52,15 +52,26 @@ static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, si
     if (vl < 8) return 0;
     Row r;
     memset(&r, 0, sizeof r);
-    r.cols = arena_alloc(&pr->arena, sizeof(Value) * (size_t)(sc->ncols ? sc->ncols : 1));
+    Value *cols = arena_alloc(&pr->arena, sizeof(Value) * (size_t)(sc->ncols + 2));
     r.ts = rowcodec_get_be64(v);
-    if (rowcodec_get_all((const char *)v + 8, vl - 8, sc->ncols, pr->types, &pr->arena, r.cols) < 0)
+    if (rowcodec_get_all((const char *)v + 8, vl - 8, sc->ncols, pr->types, &pr->arena, cols) < 0)
         return 0;
     if (kl >= 2) r.partition = (int32_t)(((unsigned char)((const char *)k)[0] << 8) |
                                          (unsigned char)((const char *)k)[1]);
     if (pr->sink->window.type != WIN_NONE && kl >= 16) {
         r.win_start = rowcodec_get_be64((const char *)k + kl - 16);
         r.win_end = rowcodec_get_be64((const char *)k + kl - 8);
+    }
+    r.cols = cols;
+    if (pr->plan->pull->window_cols) {
+        /* keys, WINDOWSTART, WINDOWEND, values */
+        Value *wc = arena_alloc(&pr->arena, sizeof(Value) * (size_t)(sc->ncols + 2));
+        int nk = sc->nkey;
+        memcpy(wc, cols, sizeof(Value) * (size_t)nk);
+        wc[nk] = val_bigint(r.win_start);
+        wc[nk + 1] = val_bigint(r.win_end);
+        memcpy(wc + nk + 2, cols + nk, sizeof(Value) * (size_t)(sc->ncols - nk));
+        r.cols = wc;
     }
     r.stream_time = r.ts;
     return emit_row(pr, &r);

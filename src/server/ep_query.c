@@ -242,8 +242,14 @@ static int run_pull(HttpReq *r, PreparedQuery *pq, OutFmt fmt, const char *ctype
     EddyError err;
     err_clear(&err);
     engine_lock(s->engine);
-    int rc;
-    if (table) {
+    int rc = 0;
+    if (po->limit == 0) {
+        po->limit_hit = true;
+        if (!table) {
+            plan_free(plan);
+            pq->plan = NULL;
+        }
+    } else if (table) {
         rc = engine_pull_table(s->engine, plan, pull_row, po, &err);
     } else {
         rc = engine_pull_stream(s->engine, plan, pull_row, po, &err);
@@ -264,6 +270,8 @@ static int run_pull(HttpReq *r, PreparedQuery *pq, OutFmt fmt, const char *ctype
     }
     if (rc < 0)
         write_error(&po->body, fmt, 50000, err.msg);
+    else if (table) /* ksqlDB ends table pull queries without a final message */
+        write_final(&po->body, fmt, NULL);
     else
         write_final(&po->body, fmt, po->limit_hit ? "Limit Reached" : "Query Completed");
     pull_piece(po);
