@@ -3,10 +3,10 @@
  * (see engine.h: engine_pull_table, engine_pull_stream).
  *
  * A table's rows live in its writer query's sink store, keyed
- * [partition (2 bytes)][rowcodec(key columns)][window start][window end] with
- * values [ROWTIME (8 bytes)][rowcodec(columns)]. A key lookup is one LMDB get
- * per partition (a prefix walk for windowed tables, whose windows of a key are
- * contiguous); anything else is a scan. Every candidate row then goes through
+ * [rowcodec(key columns)][window start][window end] with values
+ * [ROWTIME (8 bytes)][rowcodec(columns)]. A key lookup is one LMDB get (a prefix
+ * walk for windowed tables, whose windows of a key are contiguous); anything
+ * else is a scan. Every candidate row then goes through
  * the WHERE step and the projection here, in a read-only transaction, with a
  * scratch arena reset per row.
  */
@@ -56,8 +56,6 @@ static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, si
     r.ts = rowcodec_get_be64(v);
     if (rowcodec_get_all((const char *)v + 8, vl - 8, sc->ncols, pr->types, &pr->arena, cols) < 0)
         return 0;
-    if (kl >= 2) r.partition = (int32_t)(((unsigned char)((const char *)k)[0] << 8) |
-                                         (unsigned char)((const char *)k)[1]);
     if (pr->sink->window.type != WIN_NONE && kl >= 16) {
         r.win_start = rowcodec_get_be64((const char *)k + kl - 16);
         r.win_end = rowcodec_get_be64((const char *)k + kl - 8);
@@ -77,42 +75,19 @@ static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, si
     return emit_row(pr, &r);
 }
 
-/* Partitions a sink store may hold: those of the topics its query reads. */
-static int store_partitions(Engine *e, const Plan *writer)
-{
-    int max = 1;
-    for (int i = 0; i < writer->nsteps; i++) {
-        const Step *s = writer->steps[i];
-        const char *topic = s->kind == STEP_SOURCE                      ? s->topic
-                            : s->kind == STEP_REKEY && s->repartition ? s->repartition_topic
-                            : s->kind == STEP_SINK                    ? s->sink_topic
-                                                                      : NULL;
-        int p = 0;
-        if (topic && engine_topic_exists(e, topic, &p) == 1 && p > max) max = p;
-        if (s->kind == STEP_SINK && s->sink_partitions > max) max = s->sink_partitions;
-    }
-    return max;
-}
-
-static int lookup_key(PullRun *pr, StateTxn *txn, StateStore st, int nparts, const Value *key,
-                      int nkey)
+static int lookup_key(PullRun *pr, StateTxn *txn, StateStore st, const Value *key, int nkey)
 {
     StrBuf kb = STRBUF_INIT;
-    bool windowed = pr->sink->window.type != WIN_NONE;
-    for (int p = 0; p < nparts && !pr->stop; p++) {
-        sb_clear(&kb);
-        char pfx[2] = {(char)((p >> 8) & 0xff), (char)(p & 0xff)};
-        sb_append(&kb, pfx, 2);
-        rowcodec_put_all(&kb, key, nkey);
-        if (!windowed) {
-            const void *v;
-            size_t vl;
-            if (state_get(txn, st, kb.data, kb.len, &v, &vl) == 0)
-                decode_entry(pr, kb.data, kb.len, v, vl);
-            continue;
-        }
-        StateIter *it;
-        if (state_iter_open(txn, st, kb.data, kb.len, &it) != 0) continue;
+    rowcodec_put_all(&kb, key, nkey);
+    if (pr->sink->window.type == WIN_NONE) {
+        const void *v;
+        size_t vl;
+        if (state_get(txn, st, kb.data, kb.len, &v, &vl) == 0) decode_entry(pr, kb.data, kb.len, v, vl);
+        sb_free(&kb);
+        return 0;
+    }
+    StateIter *it;
+    if (state_iter_open(txn, st, kb.data, kb.len, &it) == 0) {
         const void *k, *v;
         size_t kl, vl;
         while (!pr->stop && state_iter_next(it, &k, &kl, &v, &vl) == 0) {
@@ -157,7 +132,6 @@ int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, Eddy
     arena_init(&pr.arena, 8192);
     int rc = 0;
     if (ps->nlookups > 0) {
-        int nparts = store_partitions(e, wp);
         Arena ka;
         arena_init(&ka, 1024);
         Value *key = xcalloc((size_t)ps->nkey, sizeof(Value));
@@ -184,7 +158,7 @@ int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, Eddy
                 }
                 dup = same;
             }
-            if (!null_key && !dup) lookup_key(&pr, txn, st, nparts, key, ps->nkey);
+            if (!null_key && !dup) lookup_key(&pr, txn, st, key, ps->nkey);
         }
         free(key);
         arena_free(&ka);
