@@ -5,7 +5,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?=
 
-.PHONY: all setup build run test test-asan fuzz bench clean format
+.PHONY: all setup build run test test-asan fuzz bench bench-http clean format
 
 all: build
 
@@ -43,6 +43,10 @@ fuzz:
 
 bench: build
 	./$(BUILD)/eddy-bench
+
+# eddyd over HTTP: pull-query throughput/latency with wrk, push fan-out.
+bench-http: build
+	sh bench/http/run.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -5,8 +5,9 @@
  *
  * The log is kept in the data directory's LMDB environment (store
  * `_eddy_commands`, key = big-endian sequence number, value = JSON
- * {"statement","properties"}); with a Kafka engine it is also produced to the
- * command topic `_confluent-ksql-<service id>_command_topic`, as ksqlDB names it.
+ * {"statement","properties"}). Mirroring it to a Kafka command topic
+ * (`_confluent-ksql-<service id>_command_topic`, as ksqlDB names it) so several
+ * servers share it is not done yet: command_log_topic names it.
  */
 #ifndef EDDY_COMMAND_LOG_H
 #define EDDY_COMMAND_LOG_H
