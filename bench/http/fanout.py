@@ -9,17 +9,17 @@ done, got, started = [], [0] * clients, threading.Barrier(clients + 1)
 def client(i):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"POST /query-stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              b"Content-Length: %d\r\n\r\n" % len(body) + body)
+              b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     buf = b""
     while b"columnNames" not in buf:
         buf += s.recv(65536)
     started.wait()
-    n = buf.count(b"\n[")
     while True:
         d = s.recv(1 << 20)
         if not d:
             break
-        n += d.count(b"\n[") + (1 if d.startswith(b"[") else 0)
+        buf += d
+    n = buf.count(b"]\n")
     got[i] = n
     done.append(time.time())
     s.close()
