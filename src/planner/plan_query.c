@@ -1039,8 +1039,22 @@ static void add_star_cols(QB *qb)
     const char *alias = qb->sel->from->alias;
     const AstSelect *sel = qb->sel;
     bool rekeyed = sel->npartition > 0 && sel->partition_by[0]->kind != AST_NULL;
+    /* Push queries over a windowed source list its bounds after the key (ksqlDB's
+     * SELECT * on windowed streams and tables). */
+    bool window_bounds = qb->plan->kind == PLAN_PUSH && s->window.type != WIN_NONE;
     if (!rekeyed) {
         for (int i = 0; i < s->schema.ncols; i++) {
+            if (window_bounds && i == s->schema.nkey) {
+                static const char *const bounds[] = {"WINDOWSTART", "WINDOWEND"};
+                for (int b = 0; b < 2; b++) {
+                    StarCol *wc = &qb->star[qb->nstar++];
+                    wc->qual = qual;
+                    wc->alt_qual = alias;
+                    wc->ref_qual = NULL;
+                    wc->ref_name = bounds[b];
+                    wc->out_name = bounds[b];
+                }
+            }
             StarCol *sc = &qb->star[qb->nstar++];
             sc->qual = qual;
             sc->alt_qual = alias;
