@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""The hand-written alternative: a Python consumer/producer loop doing what one
+benchmark query does (bench/sql/qN.sql), with Debian's python3-confluent-kafka.
+
+Reads the first --max records of the bid topic (every partition, from the
+beginning, no consumer group), decodes each JSON value, filters, projects or
+aggregates like the query (aggregations keep their state in a dict and emit every
+update, as eddy's EMIT CHANGES does), and produces the results to --out-topic.
+Prints one JSON line: {"records": N, "outputs": M, "seconds": S}, S timed from the
+first record received to the last output flushed.
+
+Run it with /usr/bin/python3 (Debian's python, which sees python3-confluent-kafka).
+"""
+import argparse
+import json
+import struct
+import sys
+import time
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+
+HOP_SIZE, HOP_ADVANCE, TUMBLE_SIZE = 10000, 2000, 10000
+
+
+class Sink:
+    def __init__(self, producer, topic):
+        self.p, self.topic, self.count = producer, topic, 0
+
+    def send(self, key, value, ts):
+        while True:
+            try:
+                self.p.produce(self.topic, value, key, timestamp=ts)
+                break
+            except BufferError:
+                self.p.poll(0.01)
+        self.count += 1
+
+
+def q0(m, v, sink, state):
+    sink.send(m.key(), json.dumps(v), m.timestamp()[1])
+
+
+def q1(m, v, sink, state):
+    out = {"auction": v["auction"], "bidder": v["bidder"], "price": 0.908 * v["price"],
+           "dateTime": v["dateTime"], "extra": v["extra"]}
+    sink.send(m.key(), json.dumps(out), m.timestamp()[1])
+
+
+def q2(m, v, sink, state):
+    if v["auction"] % 123 == 0:
+        sink.send(m.key(), json.dumps({"auction": v["auction"], "price": v["price"]}),
+                  m.timestamp()[1])
+
+
+def q22(m, v, sink, state):
+    parts = v["url"].split("/")
+    out = {"auction": v["auction"], "bidder": v["bidder"], "price": v["price"],
+           "channel": v["channel"], "dir1": parts[3], "dir2": parts[4], "dir3": parts[5]}
+    sink.send(m.key(), json.dumps(out), m.timestamp()[1])
+
+
+def q5(m, v, sink, state):
+    ts = m.timestamp()[1]
+    auction = v["auction"]
+    last = ts // HOP_ADVANCE * HOP_ADVANCE
+    ws = last - HOP_SIZE + HOP_ADVANCE
+    while ws <= last:
+        if ws >= 0:
+            k = (auction, ws)
+            n = state.get(k, 0) + 1
+            state[k] = n
+            sink.send(struct.pack(">qq", auction, ws), json.dumps({"NUM": n}), ts)
+        ws += HOP_ADVANCE
+
+
+def q7(m, v, sink, state):
+    ts = m.timestamp()[1]
+    auction, price = v["auction"], v["price"]
+    ws = ts // TUMBLE_SIZE * TUMBLE_SIZE
+    k = (auction, ws)
+    best = state.get(k)
+    if best is None or price > best:
+        best = price
+        state[k] = best
+    sink.send(struct.pack(">qq", auction, ws), json.dumps({"MAXPRICE": best}), ts)
+
+
+QUERIES = {"q0": q0, "q1": q1, "q2": q2, "q22": q22, "q5": q5, "q7": q7}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bootstrap", required=True)
+    ap.add_argument("--query", required=True, choices=sorted(QUERIES))
+    ap.add_argument("--topic", required=True)
+    ap.add_argument("--out-topic", required=True)
+    ap.add_argument("--max", type=int, default=0)
+    a = ap.parse_args()
+
+    c = Consumer({"bootstrap.servers": a.bootstrap, "group.id": "eddy-bench-python",
+                  "enable.auto.commit": False})
+    md = c.list_topics(timeout=10)
+    if a.topic not in md.topics:
+        sys.exit("topic %s does not exist" % a.topic)
+    parts = sorted(md.topics[a.topic].partitions)
+    target = 0
+    for p in parts:
+        lo, hi = c.get_watermark_offsets(TopicPartition(a.topic, p), timeout=10)
+        target += hi - lo
+    if a.max and a.max < target:
+        target = a.max
+    c.assign([TopicPartition(a.topic, p, OFFSET_BEGINNING) for p in parts])
+    producer = Producer({"bootstrap.servers": a.bootstrap, "linger.ms": 5,
+                         "enable.idempotence": True, "partitioner": "murmur2_random"})
+    sink = Sink(producer, a.out_topic)
+    fn, state = QUERIES[a.query], {}
+    n, first, idle = 0, None, time.monotonic()
+    while n < target:
+        msgs = c.consume(num_messages=1000, timeout=0.1)
+        if not msgs:
+            if time.monotonic() - idle > 30:
+                sys.exit("no record for 30 s after %d of %d" % (n, target))
+            continue
+        idle = time.monotonic()
+        if first is None:
+            first = idle
+        for m in msgs:
+            if m.error():
+                continue
+            fn(m, json.loads(m.value()), sink, state)
+            n += 1
+            if n >= target:
+                break
+        producer.poll(0)
+    producer.flush(60)
+    seconds = time.monotonic() - first if first else 0.0
+    c.close()
+    print(json.dumps({"records": n, "outputs": sink.count, "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()

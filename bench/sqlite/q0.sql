@@ -1,0 +1,2 @@
+-- q0: every bid gives one output record.
+SELECT count(*) FROM bid;
