@@ -67,7 +67,8 @@ static int read_port(const char *path)
 }
 
 int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
-                const char *control, const char *log_path, Eddyd *d, char *err, size_t errsz)
+                const char *control, const char *const *extra_args, const char *log_path, Eddyd *d,
+                char *err, size_t errsz)
 {
     static int seq;
     memset(d, 0, sizeof *d);
@@ -82,7 +83,7 @@ int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
     char port_file[600], ctl[300];
     snprintf(port_file, sizeof port_file, "%s/port", d->state_dir);
     snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", control);
-    const char *argv[] = {binary,
+    const char *argv[32] = {binary,
                           "--listeners",
                           "http://127.0.0.1:0",
                           "--port-file",
@@ -93,8 +94,13 @@ int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
                           bootstrap,
                           "--set",
                           ctl,
-                          "--quiet",
+                          /* Also server-wide: eddyd applies streamsProperties of a
+                           * request to its pull/push queries only (for now). */
+                          "--set",
+                          "ksql.streams.auto.offset.reset=earliest",
                           NULL};
+    for (int i = 0, n = 13; extra_args && extra_args[i] && n < 31; i++)
+        argv[n++] = extra_args[i];
     int64_t t0 = bk_mono_us();
     Proc p;
     if (proc_spawn(argv, false, log_path, &p, err, errsz) < 0) return -1;

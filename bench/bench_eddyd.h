@@ -18,11 +18,13 @@ typedef struct Eddyd {
 } Eddyd;
 
 /* Starts `binary` (eddyd) with a fresh state directory under work_dir, the given
- * bootstrap servers and eddy-broker control endpoint, listening on a free port;
+ * bootstrap servers and eddy-broker control endpoint, listening on a free port, with
+ * extra_args (NULL-terminated, may be NULL) appended to its command line;
  * stderr goes to log_path. Waits up to 20 s for GET /info to answer. Returns 0, or -1
  * with err filled. */
 int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
-                const char *control, const char *log_path, Eddyd *d, char *err, size_t errsz);
+                const char *control, const char *const *extra_args, const char *log_path, Eddyd *d,
+                char *err, size_t errsz);
 
 /* POST /ksql with the statements and streamsProperties
  * {"ksql.streams.auto.offset.reset": "earliest"}. Returns 0 with the response

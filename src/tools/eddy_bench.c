@@ -76,6 +76,8 @@ typedef struct Options {
     char eddyd[PATH_MAX];
     char broker[PATH_MAX];
     char docs[PATH_MAX];
+    const char *eddyd_args[16]; /* --eddyd-arg, NULL-terminated */
+    int neddyd_args;
 } Options;
 
 typedef struct Ctx {
@@ -129,11 +131,13 @@ static void die(Ctx *c, const char *fmt, ...)
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int64_t t_origin; /* bk_mono_us() at start */
+
 static void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "eddy-bench: ");
+    fprintf(stderr, "eddy-bench [%5.1f s]: ", (double)(bk_mono_us() - t_origin) / 1e6);
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
     va_end(ap);
@@ -151,7 +155,9 @@ static void usage(FILE *f)
                "  --live-rate R       events/s of the latency phase (default 10000)\n"
                "  --live-seconds S    length of the latency phase (default 4)\n"
                "  --no-python, --no-eddy, --no-docs   skip a part\n"
-               "  --eddyd PATH, --broker PATH, --out DIR, --docs PATH, --source-dir DIR\n"
+               "  --eddyd-arg ARG     pass ARG to eddyd (repeatable), e.g. --eddyd-arg --set\n"
+            "                      --eddyd-arg consumer.debug=cgrp\n"
+            "  --eddyd PATH, --broker PATH, --out DIR, --docs PATH, --source-dir DIR\n"
                "Writes the table on stdout, DIR/results.json (default build/bench), and in full\n"
                "mode docs/benchmarks.md with docs/benchmarks.svg.\n");
 }
@@ -545,8 +551,8 @@ static void eddy_session(Ctx *c, Run *runs, int n)
 {
     char err[1024];
     Eddyd d;
-    if (eddyd_start(c->o.eddyd, c->o.outdir, c->bootstrap, c->control, c->log, &d, err,
-                    sizeof err) < 0) {
+    if (eddyd_start(c->o.eddyd, c->o.outdir, c->bootstrap, c->control, c->o.eddyd_args, c->log,
+                    &d, err, sizeof err) < 0) {
         for (int i = 0; i < n; i++)
             snprintf(runs[i].res->error, sizeof runs[i].res->error, "%s", err);
         return;
@@ -839,6 +845,8 @@ static void parse_args(Ctx *c, int argc, char **argv)
                 o->live_seconds = atof(v), set_live = true;
             else if (strcmp(a, "--eddyd") == 0)
                 snprintf(o->eddyd, sizeof o->eddyd, "%s", v);
+            else if (strcmp(a, "--eddyd-arg") == 0 && o->neddyd_args < 15)
+                o->eddyd_args[o->neddyd_args++] = v;
             else if (strcmp(a, "--broker") == 0)
                 snprintf(o->broker, sizeof o->broker, "%s", v);
             else if (strcmp(a, "--out") == 0)
@@ -877,6 +885,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--ceiling") == 0) return ceiling_main(argc, argv);
     static Ctx ctx;
     Ctx *c = &ctx;
+    t_origin = bk_mono_us();
     parse_args(c, argc, argv);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGINT, on_signal);
