@@ -83,22 +83,12 @@ int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
     char port_file[600], ctl[300];
     snprintf(port_file, sizeof port_file, "%s/port", d->state_dir);
     snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", control);
-    const char *argv[32] = {binary,
-                          "--listeners",
-                          "http://127.0.0.1:0",
-                          "--port-file",
-                          port_file,
-                          "--state-dir",
-                          d->state_dir,
-                          "--bootstrap-servers",
-                          bootstrap,
-                          "--set",
-                          ctl,
-                          /* Also server-wide: eddyd applies streamsProperties of a
-                           * request to its pull/push queries only (for now). */
-                          "--set",
-                          "ksql.streams.auto.offset.reset=earliest",
-                          NULL};
+    const char *argv[32] = {binary, "--listeners", "http://127.0.0.1:0", "--port-file", port_file,
+                            "--state-dir", d->state_dir, "--bootstrap-servers", bootstrap, "--set",
+                            ctl,
+                            /* Also server-wide: eddyd applies streamsProperties of a
+                             * request to its pull/push queries only (for now). */
+                            "--set", "ksql.streams.auto.offset.reset=earliest", NULL};
     for (int i = 0, n = 13; extra_args && extra_args[i] && n < 31; i++)
         argv[n++] = extra_args[i];
     int64_t t0 = bk_mono_us();
@@ -186,7 +176,8 @@ void eddyd_stop(Eddyd *d)
         int64_t t0 = bk_mono_us();
         int st;
         while (waitpid(d->pid, &st, WNOHANG) != d->pid) {
-            if (bk_mono_us() - t0 > 10000000) {
+            if (bk_mono_us() - t0 > 3000000) {
+                fprintf(stderr, "eddy-bench: eddyd did not stop within 3 s of SIGTERM: killed\n");
                 kill(d->pid, SIGKILL);
                 waitpid(d->pid, &st, 0);
                 break;

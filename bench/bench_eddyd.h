@@ -35,7 +35,7 @@ int eddyd_ksql(const Eddyd *d, const char *sql, json_t **out, char *err, size_t 
 /* The query id a CREATE ... AS SELECT response names, or NULL (borrowed from resp). */
 const char *eddyd_query_id(json_t *resp);
 
-/* SIGTERM, wait (SIGKILL after 10 s), remove the state directory. */
+/* SIGTERM, wait (SIGKILL after 3 s), remove the state directory. */
 void eddyd_stop(Eddyd *d);
 
 #endif

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages eddy needs to build, test and run, when any is missing.
 # Does nothing (and needs no root) when everything is already installed.
+# The benchmark (make bench, and its smoke mode in make test) compares eddy with a
+# Python loop on Debian's python3-confluent-kafka (run by /usr/bin/python3) and with
+# sqlite3, and plots with gnuplot.
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc lemon librdkafka-dev libmicrohttpd-dev \
 libjansson-dev liblmdb-dev check libpcre2-dev libcurl4-openssl-dev libedit-dev \
-tzdata python3 kcat"
+tzdata python3 kcat python3-confluent-kafka sqlite3 gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -156,8 +156,8 @@ static void usage(FILE *f)
                "  --live-seconds S    length of the latency phase (default 4)\n"
                "  --no-python, --no-eddy, --no-docs   skip a part\n"
                "  --eddyd-arg ARG     pass ARG to eddyd (repeatable), e.g. --eddyd-arg --set\n"
-            "                      --eddyd-arg consumer.debug=cgrp\n"
-            "  --eddyd PATH, --broker PATH, --out DIR, --docs PATH, --source-dir DIR\n"
+               "                      --eddyd-arg consumer.debug=cgrp\n"
+               "  --eddyd PATH, --broker PATH, --out DIR, --docs PATH, --source-dir DIR\n"
                "Writes the table on stdout, DIR/results.json (default build/bench), and in full\n"
                "mode docs/benchmarks.md with docs/benchmarks.svg.\n");
 }
@@ -426,12 +426,12 @@ static Rate run_python(Ctx *c, const char *query, char *errbuf, size_t errsz)
     char script[PATH_MAX + 32], maxs[32], out_topic[64];
     snprintf(script, sizeof script, "%s/bench/nexmark_python.py", c->o.srcdir);
     snprintf(maxs, sizeof maxs, "%llu", (unsigned long long)c->o.python_max);
-    snprintf(out_topic, sizeof out_topic, "python_%s", query);
+    snprintf(out_topic, sizeof out_topic, "python_%s", strchr(query, ',') ? "all" : query);
     if (access(PYTHON, X_OK) != 0) {
         snprintf(errbuf, errsz, "%s missing", PYTHON);
         return r;
     }
-    create_topic(c, out_topic, c->o.partitions);
+    if (!strchr(query, ',')) create_topic(c, out_topic, c->o.partitions);
     const char *argv[] = {PYTHON,  script,    "--bootstrap", c->bootstrap,  "--query",
                           query,   "--topic", c->topics.bid, "--out-topic", out_topic,
                           "--max", maxs,      NULL};
@@ -457,7 +457,7 @@ static Rate run_python(Ctx *c, const char *query, char *errbuf, size_t errsz)
 typedef struct Run {
     int qi; /* index in QUERIES */
     QueryResult *res;
-    char sink[64], live_sink[64], live_topic[64];
+    char sink[64], live_sink[64];
     GroupWatch *watch;
     SinkReader *sink_r, *live_r;
     int64_t start_us, end_us;
@@ -551,8 +551,8 @@ static void eddy_session(Ctx *c, Run *runs, int n)
 {
     char err[1024];
     Eddyd d;
-    if (eddyd_start(c->o.eddyd, c->o.outdir, c->bootstrap, c->control, c->o.eddyd_args, c->log,
-                    &d, err, sizeof err) < 0) {
+    if (eddyd_start(c->o.eddyd, c->o.outdir, c->bootstrap, c->control, c->o.eddyd_args, c->log, &d,
+                    err, sizeof err) < 0) {
         for (int i = 0; i < n; i++)
             snprintf(runs[i].res->error, sizeof runs[i].res->error, "%s", err);
         return;
@@ -563,7 +563,12 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         c->rep.startup_ms = d.startup_ms;
     if (idle_mb > c->rep.idle_rss_mb) c->rep.idle_rss_mb = idle_mb;
 
-    /* The streams and queries: one over the loaded bids, one over a live topic. */
+    /* The streams and queries: each query once over the loaded bids, and once over
+     * the session's live topic. */
+    static int session_no;
+    char live_topic[64];
+    snprintf(live_topic, sizeof live_topic, "bid_live_%d", ++session_no);
+    create_topic(c, live_topic, c->o.partitions);
     char *tmpl_streams = NULL;
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/bench/sql/streams.sql", c->o.srcdir);
@@ -574,15 +579,16 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         const char *q = QUERIES[r->qi].name;
         snprintf(r->sink, sizeof r->sink, "%s_out", q);
         snprintf(r->live_sink, sizeof r->live_sink, "%s_live_out", q);
-        snprintf(r->live_topic, sizeof r->live_topic, "bid_live_%s", q);
-        create_topic(c, r->live_topic, c->o.partitions);
     }
     StrBuf sql = STRBUF_INIT;
     {
         const char *p1[] = {"bid", "BID", "bid_topic", c->topics.bid, NULL};
-        char *s = substitute(tmpl_streams, p1);
-        sb_puts(&sql, s);
-        free(s);
+        const char *p2[] = {"bid", "BID_LIVE", "bid_topic", live_topic, NULL};
+        char *s1 = substitute(tmpl_streams, p1);
+        char *s2 = substitute(tmpl_streams, p2);
+        sb_printf(&sql, "%s\n%s\n", s1, s2);
+        free(s1);
+        free(s2);
     }
     json_t *resp;
     if (eddyd_ksql(&d, sql.data, &resp, err, sizeof err) < 0) {
@@ -594,21 +600,16 @@ static void eddy_session(Ctx *c, Run *runs, int n)
     for (int i = 0; i < n; i++) {
         Run *r = &runs[i];
         const char *q = QUERIES[r->qi].name;
-        char live_stream[64];
-        snprintf(live_stream, sizeof live_stream, "BID_LIVE_%s", q);
         snprintf(path, sizeof path, "%s/bench/sql/%s.sql", c->o.srcdir, q);
         char *tmpl = read_file(path);
         if (!tmpl) die(c, "cannot read %s", path);
-        const char *pl[] = {"bid", live_stream, "bid_topic", r->live_topic, NULL};
         const char *pq[] = {"bid", "BID", "sink", r->sink, NULL};
-        const char *pql[] = {"bid", live_stream, "sink", r->live_sink, NULL};
-        char *s1 = substitute(tmpl_streams, pl);
+        const char *pql[] = {"bid", "BID_LIVE", "sink", r->live_sink, NULL};
         char *s2 = substitute(tmpl, pq);
         char *s3 = substitute(tmpl, pql);
         free(tmpl);
         sb_clear(&sql);
-        sb_printf(&sql, "%s\n%s\n%s\n", s1, s2, s3);
-        free(s1);
+        sb_printf(&sql, "%s\n%s\n", s2, s3);
         free(s2);
         free(s3);
         if (eddyd_ksql(&d, sql.data, &resp, err, sizeof err) < 0) {
@@ -629,6 +630,7 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         if (!r->live_r) snprintf(r->res->error, sizeof r->res->error, "%s", err);
     }
 
+    say("queries created");
     /* Throughput: from the moment eddyd starts working (its CPU rises or output
      * appears) until every bid is committed (or the output stops growing). */
     double cpu_prev = proc_cpu_seconds(d.pid), cpu_start = -1, cpu_end = -1;
@@ -694,6 +696,7 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         r->res->eddy.cpu_s = (cpu_end - cpu_start) / n;
         r->res->eddy.ok = r->res->eddy.seconds > 0 && r->res->eddy.cpu_s > 0;
     }
+    say("throughput phase done");
     /* Let the sink readers drain, then check. */
     for (int i = 0; i < n; i++) {
         Run *r = &runs[i];
@@ -713,24 +716,22 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         check_output(c, r);
     }
 
+    say("outputs checked");
     /* Latency: bids sent at live_rate, stamped with the time they are sent. */
     if (c->o.live_seconds > 0) {
         uint64_t nlive = (uint64_t)(c->o.live_rate * c->o.live_seconds);
         NexmarkConfig live = c->cfg;
         live.rate = c->o.live_rate;
-        for (int i = 0; i < n; i++) {
-            Run *r = &runs[i];
-            if (!r->res->ran || !r->live_r) continue;
-            BenchTopics lt = c->topics;
-            snprintf(lt.bid, sizeof lt.bid, "%s", r->live_topic);
-            LoadStats ls;
-            /* Event number `events` is due 200 ms from now. */
-            live.base_ms = bk_wall_ms() + 200 - (int64_t)((double)c->o.events * 1000 / live.rate);
-            if (bk_load(c->bootstrap, &lt, &live, c->o.events, c->o.events + nlive, true, true, &ls,
-                        err, sizeof err) < 0)
-                say("%s: live phase: %s", QUERIES[r->qi].name, err);
-        }
-        sleep_ms(1500);
+        BenchTopics lt = c->topics;
+        snprintf(lt.bid, sizeof lt.bid, "%s", live_topic);
+        LoadStats ls;
+        /* Event number `events` is due 200 ms from now. */
+        live.base_ms = bk_wall_ms() + 200 - (int64_t)((double)c->o.events * 1000 / live.rate);
+        if (bk_load(c->bootstrap, &lt, &live, c->o.events, c->o.events + nlive, true, true, &ls,
+                    err, sizeof err) < 0)
+            say("live phase: %s", err);
+        say("live phase sent");
+        sleep_ms(c->o.smoke ? 500 : 1500);
         for (int i = 0; i < n; i++) {
             Run *r = &runs[i];
             if (!r->res->ran || !r->live_r) continue;
@@ -757,7 +758,9 @@ out:
     }
     sb_free(&sql);
     free(tmpl_streams);
+    say("stopping eddyd");
     eddyd_stop(&d);
+    say("eddyd stopped");
 }
 
 /* ---------------------------------------------------------------- main */
@@ -945,7 +948,7 @@ int main(int argc, char **argv)
         } else {
             res->ceiling = c->rep.passthrough;
         }
-        if (!c->o.no_python) {
+        if (!c->o.no_python && !c->o.smoke) {
             char err[512];
             res->python = run_python(c, res->name, err, sizeof err);
             if (!res->python.ok) say("%s: %s", res->name, err);
@@ -954,6 +957,23 @@ int main(int argc, char **argv)
             say("%s: %s", res->name, res->error);
         else if (res->ran)
             say("%s: %s", res->name, res->check);
+    }
+
+    bool python_failed = false;
+    if (!c->o.no_python && c->o.smoke && nruns > 0) {
+        /* One Python process runs every query over each record (a check, not a figure). */
+        StrBuf list = STRBUF_INIT;
+        for (int i = 0; i < nruns; i++)
+            sb_printf(&list, "%s%s", i ? "," : "", runs[i].res->name);
+        char err[512];
+        Rate py = run_python(c, list.data, err, sizeof err);
+        if (!py.ok) {
+            say("python: %s", err);
+            python_failed = true;
+        }
+        for (int i = 0; i < nruns; i++)
+            runs[i].res->python = py;
+        sb_free(&list);
     }
 
     report_table(&c->rep, stdout);
@@ -980,7 +1000,7 @@ int main(int argc, char **argv)
         sb_free(&cmd);
     }
     cleanup(c);
-    int failed = 0;
+    int failed = python_failed ? 1 : 0;
     for (int i = 0; i < c->rep.nq; i++) {
         const QueryResult *q = &c->rep.q[i];
         if (q->ran && q->correct == 0) failed++;
