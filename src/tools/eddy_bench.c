@@ -70,6 +70,7 @@ typedef struct Options {
     double live_rate;    /* events/s in the latency phase */
     double live_seconds;
     bool no_python, no_eddy, no_docs;
+    bool profile; /* perf record eddyd during the throughput phase */
     char bindir[PATH_MAX];
     char srcdir[PATH_MAX];
     char outdir[PATH_MAX];
@@ -155,6 +156,8 @@ static void usage(FILE *f)
                "  --live-rate R       events/s of the latency phase (default 10000)\n"
                "  --live-seconds S    length of the latency phase (default 4)\n"
                "  --no-python, --no-eddy, --no-docs   skip a part\n"
+               "  --profile           perf record eddyd during each throughput phase\n"
+               "                      (DIR/perf-QUERY.data; see perf report -i)\n"
                "  --eddyd-arg ARG     pass ARG to eddyd (repeatable), e.g. --eddyd-arg --set\n"
                "                      --eddyd-arg consumer.debug=cgrp\n"
                "  --eddyd PATH, --broker PATH, --out DIR, --docs PATH, --source-dir DIR\n"
@@ -631,6 +634,18 @@ static void eddy_session(Ctx *c, Run *runs, int n)
     }
 
     say("queries created");
+    Proc perf = {.pid = -1, .out_fd = -1};
+    if (c->o.profile) {
+        char pidarg[32], data[PATH_MAX + 64];
+        snprintf(pidarg, sizeof pidarg, "%d", (int)d.pid);
+        snprintf(data, sizeof data, "%s/perf-%s.data", c->o.outdir, QUERIES[runs[0].qi].name);
+        const char *pargv[] = {"/usr/bin/perf", "record", "-q", "-F", "997", "-g", "-p",
+                               pidarg,          "-o",     data, NULL};
+        if (proc_spawn(pargv, false, c->log, &perf, err, sizeof err) < 0)
+            say("perf: %s", err);
+        else
+            say("profiling eddyd into %s", data);
+    }
     /* Throughput: from the moment eddyd starts working (its CPU rises or output
      * appears) until every bid is committed (or the output stops growing). */
     double cpu_prev = proc_cpu_seconds(d.pid), cpu_start = -1, cpu_end = -1;
@@ -697,6 +712,10 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         r->res->eddy.ok = r->res->eddy.seconds > 0 && r->res->eddy.cpu_s > 0;
     }
     say("throughput phase done");
+    if (perf.pid > 0) {
+        kill(perf.pid, SIGINT);
+        proc_wait(&perf, NULL, NULL);
+    }
     /* Let the sink readers drain, then check. */
     for (int i = 0; i < n; i++) {
         Run *r = &runs[i];
@@ -828,6 +847,8 @@ static void parse_args(Ctx *c, int argc, char **argv)
             o->no_eddy = true;
         } else if (strcmp(a, "--no-docs") == 0) {
             o->no_docs = true;
+        } else if (strcmp(a, "--profile") == 0) {
+            o->profile = true;
         } else if (!v) {
             fprintf(stderr, "eddy-bench: unknown option or missing value: %s\n", a);
             usage(stderr);
