@@ -16,6 +16,7 @@
 
 #include "../common/arena.h"
 #include "../runtime/broker.h"
+#include "processing_log.h"
 #include "server.h"
 
 static bool quiet;
@@ -142,12 +143,20 @@ int main(int argc, char **argv)
         if (broker) logf_("embedded Kafka broker at %s", ec.bootstrap);
     }
     snprintf(srv.kafka_cluster_id, sizeof srv.kafka_cluster_id, "%s",
-             ec.mode == ENGINE_MEMORY ? "eddy-in-memory" : broker ? "eddy-embedded" : "kafka");
+             ec.mode == ENGINE_MEMORY ? "eddy-in-memory"
+             : broker                 ? "eddy-embedded"
+                                      : "kafka");
     srv.exec = executor_new(srv.engine);
     srv.clog = command_log_open(srv.engine, cfg.service_id, &err);
     if (!srv.clog) {
         fprintf(stderr, "eddyd: cannot open the command log: %s\n", err.msg);
         goto done;
+    }
+    /* The processing log (topic and KSQL_PROCESSING_LOG stream) exists before the
+     * logged statements replay, which may read from it; it is not itself logged. */
+    if (processing_log_setup(srv.exec, srv.engine, &cfg.props, &err) < 0) {
+        logf_("processing log not set up: %s", err.msg);
+        err_clear(&err);
     }
     long logged = command_log_size(srv.clog);
     if (logged > 0) {

@@ -1,0 +1,450 @@
+/*
+ * test_crash.c - exactly-once state across crashes, end to end.
+ *
+ * The broker runs in its own process (eddy-broker), so topics and committed
+ * offsets outlive eddyd. The test produces 200,000 records with known keys, values
+ * and event times, in rounds; in each round eddyd (re)starts, resumes the windowed
+ * COUNT/SUM query from its LMDB state, and is killed with SIGKILL at a random
+ * moment after it has visibly made progress on the round's records. After the last
+ * round eddyd runs until every record is counted, and the aggregates it serves
+ * from LMDB (a pull query over the windowed table) must equal the exact values
+ * computed here from the input: no update lost, none applied twice.
+ *
+ * Usage: test_crash [RECORDS [KILLS]]   (defaults 200000 and 6; EDDY_BUILD_DIR
+ * names the directory holding eddyd and eddy-broker). EDDY_CRASH_SEED fixes the
+ * random kill moments; the seed is printed so a failure can be replayed.
+ */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NKEYS     1000
+#define STEP_MS   20              /* event time between consecutive records */
+#define WINDOW_MS 60000           /* TUMBLING (SIZE 1 MINUTE) */
+#define BASE_TS   1767225600000LL /* 2026-01-01T00:00:00Z, a window boundary */
+
+static char g_dir[256];
+static char g_build[512];
+static pid_t g_broker = -1, g_eddyd = -1;
+static char g_bootstrap[256], g_control[256];
+static int g_port;
+
+/* ------------------------------------------------------------ utilities */
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "crash test FAILED: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    if (g_eddyd > 0) kill(g_eddyd, SIGKILL);
+    if (g_broker > 0) kill(g_broker, SIGKILL);
+    fprintf(stderr, "(logs and data kept in %s)\n", g_dir);
+    exit(1);
+}
+
+static void msleep(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The record i of the input: its key index, value and event time. */
+static int rec_key(long i)
+{
+    return (int)((i * 7L) % NKEYS);
+}
+static long rec_value(long i)
+{
+    return (i * 7919L) % 1000L - 300L;
+}
+static long long rec_ts(long i)
+{
+    return BASE_TS + (long long)i * STEP_MS;
+}
+
+/* ------------------------------------------------------------ processes */
+
+static void start_broker(void)
+{
+    char bin[600], out[300];
+    snprintf(bin, sizeof bin, "%s/eddy-broker", g_build);
+    snprintf(out, sizeof out, "%s/broker.out", g_dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
+        execl(bin, bin, "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--partitions", "2",
+              "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    g_broker = pid;
+    for (int i = 0; i < 400 && (!g_bootstrap[0] || !g_control[0]); i++) {
+        msleep(25);
+        FILE *f = fopen(out, "r");
+        if (!f) continue;
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            if (strncmp(line, "bootstrap.servers=", 18) == 0)
+                snprintf(g_bootstrap, sizeof g_bootstrap, "%s", line + 18);
+            else if (strncmp(line, "eddy.broker.control=", 20) == 0)
+                snprintf(g_control, sizeof g_control, "%s", line + 20);
+        }
+        fclose(f);
+    }
+    if (!g_bootstrap[0] || !g_control[0]) die("eddy-broker did not start (%s)", bin);
+}
+
+/* One command on the broker's control endpoint; the answer must start with "OK". */
+static void broker_command(const char *cmd)
+{
+    char host[256];
+    snprintf(host, sizeof host, "%s", g_control);
+    char *colon = strrchr(host, ':');
+    if (!colon) die("bad control address %s", g_control);
+    *colon = 0;
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)atoi(colon + 1));
+    inet_pton(AF_INET, host, &sa.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        die("cannot reach the broker control endpoint %s", g_control);
+    char line[512];
+    int n = snprintf(line, sizeof line, "%s\n", cmd);
+    if (write(fd, line, (size_t)n) != n) die("control write failed");
+    ssize_t got = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (got < 2 || strncmp(line, "OK", 2) != 0)
+        die("control command '%s' answered '%.*s'", cmd, got > 0 ? (int)got : 0, line);
+}
+
+static void start_eddyd(int round)
+{
+    char bin[600], portfile[300], data[300], log[300], ctl[300];
+    snprintf(bin, sizeof bin, "%s/eddyd", g_build);
+    snprintf(portfile, sizeof portfile, "%s/port", g_dir);
+    snprintf(data, sizeof data, "%s/data", g_dir);
+    snprintf(log, sizeof log, "%s/eddyd.%d.log", g_dir, round);
+    snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", g_control);
+    unlink(portfile);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr)) _exit(126);
+        execl(bin, bin, "--listeners", "http://127.0.0.1:0", "--port-file", portfile, "--state-dir",
+              data, "--bootstrap-servers", g_bootstrap, "--set", ctl, "--set",
+              "ksql.streams.auto.offset.reset=earliest", "--set",
+              "ksql.streams.consumer.session.timeout.ms=6000", "--set",
+              "ksql.streams.consumer.heartbeat.interval.ms=1000", (char *)NULL);
+        _exit(127);
+    }
+    g_eddyd = pid;
+    for (int i = 0; i < 800; i++) {
+        FILE *f = fopen(portfile, "r");
+        if (f) {
+            int p = 0;
+            int ok = fscanf(f, "%d", &p);
+            fclose(f);
+            if (ok == 1 && p > 0) {
+                g_port = p;
+                return;
+            }
+        }
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            g_eddyd = -1;
+            die("eddyd exited at start (round %d, see %s)", round, log);
+        }
+        msleep(25);
+    }
+    die("eddyd did not start listening (round %d, see %s)", round, log);
+}
+
+static void kill_eddyd(void)
+{
+    int st;
+    kill(g_eddyd, SIGKILL);
+    waitpid(g_eddyd, &st, 0);
+    g_eddyd = -1;
+}
+
+/* ------------------------------------------------------------ HTTP */
+
+typedef struct Buf {
+    char *p;
+    size_t n;
+} Buf;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+{
+    Buf *b = ud;
+    b->p = realloc(b->p, b->n + sz * n + 1);
+    memcpy(b->p + b->n, p, sz * n);
+    b->n += sz * n;
+    b->p[b->n] = 0;
+    return sz * n;
+}
+
+/* POSTs {"ksql": sql, ...} to path; returns the HTTP status and the body (caller
+ * frees). */
+static long post_ksql(const char *path, const char *sql, char **body)
+{
+    json_t *req = json_pack("{s:s, s:{}}", "ksql", sql, "streamsProperties");
+    char *payload = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    Buf b = {calloc(1, 1), 0};
+    CURL *c = curl_easy_init();
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", g_port, path);
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/vnd.ksql.v1+json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    free(payload);
+    *body = b.p;
+    return status;
+}
+
+/* The windowed table as eddyd serves it: for each (key, window) the COUNT and SUM. */
+typedef struct Agg {
+    long count, sum;
+} Agg;
+
+/* Reads every row of the table into aggs[key][window] (cleared first); returns the
+ * number of rows, or -1 when the pull query failed (eddyd not ready yet). */
+static long pull_all(Agg *aggs, int nwin, long *total_count)
+{
+    char *body;
+    long st = post_ksql("/query", "SELECT K, WINDOWSTART, C, S FROM CRASH_AGG;", &body);
+    if (st != 200) {
+        free(body);
+        return -1;
+    }
+    json_error_t je;
+    json_t *arr = json_loads(body, 0, &je);
+    free(body);
+    if (!json_is_array(arr)) die("pull query answered no JSON array: %s", je.text);
+    memset(aggs, 0, sizeof(Agg) * (size_t)NKEYS * (size_t)nwin);
+    long rows = 0;
+    *total_count = 0;
+    size_t i;
+    json_t *el;
+    json_array_foreach(arr, i, el)
+    {
+        json_t *cols = json_object_get(json_object_get(el, "row"), "columns");
+        if (!cols) continue; /* header, final message */
+        const char *k = json_string_value(json_array_get(cols, 0));
+        long long ws = json_integer_value(json_array_get(cols, 1));
+        long cnt = (long)json_integer_value(json_array_get(cols, 2));
+        long sum = (long)json_integer_value(json_array_get(cols, 3));
+        int key = k && k[0] == 'k' ? atoi(k + 1) : -1;
+        long long w = (ws - BASE_TS) / WINDOW_MS;
+        if (key < 0 || key >= NKEYS || w < 0 || w >= nwin || (ws - BASE_TS) % WINDOW_MS)
+            die("unexpected row: key %s window start %lld", k ? k : "(null)", ws);
+        Agg *a = &aggs[(size_t)key * (size_t)nwin + (size_t)w];
+        if (a->count) die("two rows for key %s window %lld", k, ws);
+        a->count = cnt;
+        a->sum = sum;
+        *total_count += cnt;
+        rows++;
+    }
+    json_decref(arr);
+    return rows;
+}
+
+/* ------------------------------------------------------------ producer */
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    if (m->err) die("produce failed: %s", rd_kafka_err2str(m->err));
+}
+
+static rd_kafka_t *producer_new(void)
+{
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", g_bootstrap, errstr, sizeof errstr) ||
+        rd_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof errstr) ||
+        rd_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof errstr))
+        die("producer config: %s", errstr);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) die("producer: %s", errstr);
+    return rk;
+}
+
+static void produce_range(rd_kafka_t *rk, long from, long to)
+{
+    for (long i = from; i < to; i++) {
+        char key[16], val[64];
+        int kl = snprintf(key, sizeof key, "k%d", rec_key(i));
+        int vl = snprintf(val, sizeof val, "{\"V\":%ld}", rec_value(i));
+        rd_kafka_resp_err_t e;
+        while ((e = rd_kafka_producev(
+                    rk, RD_KAFKA_V_TOPIC("crash_in"), RD_KAFKA_V_KEY(key, (size_t)kl),
+                    RD_KAFKA_V_VALUE(val, (size_t)vl), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_TIMESTAMP(rec_ts(i)), RD_KAFKA_V_END)) ==
+               RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            rd_kafka_poll(rk, 50);
+        if (e) die("produce: %s", rd_kafka_err2str(e));
+        rd_kafka_poll(rk, 0);
+    }
+    if (rd_kafka_flush(rk, 30000)) die("producer flush timed out");
+}
+
+/* ------------------------------------------------------------ the test */
+
+int main(int argc, char **argv)
+{
+    long nrec = argc > 1 ? atol(argv[1]) : 200000;
+    int kills = argc > 2 ? atoi(argv[2]) : 6;
+    const char *bd = getenv("EDDY_BUILD_DIR");
+    snprintf(g_build, sizeof g_build, "%s", bd ? bd : ".");
+    const char *seed_env = getenv("EDDY_CRASH_SEED");
+    unsigned seed = seed_env ? (unsigned)strtoul(seed_env, NULL, 10)
+                             : (unsigned)time(NULL) ^ (unsigned)getpid();
+    srand(seed);
+    snprintf(g_dir, sizeof g_dir, "/tmp/eddy-crash-XXXXXX");
+    if (!mkdtemp(g_dir)) die("mkdtemp: %s", strerror(errno));
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    printf("crash test: %ld records, %d kills, seed %u, dir %s\n", nrec, kills, seed, g_dir);
+    fflush(stdout);
+
+    int nwin = (int)((rec_ts(nrec - 1) - BASE_TS) / WINDOW_MS) + 1;
+    Agg *expect = calloc((size_t)NKEYS * (size_t)nwin, sizeof(Agg));
+    Agg *got = calloc((size_t)NKEYS * (size_t)nwin, sizeof(Agg));
+    long expect_rows = 0;
+    for (long i = 0; i < nrec; i++) {
+        Agg *a = &expect[(size_t)rec_key(i) * (size_t)nwin +
+                         (size_t)((rec_ts(i) - BASE_TS) / WINDOW_MS)];
+        if (a->count++ == 0) expect_rows++;
+        a->sum += rec_value(i);
+    }
+
+    start_broker();
+    broker_command("create topic crash_in 2");
+    rd_kafka_t *rk = producer_new();
+
+    start_eddyd(0);
+    char *body;
+    long st = post_ksql("/ksql",
+                        "CREATE STREAM crash_in (K STRING KEY, V BIGINT) "
+                        "WITH (KAFKA_TOPIC='crash_in', VALUE_FORMAT='JSON');"
+                        "CREATE TABLE crash_agg AS SELECT K, COUNT(*) AS C, SUM(V) AS S "
+                        "FROM crash_in WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 1 DAY) "
+                        "GROUP BY K EMIT CHANGES;",
+                        &body);
+    if (st != 200) die("CREATE statements answered %ld: %s", st, body);
+    free(body);
+
+    /* Rounds: produce a slice, let eddyd make visible progress on it, kill it at a
+     * random moment, restart. The last slice is processed to the end. */
+    long produced = 0, seen = 0;
+    int survived = 0;
+    double t0 = now_s();
+    for (int round = 0; round <= kills; round++) {
+        long upto = nrec * (round + 1) / (kills + 1);
+        produce_range(rk, produced, upto);
+        produced = upto;
+        if (round > 0) start_eddyd(round);
+        if (round == kills) break;
+        /* Wait for progress beyond what was counted before this round. */
+        double deadline = now_s() + 60;
+        long total = -1;
+        while (now_s() < deadline) {
+            long t;
+            if (pull_all(got, nwin, &t) >= 0 && t > seen) {
+                total = t;
+                break;
+            }
+            msleep(50);
+        }
+        if (total < 0) die("no progress in round %d within 60 s", round);
+        if (total > produced)
+            die("round %d: %ld counted but only %ld produced", round, total, produced);
+        seen = total;
+        msleep(rand() % 400);
+        kill_eddyd();
+        survived++;
+        printf("  round %d: killed eddyd with SIGKILL after %ld of %ld records were counted "
+               "(%.1f s)\n",
+               round, seen, produced, now_s() - t0);
+        fflush(stdout);
+    }
+
+    /* Last run: wait until every record is counted, and stays so. */
+    double deadline = now_s() + 120;
+    long total = 0, rows = 0;
+    while (now_s() < deadline) {
+        rows = pull_all(got, nwin, &total);
+        if (rows >= 0 && total >= nrec) break;
+        msleep(200);
+    }
+    msleep(1000);
+    rows = pull_all(got, nwin, &total);
+    if (total != nrec)
+        die("after the last restart %ld records are counted, %ld were produced", total, nrec);
+    long checked = 0, bad = 0;
+    for (long i = 0; i < (long)NKEYS * nwin; i++) {
+        if (got[i].count != expect[i].count || got[i].sum != expect[i].sum) {
+            if (bad++ < 10)
+                fprintf(stderr, "  key k%ld window %ld: COUNT %ld SUM %ld, expected %ld %ld\n",
+                        i / nwin, i % nwin, got[i].count, got[i].sum, expect[i].count,
+                        expect[i].sum);
+        }
+        if (expect[i].count) checked++;
+    }
+    if (bad || rows != expect_rows)
+        die("%ld of %ld aggregates differ from the exact values (%ld rows served)", bad,
+            expect_rows, rows);
+    printf("crash test passed: %d SIGKILLs survived; %ld records; %ld windowed aggregates "
+           "(COUNT and SUM) equal the exact values; %.1f s\n",
+           survived, nrec, checked, now_s() - t0);
+
+    /* Clean shutdown. */
+    kill(g_eddyd, SIGTERM);
+    waitpid(g_eddyd, NULL, 0);
+    rd_kafka_destroy(rk);
+    kill(g_broker, SIGTERM);
+    waitpid(g_broker, NULL, 0);
+    free(expect);
+    free(got);
+    curl_global_cleanup();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
+    return 0;
+}
