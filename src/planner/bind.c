@@ -31,7 +31,7 @@ void scope_add(Arena *a, Scope *s, const char *qual, const char *name, int index
                                 sizeof(ScopeCol) * (size_t)ncap);
         s->cap = ncap;
     }
-    s->cols[s->n++] = (ScopeCol){qual, name, index, t};
+    s->cols[s->n++] = (ScopeCol){qual, name, index, t, false};
 }
 
 void scope_add_qual(Scope *s, const char *qual)
@@ -662,6 +662,7 @@ static Expr *bind_column(BindCtx *ctx, const AstExpr *e)
     for (int i = 0; i < s->n; i++) {
         const ScopeCol *c = &s->cols[i];
         if (strcmp(c->name, e->name) != 0) continue;
+        if (c->qual_only && !e->qualifier) continue;
         if (e->qualifier && (!c->qualifier || strcmp(c->qualifier, e->qualifier) != 0)) continue;
         if (found && found->index != c->index) {
             if (!e->qualifier && found->qualifier && c->qualifier) {

@@ -39,11 +39,22 @@ typedef enum JoinKind {
     JOIN_TABLE_TABLE_FK, /* foreign key: left.fk_expr = right primary key */
 } JoinKind;
 
+/* Pseudo columns a JOIN appends after each side's input columns, so that
+ * qualified ROWTIME / WINDOWSTART ... of each side stay addressable. */
+typedef enum JoinPseudo {
+    JP_ROWTIME,
+    JP_ROWPARTITION,
+    JP_ROWOFFSET,
+    JP_WINDOWSTART,
+    JP_WINDOWEND,
+    JOIN_NPSEUDO,
+} JoinPseudo;
+
 typedef enum JoinType {
     JT_INNER,
     JT_LEFT,
     JT_RIGHT,
-    JT_OUTER,
+    JT_OUTER,  /* FULL OUTER */
 } JoinType;
 
 typedef struct WindowSpec {
@@ -107,16 +118,21 @@ struct Step {
     const char *changelog_topic; /* where the aggregation's state changes go on Kafka */
     bool input_is_table;  /* aggregating a table: undo old values */
 
-    /* JOIN */
+    /* JOIN: output columns are [key columns] + left input columns + JOIN_NPSEUDO
+     * pseudo columns of the left row + right input columns + JOIN_NPSEUDO of the
+     * right row (see JoinPseudo). Absent sides are NULL. */
     JoinKind join_kind;
     JoinType join_type;
-    Expr *left_key;       /* bound against the left input */
+    Expr *left_key;       /* bound against the left input (FK joins: the foreign key) */
     Expr *right_key;      /* bound against the right input */
-    int64_t before_ms, after_ms; /* stream-stream WITHIN */
-    int64_t join_grace_ms;       /* -1 when not given */
-    int nleft_cols;       /* output value columns [.. nleft) come from the left side */
-    int *col_map;         /* per output column: >=0 left col, <0 -(right col)-1 */
-    int key_from;         /* 0 left key, 1 right key, 2 either (outer joins coalesce) */
+    int64_t before_ms, after_ms; /* stream-stream WITHIN: left.ts - before <= right.ts <= left.ts + after */
+    int64_t join_grace_ms;       /* -1 when not given (ksqlDB's legacy 24h default, eager outer rows) */
+    int join_nkeys;       /* key columns of the output (FK joins: the left's key columns) */
+    int left_base;        /* index of the first left input column in the output */
+    int right_base;       /* index of the first right input column */
+    int nleft_cols;       /* left input columns */
+    int nright_cols;      /* right input columns */
+    bool join_windowed;   /* both inputs windowed: window bounds are part of the key */
 
 
     /* SINK */

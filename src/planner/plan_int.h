@@ -49,20 +49,28 @@ typedef struct QB {
     StarCol *star;
     bool windowed_output;
     bool keys_optional;   /* ksql.new.query.planner.enabled: a projection may drop keys */
-    /* joins */
+    /* joins (plan_join.c) */
     bool join_names;      /* column names follow the join schema (L_A, R_A) */
     int njoin_srcs;
-    FormatKind join_key_fmt;
-    Expr *join_key;       /* the join key expression over the join output, if any */
-    const AstExpr *join_key_ast;
-    const char *join_key_what;
+    FormatKind join_key_fmt;  /* key format of the join result */
+    struct JoinRel *join_rel; /* the planned join tree: key columns and their aliases */
 } QB;
 
 int qb_from(QB *qb);
 void qb_fill_source_step(QB *qb, Step *s, const Source *src, const char *alias);
+/* Plans a FROM clause with joins into qb->cur / qb->scope (plan_join.c). */
 int qb_join(QB *qb);
+/* Fills qb->star with what * and x.* expand to over a join. */
 void qb_join_star_cols(QB *qb);
+/* The output name of an unaliased column reference over a join: COL when the
+ * name is unique among the joined sources, else ALIAS_COL. */
 const char *qb_join_column_name(QB *qb, const AstExpr *col);
+/* The key columns of a join result for a projection whose items are bound:
+ * picks, per key column, the first of its equivalent expressions that the
+ * projection carries (ksqlDB's viable key columns), makes those items read the
+ * key column itself, and for persistent queries fails with ksqlDB's message
+ * when none is there. Fills what match_keys needs. */
+int qb_join_keys(QB *qb, int *nkeys, Expr ***keys, const AstExpr ***key_ast, const char **what);
 const char *qb_column_output_name(QB *qb, const AstExpr *e);
 /* Pull queries (plan_pull.c): checks made before the FROM clause is planned,
  * the WHERE analysis once the source is known, and the PullSpec at the end. */

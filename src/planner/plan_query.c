@@ -501,10 +501,16 @@ static int match_keys(QB *qb, int nkeys, Expr **keys, const AstExpr *const *key_
                                    "The projection contains a key column more than once: `%s` and "
                                    "`%s`.",
                                    first, si->name);
+                /* ksqlDB lists the aliases in order. */
+                const char *a1 = first, *a2 = si->name;
+                if (strcmp(a1, a2) > 0) {
+                    a1 = si->name;
+                    a2 = first;
+                }
                 return err_set(qb->err, ERR_SEMANTIC, si->offset,
                                "The projection contains a key column (`%s`) more than once, "
                                "aliased as: %s and %s.",
-                               first, first, si->name);
+                               first, a1, a2);
             }
         }
         if (key_item[k] < 0) nmissing++;
@@ -701,11 +707,8 @@ static int plan_stateless(QB *qb)
             }
             what = "partitioning expression";
         }
-    } else if (qb->join_key) {
-        nkeys = 1;
-        keys = &qb->join_key;
-        key_ast = &qb->join_key_ast;
-        what = qb->join_key_what;
+    } else if (qb->join_names) {
+        if (qb_join_keys(qb, &nkeys, &keys, &key_ast, &what) < 0) return qb->err->code;
     } else {
         nkeys = in->schema.nkey;
         keys = arena_zalloc(a, sizeof(Expr *) * (size_t)(nkeys ? nkeys : 1));

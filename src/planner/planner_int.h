@@ -18,6 +18,7 @@ typedef struct ScopeCol {
     const char *name;      /* column name */
     int index;             /* column index in the input row */
     const Type *type;
+    bool qual_only;        /* only visible qualified (a join side's ROWTIME, ...) */
 } ScopeCol;
 
 typedef struct Scope {
