@@ -721,7 +721,7 @@ static int plan_stateless(QB *qb)
     int key_item[64];
     if (nkeys > 64) return err_set(qb->err, ERR_UNSUPPORTED, -1, "too many key columns");
     if (match_keys(qb, nkeys, keys, key_ast, what, key_item) < 0) return qb->err->code;
-    if (qb->keys_optional && sel->npartition == 0 && !qb->join_key) {
+    if (qb->keys_optional && sel->npartition == 0 && !qb->join_names) {
         /* The new planner keeps the source keys in projection order. */
         int order[64], no = 0;
         for (int i = 0; i < qb->nitems; i++)
