@@ -47,6 +47,7 @@ typedef struct JoinRel {
 
 typedef struct JoinCtx {
     QB *qb;
+    bool quals_only;                    /* first pass: only check qualifiers */
     Arena *a;
     int njoins;
     const AstRelation *joins[QB_MAX_SOURCES];
@@ -117,6 +118,7 @@ static AstExpr *qualify(JoinCtx *jc, const AstExpr *e)
             }
             return c;
         }
+        if (jc->quals_only) return c;
         for (int i = 0; i < jc->nlambda; i++)
             if (strcmp(jc->lambda[i], e->name) == 0) return c;
         const char *cand[QB_MAX_SOURCES];
@@ -157,21 +159,21 @@ static int qualify_all(JoinCtx *jc)
 {
     QB *qb = jc->qb;
     const AstSelect *sel = qb->sel;
-    for (int j = 0; j < jc->njoins; j++) {
-        jc->on[j] = qualify(jc, jc->joins[j]->on);
+    /* Unknown qualifiers are found before ambiguous names. */
+    for (int pass = 0; pass < 2; pass++) {
+        jc->quals_only = pass == 0;
+        for (int j = 0; j < jc->njoins; j++) {
+            jc->on[j] = qualify(jc, jc->joins[j]->on);
+            if (qb->err->code) return qb->err->code;
+        }
+        for (int i = 0; i < sel->nitems; i++) qualify(jc, sel->items[i].expr);
+        qualify(jc, sel->where);
+        for (int i = 0; i < sel->ngroup; i++) qualify(jc, sel->group_by[i]);
+        for (int i = 0; i < sel->npartition; i++) qualify(jc, sel->partition_by[i]);
+        qualify(jc, sel->having);
         if (qb->err->code) return qb->err->code;
     }
-    for (int i = 0; i < sel->nitems; i++) {
-        const AstSelectItem *it = &sel->items[i];
-        if (it->star && it->star_qualifier && src_index(qb, it->star_qualifier) < 0) continue;
-        qualify(jc, it->expr);
-        if (qb->err->code) return qb->err->code;
-    }
-    qualify(jc, sel->where);
-    for (int i = 0; i < sel->ngroup; i++) qualify(jc, sel->group_by[i]);
-    for (int i = 0; i < sel->npartition; i++) qualify(jc, sel->partition_by[i]);
-    qualify(jc, sel->having);
-    return qb->err->code ? qb->err->code : 0;
+    return 0;
 }
 
 /* Bit set of the sources an (already qualified) expression refers to. */
@@ -569,7 +571,9 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
         return err_set(err, ERR_SEMANTIC, jr->offset,
                        "Implicit repartitioning of windowed sources is not supported. See "
                        "https://github.com/confluentinc/ksql/issues/4385.");
-    if (!fk && L->partitions > 0 && R->partitions > 0 && L->partitions != R->partitions) {
+    /* Co-partitioning (ksqlDB checks joins of streams; table-table joins are
+     * left to the runtime). */
+    if (!(lt && rt) && L->partitions > 0 && R->partitions > 0 && L->partitions != R->partitions) {
         const char *ln = rel_name(qb, L), *rn = rel_name(qb, R);
         return err_set(err, ERR_SEMANTIC, jr->offset,
                        "Can't join `%s` with `%s` since the number of partitions don't match. "

@@ -906,11 +906,15 @@ static void fix_parse_error(Ctx *c, EddyError *pe, const char *stmt_src, int src
  * counts from the start of the request. */
 static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int offset)
 {
-    if (offset < 0 || strncmp(msg, "Line: ", 6) != 0) {
+    /* ksqlDB's AST builder wraps its located errors in this prefix. */
+    static const char wrapped[] = "Exception while preparing statement: ";
+    const char *at = msg;
+    if (strncmp(at, wrapped, sizeof wrapped - 1) == 0) at += sizeof wrapped - 1;
+    if (offset < 0 || strncmp(at, "Line: ", 6) != 0) {
         snprintf(out, cap, "%s", msg);
         return;
     }
-    const char *rest = strstr(msg, "Col: ");
+    const char *rest = strstr(at, "Col: ");
     rest = rest ? strstr(rest + 5, ": ") : NULL;
     if (!rest) {
         snprintf(out, cap, "%s", msg);
@@ -918,7 +922,7 @@ static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int 
     }
     int line, col;
     err_line_col(c->full, c->stmt_off + offset, &line, &col);
-    snprintf(out, cap, "Line: %d, Col: %d%s", line, col, rest);
+    snprintf(out, cap, "%.*sLine: %d, Col: %d%s", (int)(at - msg), msg, line, col, rest);
 }
 
 int executor_run(Executor *x, const ExecRequest *req, json_t **entities, ExecError *err)
