@@ -582,20 +582,14 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
                        ln, rn, ln, L->partitions, rn, R->partitions);
     }
 
-    /* Key format of the result: the side that keeps its key decides. */
+    /* Key format of the result: the left's, unless it has no key. */
     FormatSpec kf = L->key_fmt;
-    if (lrekey) {
-        if (!rrekey) {
-            kf = R->key_fmt;
-        } else if (kf.kind == FMT_NONE) {
-            kf = R->key_fmt.kind != FMT_NONE ? R->key_fmt : kf;
-            if (kf.kind == FMT_NONE) {
-                const char *d = props_get_str(qb->req->props, "ksql.persistence.default.format.key", "KAFKA");
-                EddyError ferr;
-                memset(&kf, 0, sizeof kf);
-                if (format_parse(d, &kf.kind, &ferr) < 0) kf.kind = FMT_KAFKA;
-            }
-        }
+    if (kf.kind == FMT_NONE) kf = R->key_fmt;
+    if (kf.kind == FMT_NONE) {
+        const char *d = props_get_str(qb->req->props, "ksql.persistence.default.format.key", "KAFKA");
+        EddyError ferr;
+        memset(&kf, 0, sizeof kf);
+        if (format_parse(d, &kf.kind, &ferr) < 0) kf.kind = FMT_KAFKA;
     }
 
     /* Repartitions. */

@@ -70,6 +70,29 @@ static void mem_topics_free(Engine *e)
     e->ntopics = 0;
 }
 
+static int mem_deliver(Engine *e, const RawRecord *rec, EddyError *err);
+
+/* Runs a query on one record. A query holds its state transaction while it
+ * runs, so the records it writes reach other queries only once it is done
+ * (LMDB has one writer): they are queued here and delivered in write order. */
+static int mem_run(Engine *e, Query *q, const RawRecord *rec, EddyError *err)
+{
+    e->mem_depth++;
+    int rc = query_process(q, rec, 1, err);
+    e->mem_depth--;
+    if (rc < 0 || e->mem_depth > 0 || e->mem_draining) return rc;
+    e->mem_draining = true;
+    while (rc == 0 && e->next_pending < e->npending) {
+        MemTopic *t = &e->topics[e->pending[e->next_pending].topic];
+        RawRecord copy = t->recs[e->pending[e->next_pending].rec].rec;
+        e->next_pending++;
+        rc = mem_deliver(e, &copy, err);
+    }
+    e->npending = e->next_pending = 0;
+    e->mem_draining = false;
+    return rc;
+}
+
 /* Delivers one record to every running persistent query reading its topic. */
 static int mem_deliver(Engine *e, const RawRecord *rec, EddyError *err)
 {
@@ -82,7 +105,7 @@ static int mem_deliver(Engine *e, const RawRecord *rec, EddyError *err)
         for (int k = 0; k < nt; k++)
             if (strcmp(topics[k], rec->topic) == 0) reads = true;
         if (!reads) continue;
-        int rc = query_process(rq->q, rec, 1, err);
+        int rc = mem_run(e, rq->q, rec, err);
         if (rc < 0) {
             rq->state = QS_ERROR;
             return rc;
@@ -138,6 +161,15 @@ static int mem_produce(Engine *e, const char *topic, int32_t partition, const Ra
         r->nheaders = rec->nheaders;
     }
     t->n++;
+    if (e->mem_depth > 0 || e->mem_draining) {
+        if (e->npending == e->cap_pending) {
+            e->cap_pending = e->cap_pending ? e->cap_pending * 2 : 64;
+            e->pending = xrealloc(e->pending, sizeof *e->pending * (size_t)e->cap_pending);
+        }
+        e->pending[e->npending].topic = (int)(t - e->topics);
+        e->pending[e->npending++].rec = t->n - 1;
+        return 0;
+    }
     /* Deliver a copy: the array may move while queries produce more records. */
     RawRecord copy = *r;
     return mem_deliver(e, &copy, err);
@@ -168,7 +200,7 @@ int engine_mem_feed(Engine *e, Query *q, EddyError *err)
         if (best < 0) break;
         MemTopic *t = mem_find(e, topics[best]);
         RawRecord copy = t->recs[pos[best]++].rec;
-        rc = query_process(q, &copy, 1, err);
+        rc = mem_run(e, q, &copy, err);
         if (rc < 0) break;
     }
     free(pos);
@@ -230,6 +262,7 @@ void engine_free(Engine *e)
     catalog_free(e->catalog);
     state_env_close(e->state);
     free(e->plog_topic);
+    free(e->pending);
     props_free(&e->props);
     pthread_mutex_destroy(&e->lock);
     free(e);

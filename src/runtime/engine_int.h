@@ -66,6 +66,10 @@ struct Engine {
     uint64_t seq;
     MemPush **pushes; /* ENGINE_MEMORY: live push queries */
     int npushes;
+    int mem_depth;          /* queries processing right now (nested deliveries) */
+    bool mem_draining;
+    struct { int topic, rec; } *pending; /* records written by a query while it runs */
+    int npending, cap_pending, next_pending;
     /* ENGINE_KAFKA */
     KafkaEngine *kafka;
 };
