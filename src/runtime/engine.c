@@ -60,7 +60,8 @@ static void mem_topics_free(Engine *e)
 {
     for (int i = 0; i < e->ntopics; i++) {
         MemTopic *t = &e->topics[i];
-        for (int k = 0; k < t->n; k++) mem_record_free(&t->recs[k]);
+        for (int k = 0; k < t->n; k++)
+            mem_record_free(&t->recs[k]);
         free(t->recs);
         free(t->view);
         free(t->name);
@@ -223,7 +224,8 @@ int engine_memory_records(Engine *e, const char *topic, const RawRecord **out)
     }
     /* MemRecord starts with its RawRecord; expose a compact array. */
     RawRecord *arr = xrealloc(t->view, sizeof(RawRecord) * (size_t)(t->n ? t->n : 1));
-    for (int i = 0; i < t->n; i++) arr[i] = t->recs[i].rec;
+    for (int i = 0; i < t->n; i++)
+        arr[i] = t->recs[i].rec;
     t->view = arr;
     *out = arr;
     return t->n;
@@ -253,9 +255,11 @@ fail:
 void engine_free(Engine *e)
 {
     if (!e) return;
-    for (int i = 0; i < e->nqueries; i++) rq_free(e, e->queries[i]);
+    for (int i = 0; i < e->nqueries; i++)
+        rq_free(e, e->queries[i]);
     free(e->queries);
-    while (e->npushes > 0) engine_mem_push_stop(e->pushes[0]);
+    while (e->npushes > 0)
+        engine_mem_push_stop(e->pushes[0]);
     free(e->pushes);
     if (e->mode == ENGINE_KAFKA) engine_kafka_close(e);
     mem_topics_free(e);
@@ -330,7 +334,8 @@ int engine_topic_delete(Engine *e, const char *topic, EddyError *err)
     for (int i = 0; i < e->ntopics; i++) {
         if (strcmp(e->topics[i].name, topic) != 0) continue;
         MemTopic *t = &e->topics[i];
-        for (int k = 0; k < t->n; k++) mem_record_free(&t->recs[k]);
+        for (int k = 0; k < t->n; k++)
+            mem_record_free(&t->recs[k]);
         free(t->recs);
         free(t->view);
         free(t->name);
@@ -390,16 +395,24 @@ static int io_produce(void *ctx, const char *topic, int32_t partition, const Raw
     return engine_produce(rq->engine, topic, partition, rec, &err);
 }
 
-int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql, EddyError *err)
+int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql,
+                       const Props *overrides, EddyError *err)
 {
     RunningQuery *rq = xcalloc(1, sizeof *rq);
     rq->engine = e;
     rq->id = xstrdup(id);
     rq->sql = xstrdup(sql ? sql : "");
     rq->state = QS_RUNNING;
+    props_init(&rq->props);
+    props_init(&rq->overrides);
+    props_merge(&rq->props, &e->props);
+    if (overrides) {
+        props_merge(&rq->props, overrides);
+        props_merge(&rq->overrides, overrides);
+    }
     QueryEnv env = {0};
     env.state = e->state;
-    env.props = &e->props;
+    env.props = &rq->props;
     env.inprocess_repartition = e->mode == ENGINE_MEMORY;
     env.processing_log_topic = e->plog_topic;
     QueryIO io = {rq, io_produce, NULL, NULL};
@@ -429,6 +442,8 @@ void rq_free(Engine *e, RunningQuery *rq)
     query_free(rq->q);
     free(rq->id);
     free(rq->sql);
+    props_free(&rq->props);
+    props_free(&rq->overrides);
     free(rq);
 }
 
@@ -482,6 +497,11 @@ const char *rq_id(const RunningQuery *q)
 const char *rq_sql(const RunningQuery *q)
 {
     return q->sql;
+}
+
+const Props *rq_overrides(const RunningQuery *q)
+{
+    return &q->overrides;
 }
 
 const Plan *rq_plan(const RunningQuery *q)
@@ -558,7 +578,8 @@ int engine_scan_table(Engine *e, const char *query_id, int (*fn)(void *ctx, cons
     if (state_iter_open(txn, st, NULL, 0, &it) == 0) {
         const Schema *sc = &sink->schema;
         const Type *types[sc->ncols > 0 ? sc->ncols : 1];
-        for (int i = 0; i < sc->ncols; i++) types[i] = sc->cols[i].type;
+        for (int i = 0; i < sc->ncols; i++)
+            types[i] = sc->cols[i].type;
         Arena a;
         arena_init(&a, 8192);
         const void *k, *v;
@@ -586,4 +607,3 @@ int engine_scan_table(Engine *e, const char *query_id, int (*fn)(void *ctx, cons
     state_txn_abort(txn);
     return rc;
 }
-

@@ -34,12 +34,12 @@ typedef enum EngineMode {
 
 typedef struct EngineConfig {
     EngineMode mode;
-    const char *state_dir;   /* LMDB environment directory (created) */
-    bool durable_state;      /* fsync state at every commit */
-    const Props *props;      /* server properties (ksql.*, kafka client settings) */
-    const char *bootstrap;   /* ENGINE_KAFKA: bootstrap servers */
+    const char *state_dir;      /* LMDB environment directory (created) */
+    bool durable_state;         /* fsync state at every commit */
+    const Props *props;         /* server properties (ksql.*, kafka client settings) */
+    const char *bootstrap;      /* ENGINE_KAFKA: bootstrap servers */
     const char *broker_control; /* ENGINE_KAFKA: eddy-broker control address, or NULL */
-    void *embedded_broker;   /* ENGINE_KAFKA: in-process broker (broker.h), or NULL */
+    void *embedded_broker;      /* ENGINE_KAFKA: in-process broker (broker.h), or NULL */
 } EngineConfig;
 
 Engine *engine_new(const EngineConfig *cfg, EddyError *err);
@@ -95,8 +95,11 @@ char *engine_next_query_id(Engine *e, const char *prefix, const char *sink);
 /* Restores the counter (command log replay). */
 void engine_note_query_id(Engine *e, const char *id);
 
-/* Starts a persistent query (takes ownership of the plan). */
-int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql, EddyError *err);
+/* Starts a persistent query (takes ownership of the plan). overrides (may be NULL)
+ * are the statement's own properties (streamsProperties and SET), which win over the
+ * server's for this query (auto.offset.reset, ...) and are shown by EXPLAIN. */
+int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql,
+                       const Props *overrides, EddyError *err);
 int engine_terminate_query(Engine *e, const char *id, EddyError *err);
 int engine_pause_query(Engine *e, const char *id, bool pause, EddyError *err);
 
@@ -106,6 +109,8 @@ RunningQuery *engine_query_find(Engine *e, const char *id);
 const char *rq_id(const RunningQuery *q);
 const char *rq_sql(const RunningQuery *q);
 const Plan *rq_plan(const RunningQuery *q);
+/* The statement's own properties (see engine_start_query). */
+const Props *rq_overrides(const RunningQuery *q);
 QueryState rq_state(const RunningQuery *q);
 const QueryStats *rq_stats(const RunningQuery *q);
 

@@ -11,8 +11,8 @@
 #include "engine.h"
 
 typedef struct MemRecord {
-    RawRecord rec;     /* owns its key, value and headers */
-    uint64_t seq;      /* global write order */
+    RawRecord rec; /* owns its key, value and headers */
+    uint64_t seq;  /* global write order */
 } MemRecord;
 
 typedef struct MemTopic {
@@ -21,7 +21,7 @@ typedef struct MemTopic {
     MemRecord *recs;
     int n, cap;
     int64_t next_offset[64];
-    RawRecord *view;   /* engine_memory_records' array */
+    RawRecord *view; /* engine_memory_records' array */
 } MemTopic;
 
 typedef struct KafkaQuery KafkaQuery;
@@ -32,9 +32,11 @@ struct RunningQuery {
     char *id;
     char *sql;
     QueryState state;
-    Query *q;          /* ENGINE_MEMORY: the query; ENGINE_KAFKA: owned by the thread */
+    Query *q; /* ENGINE_MEMORY: the query; ENGINE_KAFKA: owned by the thread */
     const Plan *plan;
-    KafkaQuery *kq;    /* ENGINE_KAFKA */
+    KafkaQuery *kq;  /* ENGINE_KAFKA */
+    Props props;     /* the server's properties with the statement's overrides */
+    Props overrides; /* the statement's own properties */
 };
 
 /* A transient push query on ENGINE_MEMORY: fed by the topic layer like the
@@ -47,7 +49,7 @@ struct MemPush {
     Query *q;
     PushRowFn fn;
     void *ctx;
-    bool done;         /* fn asked to stop: no more rows */
+    bool done; /* fn asked to stop: no more rows */
 };
 
 struct Engine {
@@ -66,9 +68,11 @@ struct Engine {
     uint64_t seq;
     MemPush **pushes; /* ENGINE_MEMORY: live push queries */
     int npushes;
-    int mem_depth;          /* queries processing right now (nested deliveries) */
+    int mem_depth; /* queries processing right now (nested deliveries) */
     bool mem_draining;
-    struct { int topic, rec; } *pending; /* records written by a query while it runs */
+    struct {
+        int topic, rec;
+    } * pending; /* records written by a query while it runs */
     int npending, cap_pending, next_pending;
     /* ENGINE_KAFKA */
     KafkaEngine *kafka;

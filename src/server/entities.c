@@ -302,7 +302,11 @@ json_t *ent_query_description(Engine *e, RunningQuery *rq)
     json_object_set_new(d, "topology", json_string(sb_cstr(&sb)));
     json_object_set_new(d, "executionPlan", json_string(sb_cstr(&sb)));
     sb_free(&sb);
-    json_object_set_new(d, "overriddenProperties", json_object());
+    json_t *ov = json_object();
+    const Props *op = rq_overrides(rq);
+    for (int i = 0; i < op->n; i++)
+        json_object_set_new(ov, op->names[i], json_string(op->values[i]));
+    json_object_set_new(d, "overriddenProperties", ov);
     json_object_set_new(d, "ksqlHostQueryStatus", json_object());
     json_object_set_new(d, "queryType", json_string("PERSISTENT"));
     json_object_set_new(d, "queryErrors", json_array());

@@ -158,9 +158,22 @@ typedef struct Ctx {
 
 static void rebase_location(Ctx *c, const char *msg, char *out, size_t cap, int offset);
 
+/* The statement's own properties: the request's streamsProperties and the SETs
+ * before it in the request. */
+static void statement_overrides(const Ctx *c, Props *out)
+{
+    props_init(out);
+    if (c->req->overrides) props_merge(out, c->req->overrides);
+    props_merge(out, &c->local);
+}
+
 static void log_command(Ctx *c)
 {
-    if (c->x->on_command && !c->req->replay) c->x->on_command(c->x->on_command_ctx, c->text, &c->local);
+    if (!c->x->on_command || c->req->replay) return;
+    Props ov;
+    statement_overrides(c, &ov);
+    c->x->on_command(c->x->on_command_ctx, c->text, &ov);
+    props_free(&ov);
 }
 
 static const char *var_lookup(void *ctx, const char *name)
@@ -372,7 +385,11 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
     }
     EddyError qe;
     err_clear(&qe);
-    if (engine_start_query(c->e, plan, id, c->text, &qe) < 0) {
+    Props ov;
+    statement_overrides(c, &ov);
+    int started = engine_start_query(c->e, plan, id, c->text, &ov, &qe);
+    props_free(&ov);
+    if (started < 0) {
         if (sink && !replaced) catalog_drop(cat, st->name);
         free(id);
         return fail(err, 500, 50000, c->text, "Could not start query: %s", qe.msg);

@@ -400,6 +400,11 @@ START_TEST(restart_after_sigkill)
     ck_assert(strstr(r.body, "\"CTAS_VIEWS_0\"") && strstr(r.body, "\"CTAS_WIN_1\"") &&
               strstr(r.body, "\"CSAS_BIG_2\""));
     free(r.body);
+    /* the statement's own properties came back with it */
+    r = post(&s, "/ksql", "{\"ksql\":\"EXPLAIN CSAS_BIG_2;\"}");
+    ck_assert_msg(strstr(r.body, "\"overriddenProperties\":{\"auto.offset.reset\":\"earliest\"}"),
+                  "%s", r.body);
+    free(r.body);
     /* the table state survived the kill */
     r = post(&s, "/query", "{\"ksql\":\"SELECT * FROM VIEWS WHERE USERID='alice';\"}");
     ck_assert(strstr(r.body, "[\"alice\",2]"));
