@@ -140,6 +140,8 @@ struct Step {
     const char *sink_topic;
     FormatSpec sink_key_fmt, sink_val_fmt;
     int sink_partitions;
+    bool materialize_only; /* SINK of CREATE SOURCE TABLE: keep the table for pull
+                              queries, write no topic (sink_topic is the source's) */
 };
 
 typedef enum PlanKind {

@@ -480,11 +480,60 @@ int qb_pull_finish(QB *qb)
                            "Table source is not supported with table functions");
     }
     const Schema *out = &qb->plan->output;
+    const Source *src = qb->srcs[0];
+    if (ps->table && src->is_source && ps->project && !ps->window_cols) {
+        /* A source table's pull query describes header columns as the source
+         * does (HEADER('k') / HEADERS): the columns read straight from them keep
+         * their role. */
+        Schema o = schema_copy(qb->a, out);
+        const Schema *in = &src->schema;
+        for (int i = 0; i < o.ncols; i++) {
+            const Expr *x = ps->project->exprs[i];
+            if (!x || x->kind != EX_COLUMN || x->index < 0 || x->index >= in->ncols) continue;
+            const Column *c = &in->cols[x->index];
+            if (c->role != COL_HEADER && c->role != COL_HEADERS) continue;
+            o.cols[i].role = c->role;
+            o.cols[i].header_key = c->header_key;
+        }
+        qb->plan->output = o;
+        out = &qb->plan->output;
+    }
     for (int i = 0; i < out->ncols; i++)
         for (int j = 0; j < i; j++)
             if (strcmp(out->cols[i].name, out->cols[j].name) == 0)
                 return err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
                                "Duplicate value columns found in schema: `%s` %s",
                                out->cols[i].name, type_name(out->cols[i].type));
+    return 0;
+}
+
+/* ---------------------------------------------------------------- source tables */
+
+int planner_plan_source_table(const PlanRequest *req, const Source *src, Plan **out, EddyError *err)
+{
+    Plan *plan = xcalloc(1, sizeof *plan);
+    arena_init(&plan->arena, 4096);
+    plan->kind = PLAN_PERSISTENT;
+    plan->sql = arena_strdup(&plan->arena, req->text ? req->text : "");
+    QB qb = {0};
+    qb.req = req;
+    qb.plan = plan;
+    qb.a = &plan->arena;
+    qb.err = err;
+    Step *s = plan_step_new(plan, STEP_SOURCE, NULL);
+    qb_fill_source_step(&qb, s, src, NULL);
+    Step *sk = plan_step_new(plan, STEP_SINK, s);
+    sk->name = "KsqlTopic/Sink";
+    sk->sink_name = s->source_name;
+    sk->sink_topic = s->topic;
+    sk->sink_key_fmt = src->key_fmt;
+    sk->sink_val_fmt = src->val_fmt;
+    sk->sink_partitions = src->partitions;
+    sk->materialize = true;
+    sk->materialize_only = true;
+    plan->output = s->schema;
+    plan->output_is_table = true;
+    plan->sink = sk->sink_name;
+    *out = plan;
     return 0;
 }

@@ -613,6 +613,10 @@ static int plan_where(QB *qb)
         return err_set(qb->err, ERR_SEMANTIC, w->offset,
                        "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
                        ast_text(qb->a, w), type_name(p->type));
+    /* A push query over a table tells a row that stops matching (a tombstone)
+     * from one that never matched only if it keeps the table's rows. */
+    if (qb->plan->kind == PLAN_PUSH && qb->cur->kind == STEP_SOURCE && qb->cur->is_table)
+        qb->cur->materialize = true;
     Step *f = plan_step_new(qb->plan, STEP_FILTER, qb->cur);
     f->name = "WhereFilter";
     f->pred = p;

@@ -32,6 +32,12 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err);
  * AS SELECT, *sink_out receives the new sink Source (not yet in the catalog). */
 int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, EddyError *err);
 
+/* Plans the query that materializes a CREATE SOURCE TABLE (src, already
+ * validated) so pull queries can read it: SOURCE -> SINK, where the sink keeps
+ * the latest row per key in its store and writes no topic. */
+int planner_plan_source_table(const PlanRequest *req, const Source *src, Plan **out,
+                              EddyError *err);
+
 /* Binds an expression that refers to no columns (INSERT VALUES): literals,
  * operators, functions, constructors. */
 int planner_bind_constant(Catalog *c, const Props *props, const AstExpr *e, Arena *a, Expr **out,

@@ -46,7 +46,14 @@ static int select_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             ev->row = r;
             ev->arena = ctx->scratch;
             ev->null_row = !st->is_table;
-            for (int c = 0; c < st->schema.nkey; c++) eval_expr(ev, st->exprs[c], &out[c]);
+            for (int c = 0; c < nc; c++) {
+                /* Keys (push queries order them among the values) and window bounds. */
+                const Expr *x = st->exprs[c];
+                bool keep = c < st->schema.nkey || st->schema.cols[c].role == COL_KEY ||
+                            (x->kind == EX_PSEUDO &&
+                             (x->index == PSEUDO_WINDOWSTART || x->index == PSEUDO_WINDOWEND));
+                if (keep) eval_expr(ev, x, &out[c]);
+            }
             ev->null_row = false;
         } else {
             project(t, st, r->cols, r, out, ctx);

@@ -52,6 +52,8 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             task_processing_error(t, st, s->init_err.msg, NULL);
             continue;
         }
+        bool tomb = (r->flags & ROW_TOMBSTONE) != 0;
+        if (st->materialize_only) goto store;
         EddyError err;
         err_clear(&err);
         sb_clear(&s->kbuf);
@@ -67,7 +69,6 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             knull = false;
         }
         sb_clear(&s->vbuf);
-        bool tomb = (r->flags & ROW_TOMBSTONE) != 0;
         if (!tomb && serde_encode(s->val_serde, r->cols + sc->nkey, &s->vbuf, &vnull, &err) < 0) {
             task_processing_error(t, st, err.msg, NULL);
             continue;
@@ -87,6 +88,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         rec.value = tomb || vnull ? NULL : s->vbuf.data ? s->vbuf.data : "";
         rec.value_len = tomb || vnull ? 0 : s->vbuf.len;
         query_io_produce(t->q, st->sink_topic, -1, &rec);
+    store:
         if (s->materialized) {
             StateTxn *txn = task_txn(t);
             if (!txn) continue;
@@ -150,7 +152,7 @@ Op *op_sink_new(Task *t, const Step *st)
     s->key_serde = serde_new(&st->sink_key_fmt, true, sc->nkey, names, types, &s->init_err);
     s->val_serde = serde_new(&st->sink_val_fmt, false, sc->ncols - sc->nkey, names + sc->nkey,
                              types + sc->nkey, &s->init_err);
-    if (!s->key_serde || !s->val_serde) s->broken = true;
+    if ((!s->key_serde || !s->val_serde) && !st->materialize_only) s->broken = true;
     s->windowed = st->window.type != WIN_NONE;
     s->session = st->window.type == WIN_SESSION;
     if (st->materialize) {
@@ -172,8 +174,12 @@ static int collect_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
 {
     (void)port;
     (void)ctx;
-    for (int i = 0; i < n; i++)
-        query_io_push(op->task->q, &rows[i], (rows[i].flags & ROW_TOMBSTONE) != 0);
+    for (int i = 0; i < n; i++) {
+        bool tomb = (rows[i].flags & ROW_TOMBSTONE) != 0;
+        /* A stream record with a null value is no row: ksqlDB's push queries skip it. */
+        if (tomb && !op->step->is_table) continue;
+        query_io_push(op->task->q, &rows[i], tomb);
+    }
     return 0;
 }
 

@@ -259,6 +259,7 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 rowcodec_put_all(&s->kbuf, row->cols, s->nkey);
                 const void *old;
                 size_t ol;
+                row->flags |= ROW_OLD_KNOWN;
                 if (state_get(txn, s->store, s->kbuf.data, s->kbuf.len, &old, &ol) == 0) {
                     Value *ov = arena_alloc(a, sizeof(Value) * (size_t)s->ncols);
                     const Type *types[s->ncols];

@@ -40,6 +40,7 @@ typedef struct Cols {
     const char **names;
     const Type **types;
     bool *is_key;
+    const Column *schema; /* the output columns (roles, header keys) */
 } Cols;
 
 static void cols_init(Cols *c, const Schema *s)
@@ -53,6 +54,7 @@ static void cols_init(Cols *c, const Schema *s)
         c->types[i] = s->cols[i].type;
         c->is_key[i] = s->cols[i].role == COL_KEY;
     }
+    c->schema = s->cols;
 }
 
 static void cols_free(Cols *c)
@@ -62,15 +64,39 @@ static void cols_free(Cols *c)
     free(c->is_key);
 }
 
-/* "`K` STRING KEY, `V` INTEGER" (KEY only for pull queries over tables). */
+static bool is_header_col(const Cols *c, int i)
+{
+    return c->schema && (c->schema[i].role == COL_HEADER || c->schema[i].role == COL_HEADERS);
+}
+
+static void schema_col(StrBuf *sb, const Cols *c, int i, bool mark_keys, int *k)
+{
+    if ((*k)++) sb_puts(sb, ", ");
+    sb_printf(sb, "`%s` ", c->names[i]);
+    type_print(sb, c->types[i]);
+    if (!mark_keys) return;
+    if (c->is_key[i]) sb_puts(sb, " KEY");
+    if (c->schema && c->schema[i].role == COL_HEADERS) sb_puts(sb, " HEADERS");
+    if (c->schema && c->schema[i].role == COL_HEADER)
+        sb_printf(sb, " HEADER('%s')", c->schema[i].header_key);
+}
+
+/* "`K` STRING KEY, `V` INTEGER" (KEY only for pull queries over tables, which
+ * also mark header columns and list them after the leading keys, as ksqlDB's
+ * schemas do). */
 static void schema_text(StrBuf *sb, const Cols *c, bool mark_keys)
 {
-    for (int i = 0; i < c->n; i++) {
-        if (i) sb_puts(sb, ", ");
-        sb_printf(sb, "`%s` ", c->names[i]);
-        type_print(sb, c->types[i]);
-        if (mark_keys && c->is_key[i]) sb_puts(sb, " KEY");
-    }
+    int k = 0, lead = 0;
+    if (mark_keys)
+        while (lead < c->n && c->is_key[lead])
+            lead++;
+    for (int i = 0; i < lead; i++)
+        schema_col(sb, c, i, true, &k);
+    if (mark_keys)
+        for (int i = lead; i < c->n; i++)
+            if (is_header_col(c, i)) schema_col(sb, c, i, true, &k);
+    for (int i = lead; i < c->n; i++)
+        if (!mark_keys || !is_header_col(c, i)) schema_col(sb, c, i, mark_keys, &k);
 }
 
 static void write_header(StrBuf *sb, OutFmt fmt, const Cols *c, const char *query_id,
@@ -118,19 +144,23 @@ static void write_header(StrBuf *sb, OutFmt fmt, const Cols *c, const char *quer
 /* One row in the framing of fmt (with its leading separator). */
 static void write_row(StrBuf *sb, OutFmt fmt, const Cols *c, const Row *row, bool tombstone)
 {
-    if (fmt == OUT_QUERY) sb_puts(sb, ",\n{\"row\":{\"columns\":[");
-    else if (fmt == OUT_JSON) sb_puts(sb, ",[");
-    else sb_putc(sb, '[');
+    if (fmt == OUT_QUERY)
+        sb_puts(sb, ",\n{\"row\":{\"columns\":[");
+    else if (fmt == OUT_JSON)
+        sb_puts(sb, ",[");
+    else
+        sb_putc(sb, '[');
     for (int i = 0; i < c->n; i++) {
         if (i) sb_putc(sb, ',');
-        if (tombstone && !c->is_key[i])
-            sb_puts(sb, "null");
-        else
-            serde_value_write_json(sb, &row->cols[i], c->types[i], SERDE_JSON_REST);
+        (void)tombstone; /* the projection left a tombstone's value columns NULL */
+        serde_value_write_json(sb, &row->cols[i], c->types[i], SERDE_JSON_REST);
     }
-    if (fmt == OUT_QUERY) sb_puts(sb, tombstone ? "],\"tombstone\":true}}" : "]}}");
-    else if (fmt == OUT_JSON) sb_putc(sb, ']');
-    else sb_puts(sb, "]\n");
+    if (fmt == OUT_QUERY)
+        sb_puts(sb, tombstone ? "],\"tombstone\":true}}" : "]}}");
+    else if (fmt == OUT_JSON)
+        sb_putc(sb, ']');
+    else
+        sb_puts(sb, "]\n");
 }
 
 static void write_final(StrBuf *sb, OutFmt fmt, const char *final_message)
@@ -160,19 +190,23 @@ static void write_error(StrBuf *sb, OutFmt fmt, int code, const char *msg)
     }
     char *t = json_dumps(o, JSON_COMPACT);
     json_decref(o);
-    if (fmt == OUT_QUERY) sb_puts(sb, ",\n");
-    else if (fmt == OUT_JSON) sb_putc(sb, ',');
+    if (fmt == OUT_QUERY)
+        sb_puts(sb, ",\n");
+    else if (fmt == OUT_JSON)
+        sb_putc(sb, ',');
     sb_puts(sb, t ? t : "{}");
     free(t);
-    if (fmt == OUT_QUERY || fmt == OUT_JSON) sb_puts(sb, "]\n");
-    else sb_putc(sb, '\n');
+    if (fmt == OUT_QUERY || fmt == OUT_JSON)
+        sb_puts(sb, "]\n");
+    else
+        sb_putc(sb, '\n');
 }
 
 /* ---------------------------------------------------------------- pull */
 
 typedef struct PullOut {
     StrBuf body;
-    size_t *ends;     /* end offset of each piece (header, rows, final) */
+    size_t *ends; /* end offset of each piece (header, rows, final) */
     int n, cap, next;
     size_t last;
     Cols cols;
@@ -289,14 +323,14 @@ struct PushClient {
     OutFmt fmt;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    char **queue;        /* ring of encoded rows */
+    char **queue; /* ring of encoded rows */
     int cap, head, count;
-    int64_t limit;       /* -1: none */
-    int64_t accepted;    /* rows accepted from the engine */
+    int64_t limit;    /* -1: none */
+    int64_t accepted; /* rows accepted from the engine */
     bool header_sent;
-    bool limit_reached;  /* the engine side is done: drain, then "Limit Reached" */
-    bool overflow;       /* fell too far behind */
-    bool closed;         /* /close-query or shutdown */
+    bool limit_reached; /* the engine side is done: drain, then "Limit Reached" */
+    bool overflow;      /* fell too far behind */
+    bool closed;        /* /close-query or shutdown */
     bool registered;
     PushClient *next_in_list;
 };
@@ -363,8 +397,7 @@ static int push_next(void *ctx, StrBuf *out)
         return 1;
     }
     pthread_mutex_lock(&pc->mu);
-    if (pc->count == 0 && !pc->limit_reached && !pc->overflow && !pc->closed &&
-        !s->shutting_down) {
+    if (pc->count == 0 && !pc->limit_reached && !pc->overflow && !pc->closed && !s->shutting_down) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_nsec += 200 * 1000000L;
@@ -416,7 +449,8 @@ static void push_done(void *ctx)
         pc->pq = NULL;
     }
     metrics_push_ended(s->metrics, pc->overflow);
-    for (int i = 0; i < pc->count; i++) free(pc->queue[(pc->head + i) % pc->cap]);
+    for (int i = 0; i < pc->count; i++)
+        free(pc->queue[(pc->head + i) % pc->cap]);
     free(pc->queue);
     cols_free(&pc->cols);
     pthread_mutex_destroy(&pc->mu);

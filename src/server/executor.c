@@ -63,12 +63,14 @@ int executor_split(const char *sql, int **starts, int **ends)
     while (i <= len) {
         char c = i < len ? sql[i] : ';';
         if (i < len && c == '-' && i + 1 < len && sql[i + 1] == '-') {
-            while (i < len && sql[i] != '\n') i++;
+            while (i < len && sql[i] != '\n')
+                i++;
             continue;
         }
         if (i < len && c == '/' && i + 1 < len && sql[i + 1] == '*') {
             i += 2;
-            while (i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/')) i++;
+            while (i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/'))
+                i++;
             i += 2;
             continue;
         }
@@ -147,12 +149,12 @@ typedef struct Ctx {
     Executor *x;
     Engine *e;
     const ExecRequest *req;
-    Props props;          /* effective properties: server + overrides + SET */
-    Props local;          /* SET within this request */
-    const char *full;     /* the whole request text */
-    int stmt_off;         /* offset of the current statement in `full` */
-    const char *text;     /* the current statement's text (substituted) */
-    Arena arena;          /* per statement */
+    Props props;      /* effective properties: server + overrides + SET */
+    Props local;      /* SET within this request */
+    const char *full; /* the whole request text */
+    int stmt_off;     /* offset of the current statement in `full` */
+    const char *text; /* the current statement's text (substituted) */
+    Arena arena;      /* per statement */
     json_t *entities;
 } Ctx;
 
@@ -190,7 +192,10 @@ static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
     Source *existing = catalog_find(cat, st->name);
     if (existing && st->if_not_exists) {
         json_array_append_new(c->entities,
-                              ent_current_status(c->text, "", existing->is_table ? "Table already exists" : "Stream already exists", NULL, c->x->seq));
+                              ent_current_status(c->text, "",
+                                                 existing->is_table ? "Table already exists"
+                                                                    : "Stream already exists",
+                                                 NULL, c->x->seq));
         return 0;
     }
     PlanRequest pr = {cat, &c->props, st, c->text, NULL};
@@ -201,27 +206,28 @@ static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
         return fail(err, 400, 40001, c->text, "%s", pe.msg);
     if (existing && !st->or_replace) {
         source_free(src);
-        return fail(err, 400, 40001, c->text,
-                    "Cannot add %s '%s': A %s with the same name already exists",
-                    st->is_table ? "table" : "stream", st->name,
-                    existing->is_table ? "table" : "stream");
+        return fail(
+            err, 400, 40001, c->text, "Cannot add %s '%s': A %s with the same name already exists",
+            st->is_table ? "table" : "stream", st->name, existing->is_table ? "table" : "stream");
     }
     if (existing && existing->is_table != src->is_table) {
         source_free(src);
-        return fail(err, 400, 40001, c->text,
-                    "Cannot add %s '%s': A %s with the same name already exists",
-                    st->is_table ? "table" : "stream", st->name,
-                    existing->is_table ? "table" : "stream");
+        return fail(
+            err, 400, 40001, c->text, "Cannot add %s '%s': A %s with the same name already exists",
+            st->is_table ? "table" : "stream", st->name, existing->is_table ? "table" : "stream");
     }
     /* The topic: created when PARTITIONS is given (or always in memory mode). */
     int parts = 0;
     if (engine_topic_exists(c->e, src->topic, &parts)) {
-        if (src->partitions && parts && src->partitions != parts && engine_mode(c->e) == ENGINE_KAFKA) {
+        if (src->partitions && parts && src->partitions != parts &&
+            engine_mode(c->e) == ENGINE_KAFKA) {
             int want = src->partitions;
             source_free(src);
-            return fail(err, 400, 40001, c->text,
-                        "A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d).",
-                        pr.stmt->name, want, parts);
+            return fail(
+                err, 400, 40001, c->text,
+                "A Kafka topic with the name '%s' already exists, with different partition/replica "
+                "configuration than required. KSQL expects %d partitions (topic has %d).",
+                pr.stmt->name, want, parts);
         }
         src->partitions = parts;
     } else if (src->partitions > 0 || engine_mode(c->e) == ENGINE_MEMORY) {
@@ -229,7 +235,8 @@ static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
         err_clear(&te);
         int actual = 0;
         if (engine_topic_create(c->e, src->topic, src->partitions > 0 ? src->partitions : 1,
-                                src->replicas, -1, &actual, &te) < 0 && te.code != 0) {
+                                src->replicas, -1, &actual, &te) < 0 &&
+            te.code != 0) {
             source_free(src);
             return fail(err, 400, 40001, c->text, "%s", te.msg);
         }
@@ -250,15 +257,56 @@ static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
     bool is_table = src->is_table;
     char cmd[512];
     snprintf(cmd, sizeof cmd, "%s/%s/create", is_table ? "table" : "stream", st->name);
+    /* A source table is materialized by a query of its own (CST_<NAME>_<n>, as
+     * ksqlDB names it) so pull queries can read it. */
+    Plan *cst = NULL;
+    char *cst_id = NULL;
+    if (src->is_table && src->is_source) {
+        const char *old_id = existing && existing->writer_query ? existing->writer_query : NULL;
+        cst_id = old_id ? xstrdup(old_id) : engine_next_query_id(c->e, "CST", st->name);
+        PlanRequest cr = {cat, &c->props, st, c->text, cst_id};
+        EddyError ce;
+        err_clear(&ce);
+        if (planner_plan_source_table(&cr, src, &cst, &ce) < 0) {
+            free(cst_id);
+            source_free(src);
+            return fail(err, 400, 40001, c->text, "%s", ce.msg);
+        }
+        src->writer_query = arena_strdup(&src->arena, cst_id);
+        if (old_id) {
+            EddyError te;
+            err_clear(&te);
+            engine_terminate_query(c->e, cst_id, &te);
+        }
+    }
     EddyError ce;
     err_clear(&ce);
     if (catalog_add(cat, src, st->or_replace, &ce) < 0) {
         source_free(src);
+        plan_free(cst);
+        free(cst_id);
         return fail(err, 400, 40001, c->text, "%s", ce.msg);
+    }
+    if (cst) {
+        /* Source tables are read from the start of their topic. */
+        Props qp;
+        statement_overrides(c, &qp);
+        props_set(&qp, "auto.offset.reset", "earliest");
+        EddyError qe;
+        err_clear(&qe);
+        int qrc = engine_start_query(c->e, cst, cst_id, c->text, &qp, &qe);
+        props_free(&qp);
+        free(cst_id);
+        if (qrc < 0) {
+            catalog_drop(cat, st->name);
+            return fail(err, 500, 50000, c->text, "Could not start query: %s", qe.msg);
+        }
     }
     log_command(c);
     c->x->seq++;
-    json_array_append_new(c->entities, ent_current_status(c->text, cmd, is_table ? "Table created" : "Stream created", NULL, c->x->seq));
+    json_array_append_new(
+        c->entities, ent_current_status(c->text, cmd, is_table ? "Table created" : "Stream created",
+                                        NULL, c->x->seq));
     return 0;
 }
 
@@ -268,28 +316,45 @@ static int exec_drop_source(Ctx *c, const AstStmt *st, ExecError *err)
     Source *s = catalog_find(cat, st->name);
     if (!s) {
         if (st->if_exists) {
-            json_array_append_new(c->entities, ent_current_status(c->text, "", "Source does not exist.", NULL, c->x->seq));
+            json_array_append_new(
+                c->entities,
+                ent_current_status(c->text, "", "Source does not exist.", NULL, c->x->seq));
             return 0;
         }
         return fail(err, 400, 40001, c->text, "Source %s does not exist.", st->name);
     }
     if (s->is_table != st->is_table)
-        return fail(err, 400, 40001, c->text, "Incompatible data source type is %s, but statement was DROP %s",
+        return fail(err, 400, 40001, c->text,
+                    "Incompatible data source type is %s, but statement was DROP %s",
                     s->is_table ? "TABLE" : "STREAM", st->is_table ? "TABLE" : "STREAM");
     const char **rids, **wids;
     int nr = engine_queries_reading(c->e, st->name, &rids);
     int nw = engine_queries_writing(c->e, st->name, &wids);
+    /* A source table's own materializing query goes with it. */
+    const char *own = s->is_source && s->writer_query ? s->writer_query : NULL;
+    if (own) {
+        int k = 0;
+        for (int i = 0; i < nr; i++)
+            if (strcmp(rids[i], own) != 0) rids[k++] = rids[i];
+        nr = k;
+        k = 0;
+        for (int i = 0; i < nw; i++)
+            if (strcmp(wids[i], own) != 0) wids[k++] = wids[i];
+        nw = k;
+    }
     if (nr || nw) {
         StrBuf sb = STRBUF_INIT;
         sb_printf(&sb, "Cannot drop %s.", st->name);
         if (nr) {
             sb_puts(&sb, "\nThe following queries read from this source: [");
-            for (int i = 0; i < nr; i++) sb_printf(&sb, "%s%s", i ? ", " : "", rids[i]);
+            for (int i = 0; i < nr; i++)
+                sb_printf(&sb, "%s%s", i ? ", " : "", rids[i]);
             sb_puts(&sb, "].");
         }
         if (nw) {
             sb_puts(&sb, "\nThe following queries write into this source: [");
-            for (int i = 0; i < nw; i++) sb_printf(&sb, "%s%s", i ? ", " : "", wids[i]);
+            for (int i = 0; i < nw; i++)
+                sb_printf(&sb, "%s%s", i ? ", " : "", wids[i]);
             sb_puts(&sb, "].");
         }
         sb_printf(&sb, "\nYou need to terminate them before dropping %s.", st->name);
@@ -304,6 +369,11 @@ static int exec_drop_source(Ctx *c, const AstStmt *st, ExecError *err)
     char topic[512];
     snprintf(topic, sizeof topic, "%s", s->topic);
     bool is_table = s->is_table;
+    if (own) {
+        EddyError te;
+        err_clear(&te);
+        engine_terminate_query(c->e, own, &te);
+    }
     catalog_drop(cat, st->name);
     if (st->delete_topic) {
         EddyError te;
@@ -325,7 +395,8 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
 {
     Catalog *cat = engine_catalog(c->e);
     if (st->kind == AST_CREATE_AS && st->if_not_exists && catalog_find(cat, st->name)) {
-        json_array_append_new(c->entities, ent_current_status(c->text, "", "Source already exists", NULL, c->x->seq));
+        json_array_append_new(
+            c->entities, ent_current_status(c->text, "", "Source already exists", NULL, c->x->seq));
         return 0;
     }
     const char *prefix = st->kind == AST_INSERT_SELECT ? "INSERTQUERY"
@@ -338,8 +409,9 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
         Source *old = catalog_find(cat, st->name);
         if (old && old->writer_query) replaced = old->writer_query;
     }
-    id = replaced ? xstrdup(replaced)
-                  : engine_next_query_id(c->e, prefix, st->kind == AST_INSERT_SELECT ? NULL : st->name);
+    id = replaced
+             ? xstrdup(replaced)
+             : engine_next_query_id(c->e, prefix, st->kind == AST_INSERT_SELECT ? NULL : st->name);
     PlanRequest pr = {cat, &c->props, st, c->text, id};
     Plan *plan = NULL;
     Source *sink = NULL;
@@ -361,7 +433,8 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
             int actual = 0;
             if (!sink->partitions) sink->partitions = 1;
             if (engine_topic_create(c->e, sink->topic, sink->partitions, sink->replicas, -1,
-                                    &actual, &te) < 0 && te.code) {
+                                    &actual, &te) < 0 &&
+                te.code) {
                 plan_free(plan);
                 source_free(sink);
                 free(id);
@@ -421,7 +494,8 @@ static int exec_terminate(Ctx *c, const AstStmt *st, ExecError *err)
         /* Query ids are case-insensitive in ksqlDB. */
         char id[512];
         snprintf(id, sizeof id, "%s", st->name);
-        for (char *p = id; *p; p++) *p = (char)toupper((unsigned char)*p);
+        for (char *p = id; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
         if (engine_terminate_query(c->e, id, &te) < 0)
             return fail(err, 400, 40001, c->text, "Unknown queryId: %s", st->name);
     }
@@ -429,7 +503,8 @@ static int exec_terminate(Ctx *c, const AstStmt *st, ExecError *err)
     c->x->seq++;
     char cmd[512];
     snprintf(cmd, sizeof cmd, "terminate/%s/execute", st->all ? "ALL" : st->name);
-    json_array_append_new(c->entities, ent_current_status(c->text, cmd, "Query terminated.", NULL, c->x->seq));
+    json_array_append_new(c->entities,
+                          ent_current_status(c->text, cmd, "Query terminated.", NULL, c->x->seq));
     return 0;
 }
 
@@ -445,13 +520,16 @@ static int exec_pause(Ctx *c, const AstStmt *st, bool pause, ExecError *err)
         err_clear(&te);
         char id[512];
         snprintf(id, sizeof id, "%s", st->name);
-        for (char *p = id; *p; p++) *p = (char)toupper((unsigned char)*p);
+        for (char *p = id; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
         if (engine_pause_query(c->e, id, pause, &te) < 0)
             return fail(err, 400, 40001, c->text, "Unknown queryId: %s", st->name);
     }
     log_command(c);
     c->x->seq++;
-    json_array_append_new(c->entities, ent_current_status(c->text, "", pause ? "Query paused." : "Query resumed.", NULL, c->x->seq));
+    json_array_append_new(
+        c->entities, ent_current_status(c->text, "", pause ? "Query paused." : "Query resumed.",
+                                        NULL, c->x->seq));
     return 0;
 }
 
@@ -484,8 +562,8 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
                         "\"%s\"? Hint: wrap the source name in double quotes to make it "
                         "case-sensitive.",
                         st->name, other->name);
-        return fail(err, 400, 40001, c->text, "Cannot insert values into an unknown stream/table: `%s`",
-                    st->name);
+        return fail(err, 400, 40001, c->text,
+                    "Cannot insert values into an unknown stream/table: `%s`", st->name);
     }
     if (s->is_source)
         return fail(err, 400, 40001, c->text, "Cannot insert values into read-only %s: %s",
@@ -508,7 +586,8 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
                 continue;
             }
             if (strcmp(nm, "ROWPARTITION") == 0 || strcmp(nm, "ROWOFFSET") == 0)
-                return fail(err, 400, 40001, c->text, "Inserting into column `%s` is not allowed.", nm);
+                return fail(err, 400, 40001, c->text, "Inserting into column `%s` is not allowed.",
+                            nm);
             int idx = schema_find(sc, nm);
             if (idx < 0)
                 return fail(err, 400, 40001, c->text, "Column name %s does not exist.", nm);
@@ -520,8 +599,10 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
     if (st->nvalues != ncols) {
         StrBuf sb = STRBUF_INIT;
         for (int i = 0; i < ncols; i++)
-            sb_printf(&sb, "%s`%s`", i ? ", " : "", target[i] < 0 ? "ROWTIME" : sc->cols[target[i]].name);
-        fail(err, 400, 40001, c->text, "Expected a value for each column. Expected Columns: [%s]. Got %d values",
+            sb_printf(&sb, "%s`%s`", i ? ", " : "",
+                      target[i] < 0 ? "ROWTIME" : sc->cols[target[i]].name);
+        fail(err, 400, 40001, c->text,
+             "Expected a value for each column. Expected Columns: [%s]. Got %d values",
              sb_cstr(&sb), st->nvalues);
         sb_free(&sb);
         return -1;
@@ -541,18 +622,23 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
         Value v;
         eval_reset_errors(&ev);
         eval_expr(&ev, x, &v);
-        if (ev.nerrors) return fail(err, 400, 40001, c->text, "Failed to insert values into '%s'. %s", s->name, ev.err.msg);
+        if (ev.nerrors)
+            return fail(err, 400, 40001, c->text, "Failed to insert values into '%s'. %s", s->name,
+                        ev.err.msg);
         const Type *want = target[i] < 0 ? T_BIGINT : sc->cols[target[i]].type;
         Value out = v;
         if (v.kind != TYPE_NULL && x->type != want) {
             bool ok = type_can_widen(x->type, want) ||
-                      (x->type->kind == TYPE_STRING && (want->kind == TYPE_TIMESTAMP || want->kind == TYPE_DATE || want->kind == TYPE_TIME)) ||
+                      (x->type->kind == TYPE_STRING &&
+                       (want->kind == TYPE_TIMESTAMP || want->kind == TYPE_DATE ||
+                        want->kind == TYPE_TIME)) ||
                       (x->type->kind == TYPE_DECIMAL && want->kind == TYPE_DECIMAL);
             EddyError ce;
             err_clear(&ce);
             if (!ok || eval_cast(&c->arena, &v, want, &out, &ce) < 0)
                 return fail(err, 400, 40001, c->text,
-                            "Failed to insert values into '%s'. Expected type %s for column %s but got %s(%s)",
+                            "Failed to insert values into '%s'. Expected type %s for column %s but "
+                            "got %s(%s)",
                             s->name, type_name(want),
                             target[i] < 0 ? "ROWTIME" : sc->cols[target[i]].name,
                             type_name(x->type), x->text ? x->text : "");
@@ -567,7 +653,8 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
         for (int i = 0; i < sc->nkey; i++)
             if (cols[i].kind == TYPE_NULL)
                 return fail(err, 400, 40001, c->text,
-                            "Failed to insert values into '%s'. Value for primary key column(s) %s is required for tables",
+                            "Failed to insert values into '%s'. Value for primary key column(s) %s "
+                            "is required for tables",
                             s->name, sc->cols[i].name);
     }
     /* Serialize. */
@@ -603,7 +690,8 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
     if (rc < 0) {
         sb_free(&kb);
         sb_free(&vb);
-        return fail(err, 400, 40001, c->text, "Failed to insert values into '%s'. %s", s->name, se.msg);
+        return fail(err, 400, 40001, c->text, "Failed to insert values into '%s'. %s", s->name,
+                    se.msg);
     }
     RawRecord rec = {0};
     rec.topic = s->topic;
@@ -619,7 +707,9 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
     rc = engine_produce(c->e, s->topic, -1, &rec, &pe);
     sb_free(&kb);
     sb_free(&vb);
-    if (rc < 0) return fail(err, 500, 50000, c->text, "Failed to insert values into '%s'. %s", s->name, pe.msg);
+    if (rc < 0)
+        return fail(err, 500, 50000, c->text, "Failed to insert values into '%s'. %s", s->name,
+                    pe.msg);
     return 0;
 }
 
@@ -633,19 +723,23 @@ static int exec_create_type(Ctx *c, const AstStmt *st, ExecError *err)
     err_clear(&te);
     if (catalog_type_find(cat, st->name)) {
         if (st->if_not_exists) {
-            json_array_append_new(c->entities, ent_current_status(c->text, "", "Type already exists", NULL, c->x->seq));
+            json_array_append_new(
+                c->entities,
+                ent_current_status(c->text, "", "Type already exists", NULL, c->x->seq));
             return 0;
         }
         return fail(err, 400, 40001, c->text,
                     "Cannot register custom type '%s' since it is already registered with type: %s",
                     st->name, type_name(catalog_type_find(cat, st->name)));
     }
-    if (planner_resolve_type(cat, st->type, &t, &te) < 0) return fail(err, 400, 40001, c->text, "%s", te.msg);
+    if (planner_resolve_type(cat, st->type, &t, &te) < 0)
+        return fail(err, 400, 40001, c->text, "%s", te.msg);
     catalog_type_add(cat, st->name, t, &te);
     log_command(c);
     c->x->seq++;
     char msg[1024];
-    snprintf(msg, sizeof msg, "Registered custom type with name '%s' and SQL type %s", st->name, type_name(t));
+    snprintf(msg, sizeof msg, "Registered custom type with name '%s' and SQL type %s", st->name,
+             type_name(t));
     json_array_append_new(c->entities, ent_current_status(c->text, "", msg, NULL, c->x->seq));
     return 0;
 }
@@ -671,10 +765,12 @@ static int exec_alter(Ctx *c, const AstStmt *st, ExecError *err)
     Source *s = catalog_find(cat, st->name);
     if (!s) return fail(err, 400, 40001, c->text, "Source %s does not exist.", st->name);
     if (s->is_table != st->is_table)
-        return fail(err, 400, 40001, c->text, "Incompatible data source type is %s, but statement was ALTER %s",
+        return fail(err, 400, 40001, c->text,
+                    "Incompatible data source type is %s, but statement was ALTER %s",
                     s->is_table ? "TABLE" : "STREAM", st->is_table ? "TABLE" : "STREAM");
     if (s->is_sink)
-        return fail(err, 400, 40001, c->text, "ALTER command is not supported for CREATE ... AS statements.");
+        return fail(err, 400, 40001, c->text,
+                    "ALTER command is not supported for CREATE ... AS statements.");
     int n = s->schema.ncols + st->ncolumns;
     Column *cols = arena_zalloc(&s->arena, sizeof(Column) * (size_t)n);
     memcpy(cols, s->schema.cols, sizeof(Column) * (size_t)s->schema.ncols);
@@ -682,18 +778,25 @@ static int exec_alter(Ctx *c, const AstStmt *st, ExecError *err)
     for (int i = 0; i < st->ncolumns; i++) {
         const AstColumnDef *cd = &st->columns[i];
         if (schema_find(&s->schema, cd->name) >= 0)
-            return fail(err, 400, 40001, c->text, "Cannot add column `%s` to schema. A column with the same name already exists.", cd->name);
+            return fail(
+                err, 400, 40001, c->text,
+                "Cannot add column `%s` to schema. A column with the same name already exists.",
+                cd->name);
         EddyError te;
         err_clear(&te);
         const Type *t;
-        if (planner_resolve_type(cat, cd->type, &t, &te) < 0) return fail(err, 400, 40001, c->text, "%s", te.msg);
+        if (planner_resolve_type(cat, cd->type, &t, &te) < 0)
+            return fail(err, 400, 40001, c->text, "%s", te.msg);
         cols[k++] = (Column){type_intern_name(cd->name), t, COL_VALUE, NULL};
     }
     s->schema.cols = cols;
     s->schema.ncols = k;
     log_command(c);
     c->x->seq++;
-    json_array_append_new(c->entities, ent_current_status(c->text, "", s->is_table ? "Table altered" : "Stream altered", NULL, c->x->seq));
+    json_array_append_new(c->entities,
+                          ent_current_status(c->text, "",
+                                             s->is_table ? "Table altered" : "Stream altered", NULL,
+                                             c->x->seq));
     return 0;
 }
 
@@ -730,11 +833,14 @@ static int exec_list(Ctx *c, const AstStmt *st, ExecError *err)
 static int exec_describe(Ctx *c, const AstStmt *st, ExecError *err)
 {
     if (st->describe_all) {
-        json_array_append_new(c->entities, ent_source_list(c->e, st->list_what == AST_LIST_TABLES, c->text, true));
+        json_array_append_new(
+            c->entities, ent_source_list(c->e, st->list_what == AST_LIST_TABLES, c->text, true));
         return 0;
     }
     Source *s = catalog_find(engine_catalog(c->e), st->name);
-    if (!s) return fail(err, 400, 40001, c->text, "Could not find STREAM/TABLE '%s' in the Metastore", st->name);
+    if (!s)
+        return fail(err, 400, 40001, c->text, "Could not find STREAM/TABLE '%s' in the Metastore",
+                    st->name);
     json_t *d = ent_source_description(c->e, s, st->extended);
     json_object_set_new(d, "statementText", json_string(c->text));
     json_array_append_new(c->entities, d);
@@ -744,7 +850,9 @@ static int exec_describe(Ctx *c, const AstStmt *st, ExecError *err)
 static int exec_describe_function(Ctx *c, const AstStmt *st, ExecError *err)
 {
     const FnDef *d = fn_lookup(st->name);
-    if (!d) return fail(err, 400, 40001, c->text, "Can't find any functions with the name '%s'", st->name);
+    if (!d)
+        return fail(err, 400, 40001, c->text, "Can't find any functions with the name '%s'",
+                    st->name);
     json_array_append_new(c->entities, ent_describe_function(d, c->text));
     return 0;
 }
@@ -754,28 +862,32 @@ static int exec_explain(Ctx *c, const AstStmt *st, ExecError *err)
     if (st->inner) {
         const AstStmt *in = st->inner;
         if (in->kind != AST_CREATE_AS && in->kind != AST_INSERT_SELECT && in->kind != AST_QUERY)
-            return fail(err, 400, 40001, c->text, "The provided statement does not run a ksql query");
+            return fail(err, 400, 40001, c->text,
+                        "The provided statement does not run a ksql query");
         /* Plan without starting anything. */
         PlanRequest pr = {engine_catalog(c->e), &c->props, in, c->text, "EXPLAIN"};
         Plan *plan = NULL;
         Source *sink = NULL;
         EddyError pe;
         err_clear(&pe);
-        if (planner_plan_query(&pr, &plan, &sink, &pe) < 0) return fail(err, 400, 40001, c->text, "%s", pe.msg);
+        if (planner_plan_query(&pr, &plan, &sink, &pe) < 0)
+            return fail(err, 400, 40001, c->text, "%s", pe.msg);
         source_free(sink);
         json_t *d = json_object();
         json_object_set_new(d, "id", json_string(""));
         json_object_set_new(d, "statementText", json_string(c->text));
         json_object_set_new(d, "fields", ent_fields(&plan->output, plan->output_is_table));
         json_t *srcs = json_array();
-        for (int i = 0; i < plan->nsources; i++) json_array_append_new(srcs, json_string(plan->sources[i]));
+        for (int i = 0; i < plan->nsources; i++)
+            json_array_append_new(srcs, json_string(plan->sources[i]));
         json_object_set_new(d, "sources", srcs);
         json_t *sinks = json_array();
         if (plan->sink) json_array_append_new(sinks, json_string(plan->sink));
         json_object_set_new(d, "sinks", sinks);
         StrBuf sb = STRBUF_INIT;
         for (int i = plan->nsteps - 1; i >= 0; i--) {
-            sb_printf(&sb, " > [ %s ] | Schema: ", plan->steps[i]->name ? plan->steps[i]->name : "STEP");
+            sb_printf(&sb,
+                      " > [ %s ] | Schema: ", plan->steps[i]->name ? plan->steps[i]->name : "STEP");
             schema_print(&sb, &plan->steps[i]->schema, plan->steps[i]->is_table);
             sb_putc(&sb, '\n');
         }
@@ -783,7 +895,8 @@ static int exec_explain(Ctx *c, const AstStmt *st, ExecError *err)
         json_object_set_new(d, "topology", json_string(sb_cstr(&sb)));
         sb_free(&sb);
         json_object_set_new(d, "overriddenProperties", json_object());
-        json_object_set_new(d, "queryType", json_string(in->kind == AST_QUERY ? "PUSH" : "PERSISTENT"));
+        json_object_set_new(d, "queryType",
+                            json_string(in->kind == AST_QUERY ? "PUSH" : "PERSISTENT"));
         plan_free(plan);
         json_t *o = json_object();
         json_object_set_new(o, "@type", json_string("queryDescription"));
@@ -795,9 +908,14 @@ static int exec_explain(Ctx *c, const AstStmt *st, ExecError *err)
     }
     char id[512];
     snprintf(id, sizeof id, "%s", st->name);
-    for (char *p = id; *p; p++) *p = (char)toupper((unsigned char)*p);
+    for (char *p = id; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
     RunningQuery *rq = engine_query_find(c->e, id);
-    if (!rq) return fail(err, 400, 40001, c->text, "Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.", st->name);
+    if (!rq)
+        return fail(
+            err, 400, 40001, c->text,
+            "Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.",
+            st->name);
     json_t *o = ent_query_description(c->e, rq);
     json_object_set_new(o, "statementText", json_string(c->text));
     json_array_append_new(c->entities, o);
@@ -815,8 +933,7 @@ static int exec_assert_topic(Ctx *c, const AstStmt *st, ExecError *err)
         bool exists = engine_topic_exists(c->e, st->name, &parts) == 1;
         if (exists != st->not_exists) break;
         if (now_ms() >= deadline) {
-            if (st->not_exists)
-                return fail(err, 417, 41700, c->text, "Topic %s exists", st->name);
+            if (st->not_exists) return fail(err, 417, 41700, c->text, "Topic %s exists", st->name);
             return fail(err, 417, 41700, c->text, "Topic %s does not exist", st->name);
         }
         struct timespec ts = {0, 100000000};
@@ -854,12 +971,14 @@ static int exec_stmt(Ctx *c, const AstStmt *st, ExecError *err)
     case AST_SET:
         props_set(&c->local, st->name, st->text);
         props_set(&c->props, st->name, st->text);
-        json_array_append_new(c->entities, ent_current_status(c->text, "", "Property set", NULL, c->x->seq));
+        json_array_append_new(c->entities,
+                              ent_current_status(c->text, "", "Property set", NULL, c->x->seq));
         return 0;
     case AST_UNSET:
         props_unset(&c->local, st->name);
         props_unset(&c->props, st->name);
-        json_array_append_new(c->entities, ent_current_status(c->text, "", "Property unset", NULL, c->x->seq));
+        json_array_append_new(c->entities,
+                              ent_current_status(c->text, "", "Property unset", NULL, c->x->seq));
         return 0;
     case AST_ALTER_SYSTEM:
         return fail(err, 400, 40001, c->text, "ALTER SYSTEM is only supported on Confluent Cloud.");
@@ -871,9 +990,10 @@ static int exec_stmt(Ctx *c, const AstStmt *st, ExecError *err)
         return 0;
     case AST_QUERY:
     case AST_PRINT:
-        return fail(err, 400, 40002, c->text,
-                    "The following statement types should be issued to the websocket endpoint '/query':\n"
-                    "\t* PRINT\n\t* SELECT");
+        return fail(
+            err, 400, 40002, c->text,
+            "The following statement types should be issued to the websocket endpoint '/query':\n"
+            "\t* PRINT\n\t* SELECT");
     case AST_ASSERT_TOPIC: return exec_assert_topic(c, st, err);
     case AST_ASSERT_SCHEMA:
         if (st->not_exists) {
@@ -885,7 +1005,8 @@ static int exec_stmt(Ctx *c, const AstStmt *st, ExecError *err)
             json_array_append_new(c->entities, o);
             return 0;
         }
-        return fail(err, 417, 41700, c->text, "Schema %s does not exist: eddy has no schema registry",
+        return fail(err, 417, 41700, c->text,
+                    "Schema %s does not exist: eddy has no schema registry",
                     st->text ? st->text : "");
     case AST_ALTER_SOURCE: return exec_alter(c, st, err);
     case AST_CREATE_CONNECTOR:
@@ -1033,7 +1154,8 @@ int executor_prepare_query(Executor *x, const ExecRequest *req, PreparedQuery *o
     int n = executor_split(req->sql, &starts, &ends);
     int rc = 0;
     if (n != 1) {
-        rc = fail(err, 400, 40000, NULL, "Expected exactly one KSQL statement; found %d instead", n);
+        rc =
+            fail(err, 400, 40000, NULL, "Expected exactly one KSQL statement; found %d instead", n);
         goto done;
     }
     char *raw = arena_strndup(&c.arena, req->sql + starts[0], (size_t)(ends[0] - starts[0]));
