@@ -102,6 +102,12 @@ struct Step {
     Expr **key_exprs;
     bool repartition;     /* REKEY: goes through an internal repartition topic */
     const char *repartition_topic;
+    bool repartition_key_serde;     /* REKEY: the topic's keys are serialized in
+                                       repartition_key_fmt (not rowcodec), so that they
+                                       land where the other side of a join has its keys */
+    FormatSpec repartition_key_fmt;
+    bool rekey_changelog;           /* REKEY of a join's table side: the key is unchanged,
+                                       rows keep their flags (tombstones, no retractions) */
 
     /* FLATMAP */
     int ntfs;

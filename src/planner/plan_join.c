@@ -266,8 +266,9 @@ static const char *rel_name(const QB *qb, const JoinRel *r)
     return qb->srcs[r->first]->name;
 }
 
-/* The repartition of one side by its join expression. */
-static void add_rekey(QB *qb, JoinRel *r, Expr *key, const char *node)
+/* The repartition of one side by its join expression; its topic's keys are
+ * written in key format kf, as the other side's are. */
+static void add_rekey(QB *qb, JoinRel *r, Expr *key, const char *node, const FormatSpec *kf)
 {
     Arena *a = qb->a;
     Step *in = r->step;
@@ -276,6 +277,10 @@ static void add_rekey(QB *qb, JoinRel *r, Expr *key, const char *node)
     rk->repartition = true;
     rk->repartition_topic = arena_printf(a, "_confluent-ksql-%squery_%s-%s-repartition", service_id(qb),
                                          qb->req->query_id ? qb->req->query_id : "transient", node);
+    rk->repartition_key_serde = true;
+    rk->repartition_key_fmt = *kf;
+    rk->rekey_changelog = in->is_table;
+    rk->is_table = in->is_table;
     rk->nkeys = 1;
     rk->key_exprs = arena_alloc(a, sizeof(Expr *));
     rk->key_exprs[0] = key;
@@ -567,7 +572,7 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     bool lrekey = !lt && !lkey;
     bool rrekey = !rt && !rkey;
     if ((lrekey && lw.type != WIN_NONE) || (rrekey && rw.type != WIN_NONE) ||
-        (format_mismatch && rw.type != WIN_NONE))
+        (format_mismatch && (lw.type != WIN_NONE || rw.type != WIN_NONE)))
         return err_set(err, ERR_SEMANTIC, jr->offset,
                        "Implicit repartitioning of windowed sources is not supported. See "
                        "https://github.com/confluentinc/ksql/issues/4385.");
@@ -592,11 +597,16 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
         if (format_parse(d, &kf.kind, &ferr) < 0) kf.kind = FMT_KAFKA;
     }
 
-    /* Repartitions. */
+    /* Repartitions, keyed as the side that keeps its key (both: the result's format). */
     bool ss = !lt && !rt;
-    if (lrekey) add_rekey(qb, L, le, arena_printf(a, "%sJoin%s", prefix, ss ? "-left" : ""));
-    if (rrekey) add_rekey(qb, R, re, arena_printf(a, "%sJoin-right", prefix));
-    if (format_mismatch && !rt) add_rekey(qb, R, expr_column(a, 0, re->type), arena_printf(a, "%sJoin-right", prefix));
+    const FormatSpec *lfmt = rrekey || format_mismatch ? &L->key_fmt : &kf;
+    const FormatSpec *rfmt = lrekey ? &R->key_fmt : &kf;
+    if (lrekey && rrekey) lfmt = rfmt = &kf;
+    if (lrekey) add_rekey(qb, L, le, arena_printf(a, "%sJoin%s", prefix, ss ? "-left" : ""), rfmt);
+    if (rrekey) add_rekey(qb, R, re, arena_printf(a, "%sJoin-right", prefix), lfmt);
+    if (format_mismatch)
+        add_rekey(qb, R, expr_column(a, 0, re->type),
+                  arena_printf(a, rt ? "%sRightSourceKeyed-SelectKey" : "%sJoin-right", prefix), lfmt);
     if (!fk) le = expr_column(a, 0, le->type);
     re = expr_column(a, 0, re->type);
 

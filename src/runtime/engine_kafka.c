@@ -509,11 +509,15 @@ static void kq_rebalance(void *ctx, KafkaRebalanceKind kind, KafkaPartition *par
 {
     KafkaQuery *kq = ctx;
     if (kind != KAFKA_ASSIGNED || !kq->q || !query_is_stateful(kq->q)) return;
-    /* Resume exactly where the state stands. */
+    /* Resume exactly where the state stands. Internal (repartition) topics
+     * are read from their start otherwise, as Kafka Streams does: what the
+     * query wrote there before its consumer got the partition is its own. */
     for (int i = 0; i < n; i++) {
         int64_t next;
         if (query_committed_offset(kq->q, parts[i].topic, parts[i].partition, &next) == 0)
             parts[i].offset = next;
+        else if (strncmp(parts[i].topic, "_confluent-ksql-", 16) == 0)
+            parts[i].offset = KAFKA_OFFSET_BEGINNING;
     }
 }
 

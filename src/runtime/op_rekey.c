@@ -18,6 +18,7 @@ typedef struct RekeyOp {
     Op op;
     StrBuf kbuf, vbuf;
     const Type **types; /* output column types */
+    Serde *key_serde;   /* Step.repartition_key_serde: the topic's key format */
 } RekeyOp;
 
 static void compute_keys(Task *t, const Step *st, const Row *r, const Value *cols, Value *out,
@@ -43,7 +44,12 @@ static int pass_on(Op *op, Row *rows, int m, ExecCtx *ctx)
         for (int i = 0; i < m; i++) {
             Row *r = &rows[i];
             sb_clear(&rk->kbuf);
-            rowcodec_put_all(&rk->kbuf, r->cols, st->nkeys);
+            bool knull = false;
+            EddyError kerr;
+            if (!rk->key_serde || serde_encode(rk->key_serde, r->cols, &rk->kbuf, &knull, &kerr) < 0) {
+                sb_clear(&rk->kbuf);
+                rowcodec_put_all(&rk->kbuf, r->cols, st->nkeys);
+            }
             sb_clear(&rk->vbuf);
             sb_putc(&rk->vbuf, (char)(r->flags & (ROW_RETRACT | ROW_TOMBSTONE | ROW_UPDATE)));
             rowcodec_put_all(&rk->vbuf, r->cols, st->schema.ncols);
@@ -77,6 +83,16 @@ static int rekey_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
     for (int i = 0; i < n; i++) {
         Row *r = &rows[i];
         if (!st->is_table && (r->flags & ROW_TOMBSTONE)) continue;
+        if (st->rekey_changelog) {
+            /* A join's table side moving to its co-partitioned topic: as is. */
+            Row *o = &out[m++];
+            *o = *r;
+            o->old = NULL;
+            o->cols = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
+            compute_keys(t, st, r, r->cols, o->cols, ctx);
+            memcpy(o->cols + nk, r->cols, sizeof(Value) * (size_t)nin);
+            continue;
+        }
         Value *oldk = NULL;
         if (st->is_table && r->old) {
             oldk = arena_alloc(ctx->scratch, sizeof(Value) * (size_t)nout);
@@ -164,6 +180,7 @@ static void rekey_close(Op *op)
     sb_free(&rk->kbuf);
     sb_free(&rk->vbuf);
     free(rk->types);
+    serde_free(rk->key_serde);
 }
 
 static const OpVtab rekey_vt = {rekey_process, NULL, NULL, rekey_close};
@@ -177,5 +194,17 @@ Op *op_rekey_new(Task *t, const Step *s)
     sb_init(&rk->vbuf);
     rk->types = xcalloc((size_t)s->schema.ncols + 1, sizeof(Type *));
     for (int i = 0; i < s->schema.ncols; i++) rk->types[i] = s->schema.cols[i].type;
+    if (s->repartition_key_serde) {
+        const char *names[64];
+        const Type *types[64];
+        int nk = s->nkeys < 64 ? s->nkeys : 64;
+        for (int i = 0; i < nk; i++) {
+            names[i] = s->schema.cols[i].name;
+            types[i] = s->schema.cols[i].type;
+        }
+        EddyError err;
+        err_clear(&err);
+        rk->key_serde = serde_new(&s->repartition_key_fmt, true, nk, names, types, &err);
+    }
     return &rk->op;
 }
