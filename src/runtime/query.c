@@ -105,9 +105,16 @@ Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO 
             if (s->input->kind == STEP_REKEY && s->input->repartition)
                 seg = q->segment_of[s->input->id] + 1;
         }
-        if (s->right && q->segment_of[s->right->id] > seg) seg = q->segment_of[s->right->id];
+        if (s->right) {
+            /* A join: the later of its two inputs' segments. */
+            int rs = q->segment_of[s->right->id];
+            if (s->right->kind == STEP_REKEY && s->right->repartition) rs++;
+            if (rs > seg) seg = rs;
+        }
         q->segment_of[i] = seg;
         if (seg + 1 > q->nsegments) q->nsegments = seg + 1;
+        /* A repartition's rows enter the next segment. */
+        if (s->kind == STEP_REKEY && s->repartition && seg + 2 > q->nsegments) q->nsegments = seg + 2;
         if (s->kind == STEP_SOURCE) add_route(q, s->topic, i, false);
         if (s->kind == STEP_REKEY && s->repartition && !env->inprocess_repartition)
             add_route(q, s->repartition_topic, i, true);
