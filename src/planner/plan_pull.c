@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "plan_int.h"
 
@@ -77,6 +78,121 @@ int qb_pull_validate(QB *qb)
                        "Pull queries don't support the following columns in WHERE clauses: `%s`",
                        bad);
     return 0;
+}
+
+/* ---------------------------------------------------------------- window bounds as text */
+
+static int digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (**p < '0' || **p > '9') return -1;
+        v = v * 10 + (*(*p)++ - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Parses a datetime as ksqlDB's PartialStringToTimestampParser does for window
+ * bounds: yyyy[-MM[-dd[THH[:mm[:ss[.SSS]]]]]] with missing parts at their
+ * lowest, an optional zone (Z, +HH, +HHmm, +HH:mm; UTC when absent), hour 24 as
+ * the next day's midnight. Returns 0 with *ms, or -1. */
+static int parse_partial_datetime(const char *s, size_t len, int64_t *ms)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) return -1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    const char *p = buf;
+    int f[7] = {0, 1, 1, 0, 0, 0, 0}; /* year, month, day, hour, min, sec, ms */
+    static const char sep[7] = {0, '-', '-', 'T', ':', ':', '.'};
+    static const int width[7] = {4, 2, 2, 2, 2, 2, 3};
+    for (int i = 0; i < 7; i++) {
+        if (i > 0) {
+            if (*p != sep[i]) break;
+            p++;
+        }
+        if (digits(&p, width[i], &f[i]) < 0) return -1;
+    }
+    int64_t zone_s = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, hh = 0, mm = 0;
+        if (digits(&p, 2, &hh) < 0) return -1;
+        if (*p == ':') p++;
+        if (*p && digits(&p, 2, &mm) < 0) return -1;
+        zone_s = sign * (hh * 3600 + mm * 60);
+    }
+    if (*p) return -1;
+    if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 24 || f[4] > 59 || f[5] > 59)
+        return -1;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = f[0] - 1900;
+    tm.tm_mon = f[1] - 1;
+    tm.tm_mday = f[2];
+    tm.tm_hour = f[3];
+    tm.tm_min = f[4];
+    tm.tm_sec = f[5];
+    time_t t = timegm(&tm);
+    *ms = ((int64_t)t - zone_s) * 1000 + f[6];
+    return 0;
+}
+
+static bool window_col(const AstExpr *e);
+
+/* A string literal compared with WINDOWSTART / WINDOWEND becomes the time it
+ * names (ksqlDB accepts '2020-02-23T23:45:12.000' there). Returns e, or a copy
+ * with those literals replaced. */
+static AstExpr *window_text_bounds(Arena *a, AstExpr *e)
+{
+    if (!e) return e;
+    if (e->kind == AST_BINARY && (e->op == AST_OP_AND || e->op == AST_OP_OR)) {
+        AstExpr *l = window_text_bounds(a, e->left), *r = window_text_bounds(a, e->right);
+        if (l == e->left && r == e->right) return e;
+        AstExpr *c = arena_alloc(a, sizeof *c);
+        *c = *e;
+        c->left = l;
+        c->right = r;
+        return c;
+    }
+    AstExpr **slots[3] = {NULL, NULL, NULL};
+    if (e->kind == AST_BINARY && e->op >= AST_OP_EQ && e->op <= AST_OP_GE) {
+        if (window_col(e->left)) slots[0] = &e->right;
+        if (window_col(e->right)) slots[0] = &e->left;
+    } else if (e->kind == AST_BETWEEN && window_col(e->left) && e->nargs == 2) {
+        slots[0] = &e->args[0];
+        slots[1] = &e->args[1];
+    }
+    bool any = false;
+    int64_t ms[2];
+    for (int i = 0; i < 2 && slots[i]; i++)
+        if ((*slots[i])->kind == AST_STRING &&
+            parse_partial_datetime((*slots[i])->text, (*slots[i])->len, &ms[i]) == 0)
+            any = true;
+    if (!any) return e;
+    AstExpr *c = arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (e->kind == AST_BETWEEN) {
+        c->args = arena_alloc(a, sizeof(AstExpr *) * 2);
+        c->args[0] = e->args[0];
+        c->args[1] = e->args[1];
+        slots[0] = &c->args[0];
+        slots[1] = &c->args[1];
+    } else {
+        slots[0] = window_col(e->left) ? &c->right : &c->left;
+    }
+    for (int i = 0; i < 2 && slots[i]; i++) {
+        AstExpr *lit = *slots[i];
+        if (lit->kind != AST_STRING || parse_partial_datetime(lit->text, lit->len, &ms[i]) < 0)
+            continue;
+        AstExpr *n = ast_expr_new(a, AST_INT, lit->offset);
+        n->end = lit->end;
+        n->u.i = ms[i];
+        *slots[i] = n;
+    }
+    return c;
 }
 
 /* ---------------------------------------------------------------- DNF */
@@ -155,6 +271,11 @@ static bool is_window_col(const AstExpr *e)
 {
     return e->kind == AST_COLUMN && !e->quoted &&
            (strcmp(e->name, "WINDOWSTART") == 0 || strcmp(e->name, "WINDOWEND") == 0);
+}
+
+static bool window_col(const AstExpr *e)
+{
+    return e && is_window_col(e);
 }
 
 /* Whether e refers to no column (a constant expression). */
@@ -418,11 +539,29 @@ int qb_pull_analyze(QB *qb)
                            "streams, set the ksql.query.pull.stream.enabled config to 'true'.");
         return 0;
     }
-    if (!src->writer_query)
+    if (!src->writer_query) {
+        /* ksqlDB validates the projection first: a column selected twice. */
+        const AstSelect *ss = qb->sel;
+        for (int i = 0; i < ss->nitems; i++) {
+            const AstExpr *e = ss->items[i].expr;
+            if (!e || e->kind != AST_COLUMN) continue;
+            const char *ni = ss->items[i].alias ? ss->items[i].alias : e->name;
+            for (int j = 0; j < i; j++) {
+                const AstExpr *f = ss->items[j].expr;
+                if (!f || f->kind != AST_COLUMN) continue;
+                const char *nj = ss->items[j].alias ? ss->items[j].alias : f->name;
+                int idx = schema_find(&src->schema, e->name);
+                if (strcmp(ni, nj) == 0 && idx >= 0)
+                    return err_set(qb->err, ERR_SEMANTIC, ss->items[i].offset,
+                                   "Duplicate value columns found in schema: `%s` %s", ni,
+                                   type_name(src->schema.cols[idx].type));
+            }
+        }
         return err_set(qb->err, ERR_SEMANTIC, qb->sel->from->offset,
                        "The `%s` table isn't queryable. To derive a queryable table, you can do "
                        "'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. " PULL_HELP,
                        src->name, src->name, src->name);
+    }
     ps->query_id = arena_strdup(qb->a, src->writer_query);
     ps->nkey = src->schema.nkey;
     if (src->window.type != WIN_NONE) {
@@ -445,6 +584,15 @@ int qb_pull_analyze(QB *qb)
         ps->window_cols = true;
     }
     PullCtx pc = {qb, src, props_get_bool(props, "ksql.query.pull.table.scan.enabled", true), false};
+    if (src->window.type != WIN_NONE && qb->sel->where) {
+        AstExpr *nw = window_text_bounds(qb->a, qb->sel->where);
+        if (nw != qb->sel->where) {
+            AstSelect *sel = arena_alloc(qb->a, sizeof *sel);
+            *sel = *qb->sel;
+            sel->where = nw;
+            qb->sel = sel;
+        }
+    }
     const AstExpr *w = qb->sel->where;
     if (!w) {
         if (!pc.scan_allowed)

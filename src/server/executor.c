@@ -399,6 +399,11 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
             c->entities, ent_current_status(c->text, "", "Source already exists", NULL, c->x->seq));
         return 0;
     }
+    if (st->select && st->select->has_limit)
+        return fail(err, 400, 40001, c->text, "%s statements don't support LIMIT clause.",
+                    st->kind == AST_INSERT_SELECT ? "INSERT INTO"
+                    : st->is_table                ? "CREATE TABLE AS SELECT"
+                                                  : "CREATE STREAM AS SELECT");
     const char *prefix = st->kind == AST_INSERT_SELECT ? "INSERTQUERY"
                          : st->is_table                ? "CTAS"
                                                        : "CSAS";
@@ -596,6 +601,9 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
             target[i] = idx;
         }
     }
+    if (st->nvalues != ncols && st->ninsert_cols > 0)
+        return fail(err, 400, 40001, c->text, "Expected number columns and values to match: %d, %d",
+                    ncols, st->nvalues);
     if (st->nvalues != ncols) {
         StrBuf sb = STRBUF_INIT;
         for (int i = 0; i < ncols; i++)
@@ -627,7 +635,11 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
                         ev.err.msg);
         const Type *want = target[i] < 0 ? T_BIGINT : sc->cols[target[i]].type;
         Value out = v;
-        if (v.kind != TYPE_NULL && x->type != want) {
+        if (v.kind != TYPE_NULL && x->type->kind == TYPE_STRUCT && x->type->nfields == 0 &&
+            want->kind == TYPE_STRUCT) {
+            /* STRUCT() is a struct of the column's type with every field NULL. */
+            out = val_struct_new(&c->arena, want);
+        } else if (v.kind != TYPE_NULL && x->type != want) {
             bool ok = type_can_widen(x->type, want) ||
                       (x->type->kind == TYPE_STRING &&
                        (want->kind == TYPE_TIMESTAMP || want->kind == TYPE_DATE ||
