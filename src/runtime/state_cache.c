@@ -17,23 +17,45 @@ void sc_free(StateCache *c)
 {
     free(c->tab);
     free(c->order);
+    free(c->used);
     memset(c, 0, sizeof *c);
 }
 
+/* Eight bytes at a time, then a final avalanche (keys are short: a few words). */
 static uint64_t hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 1099511628211ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xFF51AFD7ED558CCDULL);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
     return h ^ (h >> 29);
+}
+
+static void push_index(size_t **arr, size_t *n, size_t *cap, size_t v)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *arr = xrealloc(*arr, sizeof(size_t) * *cap);
+    }
+    (*arr)[(*n)++] = v;
 }
 
 static void grow(StateCache *c)
 {
     size_t ncap = c->cap ? c->cap * 2 : 256;
     StateCacheEntry *nt = xcalloc(ncap, sizeof *nt);
-    size_t *map = c->norder ? xmalloc(sizeof(size_t) * c->cap) : NULL;
+    size_t *map = c->nused ? xmalloc(sizeof(size_t) * c->cap) : NULL;
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->tab[i].key) continue;
         size_t j = c->tab[i].hash & (ncap - 1);
@@ -44,6 +66,8 @@ static void grow(StateCache *c)
     }
     for (size_t k = 0; k < c->norder; k++)
         c->order[k] = map[c->order[k]];
+    for (size_t k = 0; k < c->nused; k++)
+        c->used[k] = map[c->used[k]];
     free(map);
     free(c->tab);
     c->tab = nt;
@@ -79,6 +103,7 @@ static StateCacheEntry *slot(StateCache *c, Arena *a, const void *k, size_t kl, 
         e->vlen = 0;
         e->dirty = false;
         c->n++;
+        push_index(&c->used, &c->nused, &c->ucap, j);
     }
     return e;
 }
@@ -87,11 +112,7 @@ static void note_dirty(StateCache *c, StateCacheEntry *e)
 {
     if (e->dirty) return;
     e->dirty = true;
-    if (c->norder == c->ocap) {
-        c->ocap = c->ocap ? c->ocap * 2 : 256;
-        c->order = xrealloc(c->order, sizeof(size_t) * c->ocap);
-    }
-    c->order[c->norder++] = (size_t)(e - c->tab);
+    push_index(&c->order, &c->norder, &c->ocap, (size_t)(e - c->tab));
 }
 
 int sc_get(StateCache *c, StateTxn *txn, Arena *a, const void *k, size_t kl, const void **v,
@@ -143,8 +164,10 @@ void sc_each_dirty(StateCache *c, void (*fn)(void *ctx, const StateCacheEntry *e
 
 void sc_clear(StateCache *c)
 {
-    if (c->tab && c->n) memset(c->tab, 0, sizeof(StateCacheEntry) * c->cap);
+    for (size_t k = 0; k < c->nused; k++)
+        c->tab[c->used[k]].key = NULL;
     c->n = 0;
+    c->nused = 0;
     c->norder = 0;
 }
 

@@ -31,8 +31,10 @@ typedef struct StateCache {
     StateStore store;
     StateCacheEntry *tab; /* open addressing; key == NULL is empty */
     size_t cap, n;
-    size_t *order; /* insertion order of the entries (indices into tab) */
+    size_t *order; /* changed entries in first-change order (indices into tab) */
     size_t norder, ocap;
+    size_t *used; /* every occupied slot, so that clearing touches only those */
+    size_t nused, ucap;
 } StateCache;
 
 void sc_init(StateCache *c, StateStore store);
