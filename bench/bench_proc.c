@@ -3,6 +3,7 @@
  */
 #include "bench_proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -132,6 +133,28 @@ double proc_cpu_seconds(pid_t pid)
     if (sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+double proc_cpu_seconds_precise(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    unsigned long long sum = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char p2[128];
+        snprintf(p2, sizeof p2, "/proc/%d/task/%s/schedstat", (int)pid, de->d_name);
+        FILE *f = fopen(p2, "r");
+        if (!f) continue;
+        unsigned long long ns = 0;
+        if (fscanf(f, "%llu", &ns) == 1) sum += ns;
+        fclose(f);
+    }
+    closedir(d);
+    return (double)sum / 1e9;
 }
 
 long proc_status_kb(pid_t pid, const char *field)

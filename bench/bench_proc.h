@@ -39,6 +39,11 @@ int proc_run(const char *const *argv, const char *log_path, char **out, double *
  * process, from /proc/PID/stat; -1 when unreadable. */
 double proc_cpu_seconds(pid_t pid);
 
+/* CPU seconds of a running process summed over its live threads from
+ * /proc/PID/task/TID/schedstat (nanosecond resolution, unlike the 10 ms ticks of
+ * /proc/PID/stat; threads that exited are not counted); -1 when unreadable. */
+double proc_cpu_seconds_precise(pid_t pid);
+
 /* A memory figure of /proc/PID/status ("VmRSS", "VmHWM") in kB; -1 when unreadable. */
 long proc_status_kb(pid_t pid, const char *field);
 

@@ -646,19 +646,28 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         else
             say("profiling eddyd into %s", data);
     }
-    /* Throughput: from the moment eddyd starts working (its CPU rises or output
-     * appears) until every bid is committed (or the output stops growing). */
-    double cpu_prev = proc_cpu_seconds(d.pid), cpu_start = -1, cpu_end = -1;
-    int64_t t_prev = bk_mono_us(), t_start = 0, deadline = bk_mono_us() + 300000000;
+    /* Throughput: eddyd's CPU time (all threads, ns resolution) is sampled every
+     * 10 ms until every bid is committed (or the output stops growing). The phase is
+     * timed from the first of two consecutive busy samples (>= 25% of a core) to the
+     * last busy sample before the end was seen, so the group join before and the
+     * commit round trip after are not counted; its CPU time is eddyd's, all threads. */
+    size_t ns = 0, capns = 4096;
+    int64_t *st = malloc(capns * sizeof *st);
+    double *sc = malloc(capns * sizeof *sc);
+    st[0] = bk_mono_us();
+    sc[0] = proc_cpu_seconds_precise(d.pid);
+    ns = 1;
+    int64_t deadline = bk_mono_us() + 300000000;
     int pending = 0;
     for (int i = 0; i < n; i++)
         if (!runs[i].res->error[0]) pending++;
     uint64_t last_out[16] = {0};
     int64_t last_change[16] = {0};
+    size_t done_at[16] = {0};
     while (pending > 0 && !interrupted && bk_mono_us() < deadline) {
         sleep_ms(10);
         int64_t now = bk_mono_us();
-        double cpu = proc_cpu_seconds(d.pid);
+        double cpu = proc_cpu_seconds_precise(d.pid);
         if (cpu < 0) {
             for (int i = 0; i < n; i++)
                 if (!runs[i].res->error[0])
@@ -666,26 +675,29 @@ static void eddy_session(Ctx *c, Run *runs, int n)
                              c->log);
             break;
         }
+        if (ns == capns) {
+            capns *= 2;
+            st = realloc(st, capns * sizeof *st);
+            sc = realloc(sc, capns * sizeof *sc);
+        }
+        st[ns] = now;
+        sc[ns] = cpu;
+        ns++;
         for (int i = 0; i < n; i++) {
             Run *r = &runs[i];
             if (r->done || r->res->error[0]) continue;
             SinkStats ss;
             bk_sink_stats(r->sink_r, &ss);
-            bool working = ss.records > 0 || (cpu - cpu_prev) > 0.004;
-            if (!t_start && working) {
-                t_start = t_prev;
-                cpu_start = cpu_prev;
-            }
             if (ss.records != last_out[i]) {
                 last_out[i] = ss.records;
                 last_change[i] = now;
             }
             int64_t committed = r->watch ? bk_group_committed(r->watch) : -1;
             bool all_in = committed >= (int64_t)c->load.bids;
-            bool stalled = t_start && ss.records > 0 && now - last_change[i] > 5000000;
+            bool stalled = ss.records > 0 && now - last_change[i] > 5000000;
             if (all_in || stalled) {
                 r->done = true;
-                r->end_us = all_in ? now : last_change[i];
+                done_at[i] = ns - 1;
                 pending--;
                 if (stalled && !all_in && r->watch)
                     say("%s: output stopped growing before every bid was committed (%lld of %llu)",
@@ -693,9 +705,6 @@ static void eddy_session(Ctx *c, Run *runs, int n)
                         (unsigned long long)c->load.bids);
             }
         }
-        if (pending == 0) cpu_end = cpu;
-        cpu_prev = cpu;
-        t_prev = now;
     }
     for (int i = 0; i < n; i++) {
         Run *r = &runs[i];
@@ -704,13 +713,30 @@ static void eddy_session(Ctx *c, Run *runs, int n)
             snprintf(r->res->error, sizeof r->res->error, "did not finish (see %s)", c->log);
             continue;
         }
+        size_t last = done_at[i], a = 0;
+        const double busy = 0.0025; /* CPU seconds in a 10 ms sample */
+        while (a + 2 <= last && !(sc[a + 1] - sc[a] >= busy && sc[a + 2] - sc[a + 1] >= busy))
+            a++;
+        while (last > a + 1 && sc[last] - sc[last - 1] < busy)
+            last--;
         r->res->ran = true;
         r->res->eddy.records = c->load.bids;
-        r->res->eddy.seconds = (double)(r->end_us - t_start) / 1e6;
+        r->res->eddy.seconds = (double)(st[last] - st[a]) / 1e6;
         /* In one session the CPU of all its queries is shared: only meaningful alone. */
-        r->res->eddy.cpu_s = (cpu_end - cpu_start) / n;
+        r->res->eddy.cpu_s = (sc[last] - sc[a]) / n;
         r->res->eddy.ok = r->res->eddy.seconds > 0 && r->res->eddy.cpu_s > 0;
     }
+    {
+        /* The samples, for a look at how the phase went (time s, CPU s). */
+        char sp[PATH_MAX + 64];
+        snprintf(sp, sizeof sp, "%s/cpu-%s.txt", c->o.outdir, QUERIES[runs[0].qi].name);
+        FILE *f = fopen(sp, "w");
+        for (size_t k = 0; f && k < ns; k++)
+            fprintf(f, "%.3f %.4f\n", (double)(st[k] - st[0]) / 1e6, sc[k] - sc[0]);
+        if (f) fclose(f);
+    }
+    free(st);
+    free(sc);
     say("throughput phase done");
     if (perf.pid > 0) {
         kill(perf.pid, SIGINT);
