@@ -15,6 +15,7 @@
 #include "engine_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,15 @@ struct KafkaEngine {
     int push_seq;
 };
 
+/* A processed batch of a stateless query: the offsets to commit once every record
+ * up to `seq` has been acknowledged. Topic names point into the query's input
+ * topic list. */
+typedef struct PendingBatch {
+    int64_t seq;
+    KafkaPartition *parts;
+    int n;
+} PendingBatch;
+
 struct KafkaQuery {
     Engine *e;
     RunningQuery *rq;
@@ -55,6 +65,10 @@ struct KafkaQuery {
     bool transient;
     char *id;
     volatile int finished;
+    /* Stateless persistent queries: batches whose input offsets wait for their
+     * output to be acknowledged (oldest first). */
+    PendingBatch *pending;
+    int npending, cappending;
 };
 
 struct PushQuery {
@@ -479,6 +493,8 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
 
 /* ---------------------------------------------------------------- query threads */
 
+static void commit_pending(KafkaQuery *kq, bool all, bool sync);
+
 static int kq_produce(void *ctx, const char *topic, int32_t partition, const RawRecord *rec)
 {
     KafkaQuery *kq = ctx;
@@ -508,6 +524,12 @@ static int kq_push(void *ctx, const Row *row, bool tombstone)
 static void kq_rebalance(void *ctx, KafkaRebalanceKind kind, KafkaPartition *parts, int n)
 {
     KafkaQuery *kq = ctx;
+    if (kind == KAFKA_REVOKED && kq->npending > 0) {
+        /* Partitions leave: what was processed is committed once its output is in. */
+        EddyError err;
+        err_clear(&err);
+        if (kafka_producer_flush(kq->producer, 30000, &err) == 0) commit_pending(kq, true, true);
+    }
     if (kind != KAFKA_ASSIGNED || !kq->q || !query_is_stateful(kq->q)) return;
     /* Resume exactly where the state stands. Internal (repartition) topics
      * are read from their start otherwise, as Kafka Streams does: what the
@@ -521,26 +543,104 @@ static void kq_rebalance(void *ctx, KafkaRebalanceKind kind, KafkaPartition *par
     }
 }
 
-/* Commits the group offsets after a processed batch (best effort, async). */
+/* The next offset of each topic-partition of a batch (topic names interned in the
+ * query's input topics, so they outlive the batch). Returns the count. */
+static int batch_offsets(KafkaQuery *kq, const RawRecord *recs, int n, KafkaPartition **out)
+{
+    const char *const *topics;
+    int nt = query_input_topics(kq->q, &topics);
+    KafkaPartition *parts = NULL;
+    int np = 0, cap = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        bool seen = false;
+        for (int k = 0; k < np && !seen; k++)
+            seen = parts[k].partition == recs[i].partition &&
+                   strcmp(parts[k].topic, recs[i].topic) == 0;
+        if (seen) continue;
+        const char *topic = NULL;
+        for (int t = 0; t < nt && !topic; t++)
+            if (strcmp(topics[t], recs[i].topic) == 0) topic = topics[t];
+        if (!topic) continue;
+        if (np == cap) {
+            cap = cap ? cap * 2 : 16;
+            parts = xrealloc(parts, (size_t)cap * sizeof *parts);
+        }
+        parts[np++] = (KafkaPartition){topic, recs[i].partition, recs[i].offset + 1};
+    }
+    *out = parts;
+    return np;
+}
+
+/* Commits (asynchronously, or synchronously when `sync`) the offsets of the oldest
+ * pending batches: those whose output is acknowledged, or all of them when `all`
+ * (the caller flushed the producer). One commit carries the latest offset of each
+ * partition. */
+static void commit_pending(KafkaQuery *kq, bool all, bool sync)
+{
+    if (kq->npending == 0) return;
+    int64_t acked = all ? INT64_MAX : kafka_producer_acked_seq(kq->producer);
+    int done = 0;
+    KafkaPartition *merged = NULL;
+    int nm = 0, cap = 0;
+    while (done < kq->npending && kq->pending[done].seq <= acked) {
+        PendingBatch *b = &kq->pending[done++];
+        for (int i = 0; i < b->n; i++) {
+            int k = 0;
+            while (k < nm && !(merged[k].partition == b->parts[i].partition &&
+                               merged[k].topic == b->parts[i].topic))
+                k++;
+            if (k == nm) {
+                if (nm == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    merged = xrealloc(merged, (size_t)cap * sizeof *merged);
+                }
+                merged[nm++] = b->parts[i];
+            } else if (b->parts[i].offset > merged[k].offset) {
+                merged[k].offset = b->parts[i].offset;
+            }
+        }
+        free(b->parts);
+    }
+    if (done == 0) return;
+    memmove(kq->pending, kq->pending + done, (size_t)(kq->npending - done) * sizeof *kq->pending);
+    kq->npending -= done;
+    EddyError err;
+    err_clear(&err);
+    if (nm > 0) kafka_consumer_commit(kq->consumer, merged, nm, !sync, &err);
+    free(merged);
+}
+
+/* After a batch of a stateless query: queue its offsets behind its output instead of
+ * waiting for the output (the next batch is processed while this one's records are
+ * in flight), and commit what is acknowledged. At most 16 batches wait. */
+static int stateless_batch_done(KafkaQuery *kq, const RawRecord *recs, int n, EddyError *err)
+{
+    if (kq->npending == 16) {
+        int rc = kafka_producer_wait_acked(kq->producer, kq->pending[0].seq, 30000, err);
+        if (rc < 0) return rc;
+    }
+    if (kq->npending == kq->cappending) {
+        kq->cappending = kq->cappending ? kq->cappending * 2 : 16;
+        kq->pending = xrealloc(kq->pending, (size_t)kq->cappending * sizeof *kq->pending);
+    }
+    PendingBatch *b = &kq->pending[kq->npending++];
+    b->seq = kafka_producer_sent_seq(kq->producer);
+    b->n = batch_offsets(kq, recs, n, &b->parts);
+    commit_pending(kq, false, false);
+    return kafka_producer_error(kq->producer, err);
+}
+
+/* Commits the group offsets after a processed batch of a stateful query, whose
+ * output was flushed with its state (best effort, async). */
 static void commit_batch(KafkaQuery *kq, const RawRecord *recs, int n)
 {
     if (kq->transient || n == 0) return;
-    KafkaPartition parts[256];
-    int np = 0;
-    for (int i = n - 1; i >= 0 && np < 256; i--) {
-        bool seen = false;
-        for (int k = 0; k < np; k++)
-            if (parts[k].partition == recs[i].partition && strcmp(parts[k].topic, recs[i].topic) == 0)
-                seen = true;
-        if (seen) continue;
-        parts[np].topic = recs[i].topic;
-        parts[np].partition = recs[i].partition;
-        parts[np].offset = recs[i].offset + 1;
-        np++;
-    }
+    KafkaPartition *parts;
+    int np = batch_offsets(kq, recs, n, &parts);
     EddyError err;
     err_clear(&err);
-    kafka_consumer_commit(kq->consumer, parts, np, true, &err);
+    if (np > 0) kafka_consumer_commit(kq->consumer, parts, np, true, &err);
+    free(parts);
 }
 
 static void *kq_main(void *arg)
@@ -568,12 +668,16 @@ static void *kq_main(void *arg)
             if (kq->rq) kq->rq->state = QS_ERROR;
             break;
         }
-        if (n == 0) kafka_consumer_release_batch(kq->consumer);
+        if (n == 0) {
+            kafka_consumer_release_batch(kq->consumer);
+            commit_pending(kq, false, false);
+        }
         if (n > 0) {
             int rc = query_process(kq->q, recs, n, &err);
             if (rc == 0 && !query_is_stateful(kq->q) && !kq->transient)
-                rc = kafka_producer_flush(kq->producer, 30000, &err);
-            if (rc == 0) commit_batch(kq, recs, n);
+                rc = stateless_batch_done(kq, recs, n, &err);
+            else if (rc == 0)
+                commit_batch(kq, recs, n);
             kafka_consumer_release_batch(kq->consumer);
             if (rc < 0) {
                 if (kq->rq) kq->rq->state = QS_ERROR;
@@ -587,7 +691,7 @@ static void *kq_main(void *arg)
             last_punct = now;
         }
     }
-    kafka_producer_flush(kq->producer, 10000, &err);
+    if (kafka_producer_flush(kq->producer, 10000, &err) == 0) commit_pending(kq, true, true);
     kq->finished = 1;
     return NULL;
 }
@@ -679,6 +783,11 @@ static void kq_stop(KafkaQuery *kq)
     kq->consumer = NULL;
     kafka_producer_close(kq->producer, 5000);
     kq->producer = NULL;
+    for (int i = 0; i < kq->npending; i++)
+        free(kq->pending[i].parts);
+    free(kq->pending);
+    kq->pending = NULL;
+    kq->npending = kq->cappending = 0;
 }
 
 int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const QueryEnv *env,
