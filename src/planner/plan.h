@@ -186,6 +186,10 @@ typedef struct Plan {
     bool emit_final;
     const char *sql;      /* the statement text */
     PullSpec *pull;       /* PLAN_PULL only */
+    int ninternal_topics; /* internal topics ksqlDB's topology has for this plan (repartition,
+                             changelog); the in-memory engine creates them, as conformance
+                             post-conditions list them */
+    const char **internal_topics;
 } Plan;
 
 /* Frees a plan and everything in its arena. */

@@ -65,6 +65,19 @@ static const char *service_id(const QB *qb)
     return props_get_str(qb->req->props, "ksql.service.id", "default_");
 }
 
+/* Records an internal topic of the query: _confluent-ksql-<service>query_<id>-<name>. */
+static const char *internal_topic(QB *qb, const char *name)
+{
+    Plan *p = qb->plan;
+    const char *t = arena_printf(qb->a, "_confluent-ksql-%squery_%s-%s", service_id(qb),
+                                 qb->req->query_id ? qb->req->query_id : "transient", name);
+    p->internal_topics = arena_realloc(qb->a, p->internal_topics,
+                                       sizeof(char *) * (size_t)p->ninternal_topics,
+                                       sizeof(char *) * (size_t)(p->ninternal_topics + 1));
+    p->internal_topics[p->ninternal_topics++] = t;
+    return t;
+}
+
 static int pseudo_of(const char *name)
 {
     for (int i = 0; i < JOIN_NPSEUDO; i++)
@@ -275,8 +288,7 @@ static void add_rekey(QB *qb, JoinRel *r, Expr *key, const char *node, const For
     Step *rk = plan_step_new(qb->plan, STEP_REKEY, in);
     rk->name = arena_printf(a, "%s/SelectKey", node);
     rk->repartition = true;
-    rk->repartition_topic = arena_printf(a, "_confluent-ksql-%squery_%s-%s-repartition", service_id(qb),
-                                         qb->req->query_id ? qb->req->query_id : "transient", node);
+    rk->repartition_topic = internal_topic(qb, arena_printf(a, "%s-repartition", node));
     rk->repartition_key_serde = true;
     rk->repartition_key_fmt = *kf;
     rk->rekey_changelog = in->is_table;
@@ -607,6 +619,22 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     if (format_mismatch)
         add_rekey(qb, R, expr_column(a, 0, re->type),
                   arena_printf(a, rt ? "%sRightSourceKeyed-SelectKey" : "%sJoin-right", prefix), lfmt);
+    /* The state stores' changelogs ksqlDB's topology would have (Kafka Streams
+     * numbers a stream-stream join's stores after the nodes before it). */
+    if (ss) {
+        int nrep = lrekey + rrekey + format_mismatch;
+        int node = 8 + 4 * nrep;
+        internal_topic(qb, arena_printf(a, "KSTREAM-%s-%010d-store-changelog",
+                                        type == JT_OUTER ? "OUTERTHIS" : "JOINTHIS", node));
+        internal_topic(qb, arena_printf(a, "KSTREAM-%s-%010d-store-changelog",
+                                        type == JT_INNER ? "JOINOTHER" : "OUTEROTHER", node + 1));
+    } else {
+        if (lt && L->first == L->last)
+            internal_topic(qb, arena_printf(a, "KafkaTopic_%sLeft-Reduce-changelog", prefix));
+        internal_topic(qb, format_mismatch
+                               ? arena_printf(a, "%sRightSourceKeyed-Materialize-changelog", prefix)
+                               : arena_printf(a, "KafkaTopic_%sRight-Reduce-changelog", prefix));
+    }
     if (!fk) le = expr_column(a, 0, le->type);
     re = expr_column(a, 0, re->type);
 

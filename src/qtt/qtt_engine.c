@@ -967,6 +967,8 @@ QttVerdict qtt_case_run(const QttCase *tc, const char *state_root, StrBuf *reaso
     snprintf(dir, sizeof dir, "%s/qtt-%d-%d", state_root, (int)getpid(), counter++);
     Props props;
     props_init(&props);
+    /* ksqlDB's test driver runs with this service id (internal topic names). */
+    props_set(&props, "ksql.service.id", "some.ksql.service.id");
     if (tc->properties) {
         const char *k;
         json_t *v;

@@ -422,6 +422,8 @@ int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql,
             return err->code ? err->code : ERR_IO;
         }
     } else {
+        for (int i = 0; i < plan->ninternal_topics; i++)
+            if (!mem_find(e, plan->internal_topics[i])) mem_create(e, plan->internal_topics[i], 1);
         rq->q = query_new(&env, plan, id, &io, err);
         if (!rq->q) {
             rq_free(e, rq);
