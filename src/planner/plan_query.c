@@ -60,7 +60,8 @@ Expr *expr_shift(Arena *a, const Expr *e, int delta)
     if (c->kind == EX_COLUMN) c->index += delta;
     if (e->nargs) {
         c->args = arena_alloc(a, sizeof(Expr *) * (size_t)e->nargs);
-        for (int i = 0; i < e->nargs; i++) c->args[i] = expr_shift(a, e->args[i], delta);
+        for (int i = 0; i < e->nargs; i++)
+            c->args[i] = expr_shift(a, e->args[i], delta);
     }
     return c;
 }
@@ -105,7 +106,8 @@ static AstExpr *ast_qualify(Arena *a, const AstExpr *e, const char *qual)
     c->right = ast_qualify(a, e->right, qual);
     if (e->nargs && e->kind != AST_LAMBDA) {
         c->args = arena_alloc(a, sizeof(AstExpr *) * (size_t)e->nargs);
-        for (int i = 0; i < e->nargs; i++) c->args[i] = ast_qualify(a, e->args[i], qual);
+        for (int i = 0; i < e->nargs; i++)
+            c->args[i] = ast_qualify(a, e->args[i], qual);
     }
     return c;
 }
@@ -134,8 +136,8 @@ int qb_from(QB *qb)
     if (!src) {
         int line, col;
         err_line_col(qb->req->text, rel->offset, &line, &col);
-        return err_set(qb->err, ERR_SEMANTIC, rel->offset, "Line: %d, Col: %d: Source `%s` does not exist.",
-                       line, col, rel->name);
+        return err_set(qb->err, ERR_SEMANTIC, rel->offset,
+                       "Line: %d, Col: %d: Source `%s` does not exist.", line, col, rel->name);
     }
     Step *s = plan_step_new(qb->plan, STEP_SOURCE, NULL);
     qb_fill_source_step(qb, s, src, rel->alias);
@@ -162,8 +164,9 @@ void qb_fill_source_step(QB *qb, Step *s, const Source *src, const char *alias)
     s->schema = schema_copy(a, &src->schema);
     s->is_table = src->is_table;
     s->window = src->window;
-    qb->plan->sources = arena_realloc(a, qb->plan->sources, sizeof(char *) * (size_t)qb->plan->nsources,
-                                      sizeof(char *) * (size_t)(qb->plan->nsources + 1));
+    qb->plan->sources =
+        arena_realloc(a, qb->plan->sources, sizeof(char *) * (size_t)qb->plan->nsources,
+                      sizeof(char *) * (size_t)(qb->plan->nsources + 1));
     qb->plan->sources[qb->plan->nsources++] = s->source_name;
 }
 
@@ -283,8 +286,8 @@ static int name_items(QB *qb)
             si->name = qb_column_output_name(qb, e);
             if (qb->persistent && !si->from_star && is_pseudo_name(si->name) &&
                 strcmp(si->name, "ROWTIME") != 0 &&
-                !(qb->windowed_output && (strcmp(si->name, "WINDOWSTART") == 0 ||
-                                          strcmp(si->name, "WINDOWEND") == 0)))
+                !(qb->windowed_output &&
+                  (strcmp(si->name, "WINDOWSTART") == 0 || strcmp(si->name, "WINDOWEND") == 0)))
                 return err_set(qb->err, ERR_SEMANTIC, si->offset,
                                "Reserved column name in select: `%s`. Please remove or alias the "
                                "column.",
@@ -364,7 +367,8 @@ static int build_sink(QB *qb, Step *last, Source **out)
         goto fail;
     /* The inherited delimiter carries over unless a new format was chosen. */
     if (snk->val_fmt.kind == FMT_DELIMITED && in->val_fmt.kind == FMT_DELIMITED &&
-        !ddl_prop(st, "VALUE_DELIMITER") && !ddl_prop(st, "VALUE_FORMAT") && !ddl_prop(st, "FORMAT"))
+        !ddl_prop(st, "VALUE_DELIMITER") && !ddl_prop(st, "VALUE_FORMAT") &&
+        !ddl_prop(st, "FORMAT"))
         snk->val_fmt.delimiter = in->val_fmt.delimiter;
     if (snk->key_fmt.kind == FMT_DELIMITED && in->key_fmt.kind == FMT_DELIMITED &&
         !ddl_prop(st, "KEY_DELIMITER") && !key_explicit)
@@ -381,12 +385,14 @@ static int build_sink(QB *qb, Step *last, Source **out)
     if (ts) {
         char up[256];
         snprintf(up, sizeof up, "%s", ts);
-        for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+        for (char *p = up; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
         int idx = schema_find(&snk->schema, up);
         if (idx < 0) {
-            err_set(err, ERR_SEMANTIC, -1,
-                    "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'",
-                    up);
+            err_set(
+                err, ERR_SEMANTIC, -1,
+                "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'",
+                up);
             goto fail;
         }
         snk->ts_col = idx;
@@ -401,10 +407,12 @@ static int build_sink(QB *qb, Step *last, Source **out)
         snk->partitions = in->partitions;
     }
     const char *repl = ddl_prop_text(a, ddl_prop(st, "REPLICAS"));
-    if (repl) snk->replicas = atoi(repl);
+    if (repl)
+        snk->replicas = atoi(repl);
     else if (props_get(qb->req->props, "ksql.sink.replicas"))
         snk->replicas = (int)props_get_i64(qb->req->props, "ksql.sink.replicas", 1);
-    else snk->replicas = in->replicas ? in->replicas : 1;
+    else
+        snk->replicas = in->replicas ? in->replicas : 1;
     *out = snk;
     return 0;
 fail:
@@ -433,10 +441,13 @@ void qb_sanitized_sql(QB *qb, StrBuf *sb)
     if (sel.where) sel.where = ast_qualify(a, sel.where, src);
     if (sel.having) sel.having = ast_qualify(a, sel.having, src);
     AstExpr **g = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(sel.ngroup ? sel.ngroup : 1));
-    for (int i = 0; i < sel.ngroup; i++) g[i] = ast_qualify(a, sel.group_by[i], src);
+    for (int i = 0; i < sel.ngroup; i++)
+        g[i] = ast_qualify(a, sel.group_by[i], src);
     sel.group_by = sel.ngroup ? g : NULL;
-    AstExpr **pb = arena_zalloc(a, sizeof(AstExpr *) * (size_t)(sel.npartition ? sel.npartition : 1));
-    for (int i = 0; i < sel.npartition; i++) pb[i] = ast_qualify(a, sel.partition_by[i], src);
+    AstExpr **pb =
+        arena_zalloc(a, sizeof(AstExpr *) * (size_t)(sel.npartition ? sel.npartition : 1));
+    for (int i = 0; i < sel.npartition; i++)
+        pb[i] = ast_qualify(a, sel.partition_by[i], src);
     sel.partition_by = sel.npartition ? pb : NULL;
     if (sel.emit == AST_EMIT_NONE) sel.emit = AST_EMIT_CHANGES;
     st.select = &sel;
@@ -610,9 +621,10 @@ static int plan_where(QB *qb)
                        "Error in WHERE expression: %s\nStatement: %s", msg, ast_text(qb->a, w));
     }
     if (p->type->kind != TYPE_BOOLEAN && p->type->kind != TYPE_NULL)
-        return err_set(qb->err, ERR_SEMANTIC, w->offset,
-                       "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
-                       ast_text(qb->a, w), type_name(p->type));
+        return err_set(
+            qb->err, ERR_SEMANTIC, w->offset,
+            "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
+            ast_text(qb->a, w), type_name(p->type));
     /* A push query over a table tells a row that stops matching (a tombstone)
      * from one that never matched only if it keeps the table's rows. */
     if (qb->plan->kind == PLAN_PUSH && qb->cur->kind == STEP_SOURCE && qb->cur->is_table)
@@ -731,7 +743,8 @@ static int plan_stateless(QB *qb)
         for (int i = 0; i < qb->nitems; i++)
             for (int k = 0; k < nkeys; k++)
                 if (key_item[k] == i && no < 64) order[no++] = i;
-        for (int k = 0; k < nkeys; k++) key_item[k] = k < no ? order[k] : -1;
+        for (int k = 0; k < nkeys; k++)
+            key_item[k] = k < no ? order[k] : -1;
     }
     if (qb->persistent && check_duplicate_names(qb) < 0) return qb->err->code;
     Step *s = select_step(qb, in, nkeys, key_item, !qb->persistent);
@@ -744,18 +757,19 @@ static int plan_stateless(QB *qb)
 static void window_spec(const AstWindow *w, bool emit_final, WindowSpec *ws)
 {
     memset(ws, 0, sizeof *ws);
-    ws->type = w->kind == AST_WIN_TUMBLING ? WIN_TUMBLING
+    ws->type = w->kind == AST_WIN_TUMBLING  ? WIN_TUMBLING
                : w->kind == AST_WIN_HOPPING ? WIN_HOPPING
                                             : WIN_SESSION;
     ws->size_ms = w->size.ms;
     ws->advance_ms = w->kind == AST_WIN_HOPPING ? w->advance.ms : w->size.ms;
     ws->grace_given = w->grace.present;
     ws->grace_ms = w->grace.present ? w->grace.ms
-                   : emit_final    ? 0 /* EMIT FINAL closes a window at its end */
-                                   : planner_default_grace_ms(w->size.ms);
+                   : emit_final     ? 0 /* EMIT FINAL closes a window at its end */
+                                    : planner_default_grace_ms(w->size.ms);
     /* Kafka Streams keeps a window for its size plus grace unless told otherwise. */
     int64_t min_ret = ws->size_ms + ws->grace_ms;
-    ws->retention_ms = w->retention.present && w->retention.ms > min_ret ? w->retention.ms : min_ret;
+    ws->retention_ms =
+        w->retention.present && w->retention.ms > min_ret ? w->retention.ms : min_ret;
 }
 
 /* The first aggregate call inside an expression, or NULL. */
@@ -765,7 +779,8 @@ static const AstExpr *find_aggregate(const AstExpr *e)
     if (ast_is_aggregate_call(e)) return e;
     const AstExpr *r = find_aggregate(e->left);
     if (!r) r = find_aggregate(e->right);
-    for (int i = 0; !r && e->kind != AST_LAMBDA && i < e->nargs; i++) r = find_aggregate(e->args[i]);
+    for (int i = 0; !r && e->kind != AST_LAMBDA && i < e->nargs; i++)
+        r = find_aggregate(e->args[i]);
     return r;
 }
 
@@ -816,8 +831,9 @@ static int plan_aggregate(QB *qb)
             if (expr_equal(group[j], group[i]))
                 return err_set(qb->err, ERR_SEMANTIC, sel->group_by[i]->offset,
                                "Duplicate GROUP BY expression: %s",
-                               ast_text(a, qb->nsrc == 1 ? ast_qualify(a, sel->group_by[i], qb->srcs[0]->name)
-                                                         : sel->group_by[i]));
+                               ast_text(a, qb->nsrc == 1
+                                               ? ast_qualify(a, sel->group_by[i], qb->srcs[0]->name)
+                                               : sel->group_by[i]));
     }
     if (in->window.type != WIN_NONE && !group_is_source_key(in, ng, group))
         return err_set(qb->err, ERR_SEMANTIC, sel->offset,
@@ -859,6 +875,11 @@ static int plan_aggregate(QB *qb)
         having = bind_expr(&c, sel->having);
         if (!having) return qb->err->code;
         having_bad = ab.bad;
+        if (!having_bad && having->type->kind != TYPE_BOOLEAN && having->type->kind != TYPE_NULL)
+            return err_set(qb->err, ERR_SEMANTIC, sel->having->offset,
+                           "Type error in HAVING expression: Should evaluate to boolean but is %s "
+                           "(%s) instead.",
+                           ast_text(a, sel->having), type_name(having->type));
     }
     if (ab.naggs == 0 && ng > 0)
         return err_set(qb->err, ERR_SEMANTIC, sel->offset,
@@ -886,7 +907,8 @@ static int plan_aggregate(QB *qb)
         return err_set(qb->err, ERR_SEMANTIC, sel->offset,
                        "%s statement does not support aggregate function [%s] without a GROUP BY "
                        "clause.",
-                       qb->req->stmt->is_table ? "CREATE TABLE AS SELECT" : "CREATE STREAM AS SELECT",
+                       qb->req->stmt->is_table ? "CREATE TABLE AS SELECT"
+                                               : "CREATE STREAM AS SELECT",
                        ab.naggs ? agg_text(a, ab.agg_ast[0]) : "");
     }
     if (in->is_table) {
@@ -927,10 +949,11 @@ static int plan_aggregate(QB *qb)
             if (vf->kind == FMT_DELIMITED || vf->kind == FMT_KAFKA)
                 ok = stt->kind != TYPE_ARRAY && stt->kind != TYPE_MAP && stt->kind != TYPE_STRUCT;
             if (!ok)
-                return err_set(qb->err, ERR_SEMANTIC, sel->offset,
-                               "One of the functions used in the statement has an intermediate type "
-                               "that the value format can not handle. Please remove the function or "
-                               "change the format.");
+                return err_set(
+                    qb->err, ERR_SEMANTIC, sel->offset,
+                    "One of the functions used in the statement has an intermediate type "
+                    "that the value format can not handle. Please remove the function or "
+                    "change the format.");
         }
     }
     /* Repartition when the grouping differs from the source key (tables always). */
@@ -941,9 +964,9 @@ static int plan_aggregate(QB *qb)
         Step *rk = plan_step_new(qb->plan, STEP_REKEY, in);
         rk->name = "Aggregate/GroupBy";
         rk->repartition = true;
-        rk->repartition_topic = arena_printf(a, "_confluent-ksql-%squery_%s-Aggregate-GroupBy-repartition",
-                                             service_id(qb->req->props),
-                                             qb->req->query_id ? qb->req->query_id : "transient");
+        rk->repartition_topic = arena_printf(
+            a, "_confluent-ksql-%squery_%s-Aggregate-GroupBy-repartition",
+            service_id(qb->req->props), qb->req->query_id ? qb->req->query_id : "transient");
         rk->nkeys = ng;
         rk->key_exprs = group;
         int n = ng + in->schema.ncols;
@@ -960,7 +983,8 @@ static int plan_aggregate(QB *qb)
         rk->is_table = in->is_table;
         agg_in = rk;
         agg_group = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
-        for (int i = 0; i < ng; i++) agg_group[i] = expr_column(a, i, group[i]->type);
+        for (int i = 0; i < ng; i++)
+            agg_group[i] = expr_column(a, i, group[i]->type);
         shifted = true;
     }
     Step *ag = plan_step_new(qb->plan, STEP_AGGREGATE, agg_in);
@@ -982,9 +1006,10 @@ static int plan_aggregate(QB *qb)
     } else {
         ag->window = in->window;
     }
-    ag->store_name = arena_printf(a, "%s-Aggregate-Materialize", qb->req->query_id ? qb->req->query_id : "transient");
-    ag->changelog_topic = arena_printf(a, "_confluent-ksql-%squery_%s-changelog", service_id(qb->req->props),
-                                       ag->store_name);
+    ag->store_name = arena_printf(a, "%s-Aggregate-Materialize",
+                                  qb->req->query_id ? qb->req->query_id : "transient");
+    ag->changelog_topic = arena_printf(a, "_confluent-ksql-%squery_%s-changelog",
+                                       service_id(qb->req->props), ag->store_name);
 
     /* Names of the key columns: the matching projection items. */
     Expr **keys = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
@@ -995,18 +1020,20 @@ static int plan_aggregate(QB *qb)
     }
     int key_item[64];
     if (ng > 64) return err_set(qb->err, ERR_UNSUPPORTED, -1, "too many GROUP BY expressions");
-    if (match_keys(qb, ng, keys, key_ast, "grouping expression", key_item) < 0) return qb->err->code;
+    if (match_keys(qb, ng, keys, key_ast, "grouping expression", key_item) < 0)
+        return qb->err->code;
 
     int n = ng + ab.naggs;
     ag->schema.cols = arena_zalloc(a, sizeof(Column) * (size_t)n);
     for (int i = 0; i < ng; i++) {
-        const char *nm = key_item[i] >= 0 ? qb->items[key_item[i]].name
-                                          : arena_printf(a, "KSQL_COL_%d", i);
+        const char *nm =
+            key_item[i] >= 0 ? qb->items[key_item[i]].name : arena_printf(a, "KSQL_COL_%d", i);
         ag->schema.cols[i] = (Column){type_intern_name(nm), group[i]->type, COL_KEY, NULL};
     }
     for (int i = 0; i < ab.naggs; i++)
-        ag->schema.cols[ng + i] = (Column){type_intern_name(arena_printf(a, "KSQL_AGG_VARIABLE_%d", i)),
-                                           ab.aggs[i].call->ret, COL_VALUE, NULL};
+        ag->schema.cols[ng + i] =
+            (Column){type_intern_name(arena_printf(a, "KSQL_AGG_VARIABLE_%d", i)),
+                     ab.aggs[i].call->ret, COL_VALUE, NULL};
     ag->schema.ncols = n;
     ag->schema.nkey = ng;
     Step *cur = ag;
@@ -1080,9 +1107,12 @@ static void add_star_cols(QB *qb)
         sc->qual = qual;
         sc->alt_qual = alias;
         sc->expr = pe;
-        if (pe->kind == AST_COLUMN) sc->out_name = pe->name;
-        else if (pe->kind == AST_DEREF) sc->out_name = pe->name;
-        else sc->out_name = NULL;
+        if (pe->kind == AST_COLUMN)
+            sc->out_name = pe->name;
+        else if (pe->kind == AST_DEREF)
+            sc->out_name = pe->name;
+        else
+            sc->out_name = NULL;
     }
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < s->schema.ncols; i++) {
@@ -1091,7 +1121,8 @@ static void add_star_cols(QB *qb)
             const char *nm = s->schema.cols[i].name;
             bool taken = false;
             for (int k = 0; k < sel->npartition; k++)
-                if (sel->partition_by[k]->kind == AST_COLUMN && strcmp(sel->partition_by[k]->name, nm) == 0)
+                if (sel->partition_by[k]->kind == AST_COLUMN &&
+                    strcmp(sel->partition_by[k]->name, nm) == 0)
                     taken = true;
             if (taken) continue;
             StarCol *sc = &qb->star[qb->nstar++];
@@ -1142,7 +1173,8 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
             /* Point at the target name, after INTO. */
             const char *into = strcasestr(req->text, "INTO");
             int off = into ? (int)(into - req->text) + 4 : 0;
-            while (req->text[off] == ' ' || req->text[off] == '\t' || req->text[off] == '\n') off++;
+            while (req->text[off] == ' ' || req->text[off] == '\t' || req->text[off] == '\n')
+                off++;
             err_line_col(req->text, off, &line, &col);
             err_set(err, ERR_SEMANTIC, off, "Line: %d, Col: %d: Source `%s` does not exist.", line,
                     col, st->name);
@@ -1155,8 +1187,8 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
             goto fail;
         }
         if (insert_target->is_source) {
-            err_set(err, ERR_SEMANTIC, st->offset,
-                    "Cannot insert into read-only stream: %s", st->name);
+            err_set(err, ERR_SEMANTIC, st->offset, "Cannot insert into read-only stream: %s",
+                    st->name);
             goto fail;
         }
     }
@@ -1175,13 +1207,13 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
         if (ast_contains_aggregate(qb.items[i].ast)) aggregate = true;
     if (sel->having) aggregate = true;
     if (sel->window && !aggregate) {
-        err_set(err, ERR_SEMANTIC, sel->offset,
-                "WINDOW clause requires a GROUP BY clause.");
+        err_set(err, ERR_SEMANTIC, sel->offset, "WINDOW clause requires a GROUP BY clause.");
         goto fail;
     }
     if (aggregate) {
         if (sel->npartition) {
-            err_set(err, ERR_SEMANTIC, sel->offset, "PARTITION BY and GROUP BY in the same query are not supported.");
+            err_set(err, ERR_SEMANTIC, sel->offset,
+                    "PARTITION BY and GROUP BY in the same query are not supported.");
             goto fail;
         }
         if (plan_aggregate(&qb) < 0) goto fail;

@@ -159,7 +159,8 @@ static const json_t *obj_lookup(const json_t *obj, const char *key)
     if (v) return v;
     char up[512];
     snprintf(up, sizeof up, "%s", key);
-    for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+    for (char *p = up; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
     return json_object_get(obj, up);
 }
 
@@ -176,7 +177,8 @@ static bool num_text_equal(const char *a, const char *b, bool exact_scale)
 {
     int128_t ua, ub;
     int pa, sa, pb, sb;
-    if (dec_parse(a, strlen(a), &ua, &pa, &sa) == 0 && dec_parse(b, strlen(b), &ub, &pb, &sb) == 0) {
+    if (dec_parse(a, strlen(a), &ua, &pa, &sa) == 0 &&
+        dec_parse(b, strlen(b), &ub, &pb, &sb) == 0) {
         /* Same scale: exact decimals. Different: doubles printed to different lengths. */
         bool exp_form = strpbrk(a, "eE") || strpbrk(b, "eE"); /* doubles */
         if (exact_scale && !exp_form && sa == sb) return ua == ub;
@@ -255,7 +257,8 @@ static bool json_match(const json_t *exp, const json_t *act)
         }
         return false;
     case JSON_TRUE:
-    case JSON_FALSE: return json_is_boolean(act) && json_boolean_value(act) == json_boolean_value(exp);
+    case JSON_FALSE:
+        return json_is_boolean(act) && json_boolean_value(act) == json_boolean_value(exp);
     default: return false;
     }
 }
@@ -314,8 +317,10 @@ static int kafka_bytes(const json_t *j, const Type *t, StrBuf *out, bool *is_nul
         return 0;
     }
     default:
-        if (json_is_string(j)) sb_append(out, json_string_value(j), json_string_length(j));
-        else json_write(out, j);
+        if (json_is_string(j))
+            sb_append(out, json_string_value(j), json_string_length(j));
+        else
+            json_write(out, j);
         return 0;
     }
 }
@@ -373,15 +378,18 @@ static json_t *actual_json(const char *p, size_t n, const Source *src, bool is_k
         switch (t->kind) {
         case TYPE_INT:
             if (n != 4) break;
-            for (int i = 0; i < 4; i++) v = v << 8 | u[i];
+            for (int i = 0; i < 4; i++)
+                v = v << 8 | u[i];
             return json_integer((int32_t)(uint32_t)v);
         case TYPE_BIGINT:
             if (n != 8) break;
-            for (int i = 0; i < 8; i++) v = v << 8 | u[i];
+            for (int i = 0; i < 8; i++)
+                v = v << 8 | u[i];
             return json_integer((int64_t)v);
         case TYPE_DOUBLE: {
             if (n != 8) break;
-            for (int i = 0; i < 8; i++) v = v << 8 | u[i];
+            for (int i = 0; i < 8; i++)
+                v = v << 8 | u[i];
             double d;
             memcpy(&d, &v, 8);
             return json_real(d);
@@ -469,7 +477,8 @@ static int feed_inputs(Run *r, const QttCase *tc)
                 hdrs[nh].key_len = hk ? strlen(hk) : 0;
                 if (hv && json_is_string(hv)) {
                     char *p;
-                    long n = base64_decode(&r->arena, json_string_value(hv), json_string_length(hv), &p);
+                    long n =
+                        base64_decode(&r->arena, json_string_value(hv), json_string_length(hv), &p);
                     hdrs[nh].value = n >= 0 ? p : NULL;
                     hdrs[nh].value_len = n >= 0 ? (size_t)n : 0;
                 } else {
@@ -522,7 +531,8 @@ static bool headers_match(const json_t *exp, const RawRecord *act, Arena *a)
         const json_t *h = json_array_get(exp, i);
         const char *k = json_string_value(obj_lookup(h, "KEY"));
         const json_t *v = obj_lookup(h, "VALUE");
-        if (!k || act->headers[i].key_len != strlen(k) || memcmp(act->headers[i].key, k, strlen(k)) != 0)
+        if (!k || act->headers[i].key_len != strlen(k) ||
+            memcmp(act->headers[i].key, k, strlen(k)) != 0)
             return false;
         if (!v || json_is_null(v)) {
             if (act->headers[i].value) return false;
@@ -548,6 +558,31 @@ static void describe_actual(StrBuf *sb, const RawRecord *rec, const Source *src,
     sb_printf(sb, " ts=%lld", (long long)rec->timestamp);
     json_decref(k);
     json_decref(v);
+}
+
+/* EDDY_QTT_DUMP=1: every record of an output topic on stderr (windowed keys split),
+ * to see all the differences of a case at once. */
+static void dump_records(const char *topic, const RawRecord **act, int na, const Source *src,
+                         Arena *a)
+{
+    for (int x = 0; x < na; x++) {
+        const RawRecord *rec = act[x];
+        RawRecord inner = *rec;
+        StrBuf sb = STRBUF_INIT;
+        if (src && src->window.type != WIN_NONE && rec->key) {
+            int64_t ws, we;
+            long kl = serde_window_split(rec->key, rec->key_len, src->window.type == WIN_SESSION,
+                                         &ws, &we);
+            if (kl >= 0) {
+                inner.key_len = (size_t)kl;
+                if (src->window.type != WIN_SESSION) we = ws + src->window.size_ms;
+                sb_printf(&sb, "[%lld,%lld] ", (long long)ws, (long long)we);
+            }
+        }
+        describe_actual(&sb, &inner, src, a);
+        fprintf(stderr, "  %s #%d %s\n", topic, x, sb_cstr(&sb));
+        sb_free(&sb);
+    }
 }
 
 static int check_outputs(Run *r, const QttCase *tc)
@@ -583,13 +618,15 @@ static int check_outputs(Run *r, const QttCase *tc)
                 fprintf(stderr, "%s\t%s\tkey=", tc->name, topics[k]);
                 bool text = ar->key != NULL;
                 for (size_t b = 0; text && b < ar->key_len; b++)
-                    if ((unsigned char)ar->key[b] < 32 || (unsigned char)ar->key[b] > 126) text = false;
+                    if ((unsigned char)ar->key[b] < 32 || (unsigned char)ar->key[b] > 126)
+                        text = false;
                 if (!ar->key)
                     fprintf(stderr, "null");
                 else if (text)
                     fprintf(stderr, "%.*s", (int)ar->key_len, ar->key);
                 else
-                    for (size_t b = 0; b < ar->key_len; b++) fprintf(stderr, "%02x", (unsigned char)ar->key[b]);
+                    for (size_t b = 0; b < ar->key_len; b++)
+                        fprintf(stderr, "%02x", (unsigned char)ar->key[b]);
                 fprintf(stderr, "\tvalue=%.*s\tts=%lld\n", ar->value ? (int)ar->value_len : 4,
                         ar->value ? ar->value : "null", (long long)ar->timestamp);
             }
@@ -600,6 +637,7 @@ static int check_outputs(Run *r, const QttCase *tc)
             if (strcmp(json_string_value(json_object_get(o, "topic")), topics[k]) == 0) ne++;
         }
         const Source *src = source_for_topic(cat, topics[k], true);
+        if (getenv("EDDY_QTT_DUMP")) dump_records(topics[k], act, na, src, &r->arena);
         int idx = 0;
         int rc = 0;
         json_array_foreach(tc->outputs, i, o)
@@ -617,12 +655,14 @@ static int check_outputs(Run *r, const QttCase *tc)
             const char *kp = ar->key;
             size_t kl = ar->key_len;
             if (win) {
-                bool session = json_string_value(json_object_get(win, "type")) &&
-                               strcmp(json_string_value(json_object_get(win, "type")), "session") == 0;
+                bool session =
+                    json_string_value(json_object_get(win, "type")) &&
+                    strcmp(json_string_value(json_object_get(win, "type")), "session") == 0;
                 int64_t ws, we;
                 long inner = kp ? serde_window_split(kp, kl, session, &ws, &we) : -1;
                 if (inner < 0) {
-                    sb_printf(r->reason, "topic %s record %d: expected a windowed key", topics[k], idx - 1);
+                    sb_printf(r->reason, "topic %s record %d: expected a windowed key", topics[k],
+                              idx - 1);
                     rc = -1;
                     break;
                 }
@@ -632,7 +672,8 @@ static int check_outputs(Run *r, const QttCase *tc)
                 bool bad = ws != es;
                 if (session || (src && src->window.size_ms)) bad = bad || we != ee;
                 if (bad) {
-                    sb_printf(r->reason, "topic %s record %d: window [%lld,%lld] expected [%lld,%lld]",
+                    sb_printf(r->reason,
+                              "topic %s record %d: window [%lld,%lld] expected [%lld,%lld]",
                               topics[k], idx - 1, (long long)ws, (long long)we, (long long)es,
                               (long long)ee);
                     rc = -1;
@@ -645,7 +686,8 @@ static int check_outputs(Run *r, const QttCase *tc)
             json_t *av = actual_json(ar->value, ar->value_len, src, false, &r->arena);
             const json_t *ek = json_object_get(o, "key");
             const json_t *ev = json_object_get(o, "value");
-            bool ok = json_match(ek ? ek : json_null(), ak) && json_match(ev ? ev : json_null(), av);
+            bool ok =
+                json_match(ek ? ek : json_null(), ak) && json_match(ev ? ev : json_null(), av);
             json_t *ets = json_object_get(o, "timestamp");
             if (ok && ets && !(json_integer_value(ets) == 0 && !has_inputs) &&
                 json_integer_value(ets) != ar->timestamp)
@@ -688,7 +730,8 @@ static int normalize_schema(const char *in, StrBuf *out, StrBuf *why)
     const char *p = in;
     bool first = true;
     while (*p) {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         const char *start = p;
         int depth = 0;
         bool q = false;
@@ -714,14 +757,17 @@ static int normalize_schema(const char *in, StrBuf *out, StrBuf *why)
             c = e + 1;
         } else {
             int k = 0;
-            while (*c && *c != ' ' && k < 255) name[k++] = (char)toupper((unsigned char)*c++);
+            while (*c && *c != ' ' && k < 255)
+                name[k++] = (char)toupper((unsigned char)*c++);
             name[k] = 0;
         }
-        while (*c == ' ') c++;
+        while (*c == ' ')
+            c++;
         /* Trailing role. */
         const char *role = "";
         size_t cl = strlen(c);
-        while (cl && c[cl - 1] == ' ') c[--cl] = 0;
+        while (cl && c[cl - 1] == ' ')
+            c[--cl] = 0;
         if (cl > 12 && strcasecmp(c + cl - 12, " PRIMARY KEY") == 0) {
             role = " KEY";
             c[cl - 12] = 0;
@@ -816,7 +862,9 @@ static int check_post(Run *r, const QttCase *tc)
             }
             our_schema(&act, &src->schema);
             bool same = strcmp(sb_cstr(&exp), sb_cstr(&act)) == 0;
-            if (!same) sb_printf(r->reason, "post: %s schema is %s, expected %s", name, sb_cstr(&act), sb_cstr(&exp));
+            if (!same)
+                sb_printf(r->reason, "post: %s schema is %s, expected %s", name, sb_cstr(&act),
+                          sb_cstr(&exp));
             sb_free(&exp);
             sb_free(&act);
             if (!same) return -1;
@@ -825,7 +873,8 @@ static int check_post(Run *r, const QttCase *tc)
         if (kf) {
             const char *f = format_of(kf);
             if (f && strcasecmp(f, format_name(src->key_fmt.kind)) != 0) {
-                sb_printf(r->reason, "post: %s key format is %s, expected %s", name, format_name(src->key_fmt.kind), f);
+                sb_printf(r->reason, "post: %s key format is %s, expected %s", name,
+                          format_name(src->key_fmt.kind), f);
                 return -1;
             }
             const char *wt = json_string_value(json_object_get(kf, "windowType"));
@@ -844,7 +893,8 @@ static int check_post(Run *r, const QttCase *tc)
         }
         const char *vf = format_of(json_object_get(s, "valueFormat"));
         if (vf && strcasecmp(vf, format_name(src->val_fmt.kind)) != 0) {
-            sb_printf(r->reason, "post: %s value format is %s, expected %s", name, format_name(src->val_fmt.kind), vf);
+            sb_printf(r->reason, "post: %s value format is %s, expected %s", name,
+                      format_name(src->val_fmt.kind), vf);
             return -1;
         }
         bool key_unwrap = src->schema.nkey == 1 && src->key_fmt.kind == FMT_JSON;
@@ -860,7 +910,8 @@ static int check_post(Run *r, const QttCase *tc)
         }
         json_t *is_source = json_object_get(s, "isSource");
         if (is_source && json_boolean_value(is_source) != src->is_source) {
-            sb_printf(r->reason, "post: %s isSource is %s", name, src->is_source ? "true" : "false");
+            sb_printf(r->reason, "post: %s isSource is %s", name,
+                      src->is_source ? "true" : "false");
             return -1;
         }
     }
@@ -879,7 +930,8 @@ static int check_post(Run *r, const QttCase *tc)
             if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
                 for (int k = 0; k < nt; k++) {
                     if (regexec(&re, ti[k].name, 0, NULL, 0) == 0) {
-                        sb_printf(r->reason, "post: topic %s matches the blacklist %s", ti[k].name, bl);
+                        sb_printf(r->reason, "post: topic %s matches the blacklist %s", ti[k].name,
+                                  bl);
                         regfree(&re);
                         free(ti);
                         return -1;
@@ -975,8 +1027,10 @@ QttVerdict qtt_case_run(const QttCase *tc, const char *state_root, StrBuf *reaso
         json_object_foreach(tc->properties, k, v)
         {
             StrBuf sb = STRBUF_INIT;
-            if (json_is_string(v)) sb_puts(&sb, json_string_value(v));
-            else json_write(&sb, v);
+            if (json_is_string(v))
+                sb_puts(&sb, json_string_value(v));
+            else
+                json_write(&sb, v);
             props_set(&props, k, sb_cstr(&sb));
             sb_free(&sb);
         }
@@ -1006,7 +1060,9 @@ QttVerdict qtt_case_run(const QttCase *tc, const char *state_root, StrBuf *reaso
         {
             const char *name = json_string_value(json_object_get(t, "name"));
             json_t *p = json_object_get(t, "partitions");
-            if (name) engine_topic_create(r.engine, name, p ? (int)json_integer_value(p) : 1, 1, -1, NULL, &err);
+            if (name)
+                engine_topic_create(r.engine, name, p ? (int)json_integer_value(p) : 1, 1, -1, NULL,
+                                    &err);
         }
     }
     /* The statements, as one request. */
@@ -1049,7 +1105,8 @@ done:
         if (*p == '\n' || *p == '\t') *p = ' ';
     executor_free(r.exec);
     engine_free(r.engine);
-    for (int i = 0; i < r.nfed; i++) free(r.fed[i].topic);
+    for (int i = 0; i < r.nfed; i++)
+        free(r.fed[i].topic);
     free(r.fed);
     arena_free(&r.arena);
     props_free(&props);

@@ -340,34 +340,23 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         if (olds[i].ts > max_ts) max_ts = olds[i].ts;
     }
     states_apply(a, t, st, r, false, arena);
-    /* Remove the sessions that were merged away, announcing their end. */
+    /* As Kafka Streams: unless the record only updates the session [ts, ts] it
+     * falls on, every merged session is removed with a tombstone (one whose bounds
+     * stay the same too), then the merged session is emitted with no old value. */
+    bool in_place = start == ts && end == ts;
     for (int i = 0; i < nold; i++) {
         make_key(a, t, keys, olds[i].s, olds[i].e);
         delete_window(a, txn, olds[i].e, arena);
-        if (olds[i].s == start && olds[i].e == end) continue;
-        Row tomb;
-        memset(&tomb, 0, sizeof tomb);
-        tomb.cols = arena_alloc(arena, sizeof(Value) * (size_t)(a->ng + a->na + 1));
-        memcpy(tomb.cols, keys, sizeof(Value) * (size_t)a->ng);
-        for (int k = 0; k < a->na; k++)
-            tomb.cols[a->ng + k] = val_null();
-        tomb.flags = ROW_TOMBSTONE;
-        tomb.ts = olds[i].ts;
-        tomb.win_start = olds[i].s;
-        tomb.win_end = olds[i].e;
-        if (!s->emit_final) emit_add(em, arena, tomb);
+        if (in_place || s->emit_final) continue;
+        Row tomb = out_row(a, t, keys, olds[i].st, olds[i].st, true, olds[i].e, olds[i].s,
+                           olds[i].e, arena);
+        tomb.flags = ROW_TOMBSTONE | ROW_OLD_KNOWN;
+        emit_add(em, arena, tomb);
     }
     make_key(a, t, keys, start, end);
     store_states(a, txn, st, max_ts, true, end, arena);
-    bool had_same = false;
-    Value *old_st = NULL;
-    for (int i = 0; i < nold; i++)
-        if (olds[i].s == start && olds[i].e == end) {
-            had_same = true;
-            old_st = olds[i].st;
-        }
     if (!s->emit_final)
-        emit_add(em, arena, out_row(a, t, keys, st, old_st, had_same, max_ts, start, end, arena));
+        emit_add(em, arena, out_row(a, t, keys, st, NULL, false, max_ts, start, end, arena));
 }
 
 /* ---------------------------------------------------------------- EMIT FINAL */

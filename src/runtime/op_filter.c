@@ -21,7 +21,20 @@ static int filter_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
     for (int i = 0; i < n; i++) {
         Row *r = &rows[i];
         if (r->flags & ROW_TOMBSTONE) {
-            if (st->is_table) rows[m++] = *r;
+            if (!st->is_table) continue;
+            /* A delete is only news downstream when the deleted row passed. */
+            if (r->flags & ROW_OLD_KNOWN) {
+                bool old_passed = false;
+                if (r->old) {
+                    Row o = *r;
+                    o.cols = r->old;
+                    ev->row = &o;
+                    eval_reset_errors(ev);
+                    old_passed = eval_pred(ev, st->pred);
+                }
+                if (!old_passed) continue;
+            }
+            rows[m++] = *r;
             continue;
         }
         ev->row = r;
