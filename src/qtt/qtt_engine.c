@@ -611,26 +611,6 @@ static int check_outputs(Run *r, const QttCase *tc)
         int na = 0;
         for (int x = 0; x < n; x++)
             if (!was_fed(r, topics[k], all[x].offset)) act[na++] = &all[x];
-        if (getenv("EDDY_QTT_DUMP")) {
-            /* Debugging aid: the actual records (binary keys in hex). */
-            for (int x = 0; x < na; x++) {
-                const RawRecord *ar = act[x];
-                fprintf(stderr, "%s\t%s\tkey=", tc->name, topics[k]);
-                bool text = ar->key != NULL;
-                for (size_t b = 0; text && b < ar->key_len; b++)
-                    if ((unsigned char)ar->key[b] < 32 || (unsigned char)ar->key[b] > 126)
-                        text = false;
-                if (!ar->key)
-                    fprintf(stderr, "null");
-                else if (text)
-                    fprintf(stderr, "%.*s", (int)ar->key_len, ar->key);
-                else
-                    for (size_t b = 0; b < ar->key_len; b++)
-                        fprintf(stderr, "%02x", (unsigned char)ar->key[b]);
-                fprintf(stderr, "\tvalue=%.*s\tts=%lld\n", ar->value ? (int)ar->value_len : 4,
-                        ar->value ? ar->value : "null", (long long)ar->timestamp);
-            }
-        }
         int ne = 0;
         json_array_foreach(tc->outputs, i, o)
         {

@@ -276,8 +276,12 @@ static void update_one(AggOp *a, Task *t, StateTxn *txn, const Row *r, const Val
     }
     states_apply(a, t, st, r, retract, arena);
     store_states(a, txn, st, ts, !existed, we, arena);
-    if (!a->op.step->emit_final)
-        emit_add(em, arena, out_row(a, t, keys, st, old, existed, ts, ws, we, arena));
+    if (!a->op.step->emit_final) {
+        Row o = out_row(a, t, keys, st, old, existed, ts, ws, we, arena);
+        o.headers = r->headers;
+        o.nheaders = r->nheaders;
+        emit_add(em, arena, o);
+    }
 }
 
 /* Session windows: merge every session within the gap of this record. */
@@ -351,12 +355,18 @@ static void update_session(AggOp *a, Task *t, StateTxn *txn, const Row *r, const
         Row tomb = out_row(a, t, keys, olds[i].st, olds[i].st, true, olds[i].e, olds[i].s,
                            olds[i].e, arena);
         tomb.flags = ROW_TOMBSTONE | ROW_OLD_KNOWN;
+        tomb.headers = r->headers;
+        tomb.nheaders = r->nheaders;
         emit_add(em, arena, tomb);
     }
     make_key(a, t, keys, start, end);
     store_states(a, txn, st, max_ts, true, end, arena);
-    if (!s->emit_final)
-        emit_add(em, arena, out_row(a, t, keys, st, NULL, false, max_ts, start, end, arena));
+    if (!s->emit_final) {
+        Row o = out_row(a, t, keys, st, NULL, false, max_ts, start, end, arena);
+        o.headers = r->headers;
+        o.nheaders = r->nheaders;
+        emit_add(em, arena, o);
+    }
 }
 
 /* ---------------------------------------------------------------- EMIT FINAL */

@@ -46,14 +46,16 @@ static int pass_on(Op *op, Row *rows, int m, ExecCtx *ctx)
             sb_clear(&rk->kbuf);
             bool knull = false;
             EddyError kerr;
-            if (!rk->key_serde || serde_encode(rk->key_serde, r->cols, &rk->kbuf, &knull, &kerr) < 0) {
+            if (!rk->key_serde ||
+                serde_encode(rk->key_serde, r->cols, &rk->kbuf, &knull, &kerr) < 0) {
                 sb_clear(&rk->kbuf);
                 rowcodec_put_all(&rk->kbuf, r->cols, st->nkeys);
             }
             sb_clear(&rk->vbuf);
             sb_putc(&rk->vbuf, (char)(r->flags & (ROW_RETRACT | ROW_TOMBSTONE | ROW_UPDATE)));
             rowcodec_put_all(&rk->vbuf, r->cols, st->schema.ncols);
-            if ((r->flags & ROW_UPDATE) && r->old) rowcodec_put_all(&rk->vbuf, r->old, st->schema.ncols);
+            if ((r->flags & ROW_UPDATE) && r->old)
+                rowcodec_put_all(&rk->vbuf, r->old, st->schema.ncols);
             RawRecord rec = {0};
             rec.topic = st->repartition_topic;
             rec.partition = -1;
@@ -63,12 +65,15 @@ static int pass_on(Op *op, Row *rows, int m, ExecCtx *ctx)
             rec.key_len = rk->kbuf.len;
             rec.value = rk->vbuf.data;
             rec.value_len = rk->vbuf.len;
+            rec.headers = r->headers;
+            rec.nheaders = r->nheaders;
             query_io_produce(op->task->q, st->repartition_topic, -1, &rec);
         }
         return 0;
     }
     int seg = op->segment + 1;
-    for (int i = 0; i < m; i++) rows[i].stream_time = task_observe_time(op->task, seg, rows[i].ts);
+    for (int i = 0; i < m; i++)
+        rows[i].stream_time = task_observe_time(op->task, seg, rows[i].ts);
     return op_emit(op, rows, m, ctx);
 }
 
@@ -168,6 +173,8 @@ int op_rekey_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
         r->ts = rec->timestamp;
         r->partition = rec->partition;
         r->offset = rec->offset;
+        r->headers = rec->headers;
+        r->nheaders = rec->nheaders;
         r->stream_time = task_observe_time(op->task, op->segment + 1, r->ts);
         m++;
     }
@@ -193,7 +200,8 @@ Op *op_rekey_new(Task *t, const Step *s)
     sb_init(&rk->kbuf);
     sb_init(&rk->vbuf);
     rk->types = xcalloc((size_t)s->schema.ncols + 1, sizeof(Type *));
-    for (int i = 0; i < s->schema.ncols; i++) rk->types[i] = s->schema.cols[i].type;
+    for (int i = 0; i < s->schema.ncols; i++)
+        rk->types[i] = s->schema.cols[i].type;
     if (s->repartition_key_serde) {
         const char *names[64];
         const Type *types[64];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../functions/functions.h"
 #include "op.h"
 #include "rowcodec.h"
 #include "state_cache.h"
@@ -25,6 +26,9 @@ typedef struct SinkOp {
     bool materialized;
     EddyError init_err;
     bool broken;
+    FnCall ts_call; /* TIMESTAMP_FORMAT parser of a STRING timestamp column */
+    bool has_ts_call;
+    Arena arena; /* what lives as long as the operator (the prepared call) */
 } SinkOp;
 
 static void sink_close(Op *op)
@@ -37,6 +41,28 @@ static void sink_close(Op *op)
     sb_free(&s->vbuf);
     sb_free(&s->skey);
     sb_free(&s->sval);
+    arena_free(&s->arena);
+}
+
+/* The record timestamp of a row: its TIMESTAMP column (a STRING one parsed with
+ * the sink's TIMESTAMP_FORMAT), else ROWTIME. */
+static int64_t row_timestamp(SinkOp *s, Task *t, const Row *r, bool tomb)
+{
+    const Step *st = s->op.step;
+    if (st->ts_col < 0 || tomb) return r->ts;
+    const Value *v = &r->cols[st->ts_col];
+    if (v->kind == TYPE_BIGINT || v->kind == TYPE_TIMESTAMP) return v->u.l;
+    if (v->kind == TYPE_STRING && s->has_ts_call) {
+        Value args[2] = {*v, val_string(st->ts_format, (uint32_t)strlen(st->ts_format))};
+        Value out = val_null();
+        EddyError err;
+        err_clear(&err);
+        FnCtx fc = {&t->scratch, &s->ts_call, &err, NULL, NULL};
+        if (s->ts_call.variant->impl(&fc, 2, args, &out) == 0 && out.kind != TYPE_NULL)
+            return out.u.l;
+        task_processing_error(t, st, err.msg[0] ? err.msg : "Failed to parse timestamp", NULL);
+    }
+    return r->ts;
 }
 
 static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
@@ -73,11 +99,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             task_processing_error(t, st, err.msg, NULL);
             continue;
         }
-        int64_t ts = r->ts;
-        if (st->ts_col >= 0 && !tomb) {
-            const Value *v = &r->cols[st->ts_col];
-            if (v->kind == TYPE_BIGINT || v->kind == TYPE_TIMESTAMP) ts = v->u.l;
-        }
+        int64_t ts = row_timestamp(s, t, r, tomb);
         RawRecord rec = {0};
         rec.topic = st->sink_topic;
         rec.partition = -1;
@@ -87,6 +109,9 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         rec.key_len = knull ? 0 : s->kbuf.len;
         rec.value = tomb || vnull ? NULL : s->vbuf.data ? s->vbuf.data : "";
         rec.value_len = tomb || vnull ? 0 : s->vbuf.len;
+        /* Records keep the headers of the input record that produced them. */
+        rec.headers = r->headers;
+        rec.nheaders = r->nheaders;
         query_io_produce(t->q, st->sink_topic, -1, &rec);
     store:
         if (s->materialized) {
@@ -153,6 +178,16 @@ Op *op_sink_new(Task *t, const Step *st)
     s->val_serde = serde_new(&st->sink_val_fmt, false, sc->ncols - sc->nkey, names + sc->nkey,
                              types + sc->nkey, &s->init_err);
     if ((!s->key_serde || !s->val_serde) && !st->materialize_only) s->broken = true;
+    arena_init(&s->arena, 512);
+    if (st->ts_col >= 0 && st->ts_format) {
+        const Type *args[2] = {T_STRING, T_STRING};
+        Value fmt = val_string(st->ts_format, (uint32_t)strlen(st->ts_format));
+        const Value *lits[2] = {NULL, &fmt};
+        EddyError err;
+        if (fn_resolve("STRINGTOTIMESTAMP", 2, args, lits, NULL, NULL, &s->arena, &s->ts_call,
+                       &err) == 0)
+            s->has_ts_call = true;
+    }
     s->windowed = st->window.type != WIN_NONE;
     s->session = st->window.type == WIN_SESSION;
     if (st->materialize) {
