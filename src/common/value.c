@@ -508,6 +508,194 @@ void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = yy + (*m <= 2);
 }
 
+/* ---- SqlTimeTypes parsers ---- */
+
+static void why_set(char *why, size_t whylen, const char *msg)
+{
+    if (why && whylen) snprintf(why, whylen, "%s", msg);
+}
+
+/* Reads at least `width` and at most `max` digits at s[*i]. Returns the value or -1. */
+static int64_t read_digits(const char *s, size_t n, size_t *i, int width, int max)
+{
+    int64_t v = 0;
+    int d = 0;
+    while (*i < n && d < max && s[*i] >= '0' && s[*i] <= '9')
+        v = v * 10 + (s[(*i)++] - '0'), d++;
+    return d >= width ? v : -1;
+}
+
+static bool is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int64_t y, int m)
+{
+    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : md[m - 1];
+}
+
+/* yyyy-MM-dd (4+ digit year): fills y/m/d; `smart` clamps the day to the month. */
+static int parse_ymd(const char *s, size_t n, size_t *i, bool smart, int64_t *y, int *m, int *d)
+{
+    *y = read_digits(s, n, i, 4, 10);
+    if (*y < 0 || *i >= n || s[*i] != '-') return -1;
+    (*i)++;
+    int64_t mo = read_digits(s, n, i, 2, 2);
+    if (mo < 0 || *i >= n || s[*i] != '-') return -1;
+    (*i)++;
+    int64_t dd = read_digits(s, n, i, 2, 2);
+    if (dd < 0 || mo < 1 || mo > 12 || dd < 1 || dd > 31) return -1;
+    int ml = month_days(*y, (int)mo);
+    if (dd > ml) {
+        if (!smart) return -1;
+        dd = ml;
+    }
+    *m = (int)mo;
+    *d = (int)dd;
+    return 0;
+}
+
+/* PartialStringToTimestampParser.completeDate: yyyy -> yyyy-01-01, yyyy-MM ->
+ * yyyy-MM-01 (counting parts as Java's split("-") does). */
+static void complete_date(char *date, size_t cap, const char *s, size_t n)
+{
+    snprintf(date, cap, "%.*s", (int)n, s);
+    size_t k = n;
+    while (k > 0 && s[k - 1] == '-')
+        k--;
+    int dashes = 0;
+    for (size_t i = 0; i < k; i++)
+        dashes += s[i] == '-';
+    if (dashes == 0)
+        strncat(date, "-01-01", cap - strlen(date) - 1);
+    else if (dashes == 1)
+        strncat(date, "-01", cap - strlen(date) - 1);
+}
+
+int ts_parse_partial(const char *s, size_t n, int64_t *ms, char *why, size_t whylen)
+{
+    /* Completes the text the way PartialStringToTimestampParser does, then reads
+     * it with the pattern yyyy-MM-dd'T'HH:mm:ss.SSS. */
+    char date[64], time[64];
+    long off_ms = 0;
+    const char *t = memchr(s, 'T', n);
+    if (n >= 48) goto bad;
+    if (t) {
+        size_t dn = (size_t)(t - s);
+        const char *rest = t + 1;
+        size_t rn = n - dn - 1;
+        const char *tz = memchr(rest, '+', rn);
+        if (!tz) tz = memchr(rest, '-', rn);
+        size_t tn = tz ? (size_t)(rest + rn - tz) : 0;
+        size_t timen = rn - tn;
+        if (timen && rest[timen - 1] == 'Z') timen--;
+        snprintf(date, sizeof date, "%.*s", (int)dn, s);
+        static const char pad[] = "00:00:00.000";
+        snprintf(time, sizeof time, "%.*s%s", (int)timen, rest,
+                 timen < sizeof pad - 1 ? pad + timen : "");
+        if (tn) {
+            /* ZoneOffset.of: +h, +hh, +hh:mm, +hhmm, +hh:mm:ss, +hhmmss. */
+            int sign = *tz == '-' ? -1 : 1;
+            size_t i = 1;
+            int64_t hh, mm = 0, ss = 0;
+            if (tn == 2) {
+                hh = tz[1] >= '0' && tz[1] <= '9' ? tz[1] - '0' : -1;
+                i = 2;
+            } else {
+                hh = read_digits(tz, tn, &i, 2, 2);
+                if (hh >= 0 && i < tn) {
+                    bool colon = tz[i] == ':';
+                    if (colon) i++;
+                    mm = read_digits(tz, tn, &i, 2, 2);
+                    if (mm >= 0 && i < tn) {
+                        if (colon != (tz[i] == ':')) goto bad_zone;
+                        if (colon) i++;
+                        ss = read_digits(tz, tn, &i, 2, 2);
+                    }
+                }
+            }
+            if (hh < 0 || mm < 0 || ss < 0 || i != tn || hh > 18 || mm > 59 || ss > 59)
+                goto bad_zone;
+            off_ms = sign * (long)((hh * 3600 + mm * 60 + ss) * 1000);
+        }
+    } else {
+        complete_date(date, sizeof date, s, n);
+        snprintf(time, sizeof time, "00:00:00.000");
+    }
+    size_t dn = strlen(date), tn = strlen(time), i = 0;
+    int64_t y;
+    int mo, d;
+    if (parse_ymd(date, dn, &i, true, &y, &mo, &d) < 0 || i != dn) goto bad;
+    i = 0;
+    int64_t hh = read_digits(time, tn, &i, 2, 2);
+    if (hh < 0 || i >= tn || time[i++] != ':') goto bad;
+    int64_t mi = read_digits(time, tn, &i, 2, 2);
+    if (mi < 0 || i >= tn || time[i++] != ':') goto bad;
+    int64_t se = read_digits(time, tn, &i, 2, 2);
+    if (se < 0 || i >= tn || time[i++] != '.') goto bad;
+    int64_t fr = read_digits(time, tn, &i, 3, 3);
+    if (fr < 0 || i != tn || hh > 23 || mi > 59 || se > 59) goto bad;
+    *ms = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400000LL +
+          (hh * 3600 + mi * 60 + se) * 1000 + fr - off_ms;
+    return 0;
+bad_zone:
+    why_set(why, whylen, "Invalid ID for ZoneOffset");
+    return -1;
+bad:
+    why_set(why, whylen, "Text could not be parsed");
+    return -1;
+}
+
+int date_parse_iso(const char *s, size_t n, int32_t *days, char *why, size_t whylen)
+{
+    char date[64];
+    if (n >= 48) goto bad;
+    complete_date(date, sizeof date, s, n);
+    size_t dn = strlen(date), i = 0;
+    int64_t y;
+    int m, d;
+    if (parse_ymd(date, dn, &i, false, &y, &m, &d) < 0 || i != dn) goto bad;
+    *days = (int32_t)days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+bad:
+    why_set(why, whylen, "Text could not be parsed");
+    return -1;
+}
+
+int time_parse_iso(const char *s, size_t n, int32_t *ms_of_day, char *why, size_t whylen)
+{
+    size_t i = 0;
+    int64_t hh = read_digits(s, n, &i, 2, 2), mi = -1, se = 0, frac = 0;
+    if (hh >= 0 && i < n && s[i] == ':') {
+        i++;
+        mi = read_digits(s, n, &i, 2, 2);
+        if (mi >= 0 && i < n && s[i] == ':') {
+            i++;
+            se = read_digits(s, n, &i, 2, 2);
+            if (se >= 0 && i < n && s[i] == '.') {
+                i++;
+                size_t st = i;
+                int64_t f = read_digits(s, n, &i, 1, 9);
+                if (f < 0) goto bad;
+                int nd = (int)(i - st);
+                frac = f;
+                for (; nd < 3; nd++)
+                    frac *= 10;
+                for (; nd > 3; nd--)
+                    frac /= 10;
+            }
+        }
+    }
+    if (hh < 0 || mi < 0 || se < 0 || i != n || hh > 23 || mi > 59 || se > 59) goto bad;
+    *ms_of_day = (int32_t)((hh * 3600 + mi * 60 + se) * 1000 + frac);
+    return 0;
+bad:
+    why_set(why, whylen, "Text could not be parsed");
+    return -1;
+}
+
 static void fmt_date(StrBuf *sb, int64_t days)
 {
     int64_t y;

@@ -166,6 +166,18 @@ int dec_from_double(double d, int precision, int scale, int128_t *out);
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
+/* ksqlDB's SqlTimeTypes parsers of CAST(string AS TIMESTAMP | DATE | TIME), also
+ * used for strings compared with ROWTIME and temporal columns. Each returns 0, or
+ * -1 with a reason in `why` (may be NULL).
+ * ts_parse_partial: PartialStringToTimestampParser: "yyyy[-MM[-dd]]", or
+ *   "yyyy-MM-dd'T'" + a time completed to HH:mm:ss.SSS + an optional Z / +hh[:mm] /
+ *   -hh[:mm] offset (UTC otherwise); SMART resolution (Feb 30 -> Feb 28/29).
+ * date_parse_iso: the date completed to yyyy-MM-dd, then ISO_LOCAL_DATE (strict).
+ * time_parse_iso: ISO_LOCAL_TIME, HH:mm[:ss[.fffffffff]] (strict). */
+int ts_parse_partial(const char *s, size_t n, int64_t *ms, char *why, size_t whylen);
+int date_parse_iso(const char *s, size_t n, int32_t *days, char *why, size_t whylen);
+int time_parse_iso(const char *s, size_t n, int32_t *ms_of_day, char *why, size_t whylen);
+
 /* ---- base64 (standard alphabet, padded), as ksqlDB renders BYTES ---- */
 void base64_encode(StrBuf *sb, const void *p, size_t n);
 /* Decodes into arena memory; returns length or -1 on bad input. */

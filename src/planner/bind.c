@@ -999,61 +999,12 @@ static bool is_time_pseudo(const Expr *e)
                                      e->index == PSEUDO_WINDOWEND);
 }
 
-/* Parses yyyy[-MM[-dd[THH[:mm[:ss[.fff]]]]]][Z|+HH[:]mm] into ms since epoch (UTC
- * unless a zone is given), as ksqlDB reads timestamps compared with ROWTIME. */
-static int parse_partial_ts(const char *s, size_t n, int64_t *out)
-{
-    int f[6] = {0, 1, 1, 0, 0, 0};
-    long frac = 0;
-    size_t i = 0;
-    const char seps[] = {'-', '-', 'T', ':', ':'};
-    for (int k = 0; k < 6; k++) {
-        if (k > 0) {
-            if (i >= n || !(s[i] == seps[k - 1] || (k == 3 && s[i] == ' '))) break;
-            i++;
-        }
-        int width = k == 0 ? 4 : 2, v = 0, d = 0;
-        while (i < n && d < width && isdigit((unsigned char)s[i])) v = v * 10 + (s[i++] - '0'), d++;
-        if (d != width) return -1;
-        f[k] = v;
-        if (k == 5 && i < n && s[i] == '.') {
-            i++;
-            int digits = 0;
-            while (i < n && isdigit((unsigned char)s[i])) {
-                if (digits < 3) frac = frac * 10 + (s[i] - '0');
-                digits++;
-                i++;
-            }
-            while (digits++ < 3) frac *= 10;
-        }
-    }
-    long off = 0;
-    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
-        i++;
-    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-        int sign = s[i] == '-' ? -1 : 1;
-        i++;
-        int hh = 0, mm = 0, d = 0;
-        while (i < n && d < 2 && isdigit((unsigned char)s[i])) hh = hh * 10 + (s[i++] - '0'), d++;
-        if (d != 2) return -1;
-        if (i < n && s[i] == ':') i++;
-        d = 0;
-        while (i < n && d < 2 && isdigit((unsigned char)s[i])) mm = mm * 10 + (s[i++] - '0'), d++;
-        off = sign * (hh * 3600000L + mm * 60000L);
-    }
-    if (i != n || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59)
-        return -1;
-    int64_t days = days_from_civil(f[0], (unsigned)f[1], (unsigned)f[2]);
-    *out = days * 86400000LL + ((int64_t)f[3] * 3600 + f[4] * 60 + f[5]) * 1000 + frac - off;
-    return 0;
-}
-
 /* A string literal compared with ROWTIME / WINDOWSTART / WINDOWEND becomes ms. */
 static Expr *magic_timestamp(BindCtx *ctx, Expr *other, Expr *lit)
 {
     if (!is_time_pseudo(other) || !is_string_literal(lit)) return lit;
     int64_t ms;
-    if (parse_partial_ts(lit->lit.u.s, lit->lit.len, &ms) < 0) {
+    if (ts_parse_partial(lit->lit.u.s, lit->lit.len, &ms, NULL, 0) < 0) {
         err_set(ctx->err, ERR_SEMANTIC, lit->offset,
                 "Failed to parse timestamp '%.*s': expected yyyy-MM-dd'T'HH:mm:ss.SSS[Z]",
                 (int)lit->lit.len, lit->lit.u.s);
@@ -1096,19 +1047,18 @@ static Expr *bind_binary(BindCtx *ctx, const AstExpr *e)
         return x;
     }
     case AST_OP_CONCAT: {
-        x = expr_new(ctx->arena, EX_CONCAT, T_STRING, e->offset);
-        x->nargs = 2;
-        x->args = args_alloc(ctx->arena, 2);
-        if ((l->type->kind != TYPE_STRING && l->type->kind != TYPE_NULL) ||
-            (r->type->kind != TYPE_STRING && r->type->kind != TYPE_NULL)) {
-            err_set(ctx->err, ERR_SEMANTIC, e->offset,
-                    "Function 'concat' does not accept parameters (%s, %s).", tname(l->type),
-                    tname(r->type));
-            return NULL;
-        }
-        x->args[0] = bind_coerce(ctx, l, T_STRING);
-        x->args[1] = bind_coerce(ctx, r, T_STRING);
-        return x;
+        /* ksqlDB parses `a || b` as CONCAT(a, b): NULL operands are skipped, BYTES
+         * concatenate too, and type errors are CONCAT's. */
+        AstExpr *call = arena_alloc(ctx->arena, sizeof *call);
+        *call = *e;
+        call->kind = AST_FUNC;
+        call->name = "CONCAT";
+        call->nargs = 2;
+        call->args = arena_alloc(ctx->arena, 2 * sizeof(AstExpr *));
+        call->args[0] = e->left;
+        call->args[1] = e->right;
+        call->left = call->right = NULL;
+        return bind_func(ctx, call);
     }
     case AST_OP_ADD:
     case AST_OP_SUB:
@@ -1238,6 +1188,12 @@ static Expr *bind_case(BindCtx *ctx, const AstExpr *e)
             } else if (type_can_widen(rt, t)) {
             } else if (type_can_widen(t, rt)) {
                 t = rt;
+            } else if (e->right && i == nres - 1) {
+                err_set(ctx->err, ERR_SEMANTIC, e->offset,
+                        "Invalid Case expression. Type for the default clause should be the same "
+                        "as for 'THEN' clauses.\nTHEN type: %s.\nDEFAULT type: %s.",
+                        tname(t), tname(rt));
+                return NULL;
             } else {
                 err_set(ctx->err, ERR_SEMANTIC, e->offset,
                         "Invalid Case expression. Type for all 'THEN' clauses should be the same.\n"

@@ -275,71 +275,6 @@ static const char *trimmed(const Value *v, char *buf, size_t cap)
     return p;
 }
 
-/* Parses ISO-8601 local date/time texts: yyyy-MM-dd['T'HH:mm[:ss[.SSS…]]][zone]. */
-static int parse_iso(const char *s, bool want_date, bool want_time, int64_t *days, int64_t *ms)
-{
-    int y = 0, mo = 1, d = 1, h = 0, mi = 0, se = 0;
-    long frac_ms = 0;
-    const char *p = s;
-    *ms = 0;
-    *days = 0;
-    if (want_date) {
-        int n = 0;
-        if (sscanf(p, "%d-%d-%d%n", &y, &mo, &d, &n) != 3) return -1;
-        if (mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
-        p += n;
-        if (*p == 'T' || *p == ' ') p++;
-        else if (*p == 0) goto done;
-        else return -1;
-    }
-    if (want_time || *p) {
-        int n = 0;
-        if (sscanf(p, "%d:%d%n", &h, &mi, &n) != 2) return -1;
-        p += n;
-        if (*p == ':') {
-            p++;
-            if (!isdigit((unsigned char)*p)) return -1;
-            se = (int)strtol(p, (char **)&p, 10);
-            if (*p == '.') {
-                p++;
-                int digits = 0;
-                long v = 0;
-                while (isdigit((unsigned char)*p)) {
-                    if (digits < 3) v = v * 10 + (*p - '0');
-                    digits++;
-                    p++;
-                }
-                while (digits < 3) {
-                    v *= 10;
-                    digits++;
-                }
-                frac_ms = v;
-            }
-        }
-        if (h > 23 || mi > 59 || se > 59) return -1;
-        /* Zone offsets: Z, +HH:mm, +HHmm. */
-        long off = 0;
-        if (*p == 'Z') {
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int sign = *p == '-' ? -1 : 1;
-            p++;
-            int oh = 0, om = 0;
-            if (sscanf(p, "%2d:%2d", &oh, &om) == 2) p += 5;
-            else if (sscanf(p, "%2d%2d", &oh, &om) == 2) p += 4;
-            else if (sscanf(p, "%2d", &oh) == 1) p += 2;
-            off = sign * (oh * 3600000L + om * 60000L);
-        }
-        if (*p) return -1;
-        *ms = ((int64_t)h * 3600 + mi * 60 + se) * 1000 + frac_ms - off;
-    } else {
-        *ms = 0;
-    }
-done:
-    *days = want_date ? days_from_civil(y, (unsigned)mo, (unsigned)d) : 0;
-    return 0;
-}
-
 int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *err)
 {
     *out = val_null();
@@ -455,10 +390,11 @@ int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *e
         }
         if (from == TYPE_STRING) {
             const char *s = trimmed(v, buf, sizeof buf);
-            int64_t days, ms;
-            if (parse_iso(s, true, false, &days, &ms) < 0)
-                return cast_err(err, "Failed to parse timestamp '%s': expected yyyy-MM-ddTHH:mm:ss.SSS", s);
-            *out = val_timestamp(days * 86400000LL + ms);
+            int64_t ms;
+            char why[64];
+            if (ts_parse_partial(s, strlen(s), &ms, why, sizeof why) < 0)
+                return cast_err(err, "Failed to parse timestamp '%s': %s", s, why);
+            *out = val_timestamp(ms);
             return 0;
         }
         break;
@@ -475,10 +411,11 @@ int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *e
         }
         if (from == TYPE_STRING) {
             const char *s = trimmed(v, buf, sizeof buf);
-            int64_t days, ms;
-            if (parse_iso(s, true, false, &days, &ms) < 0 || ms != 0)
-                return cast_err(err, "Failed to parse date '%s': expected yyyy-MM-dd", s);
-            *out = val_date((int32_t)days);
+            int32_t days;
+            char why[64];
+            if (date_parse_iso(s, strlen(s), &days, why, sizeof why) < 0)
+                return cast_err(err, "Failed to parse date '%s': %s", s, why);
+            *out = val_date(days);
             return 0;
         }
         break;
@@ -495,10 +432,11 @@ int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *e
         }
         if (from == TYPE_STRING) {
             const char *s = trimmed(v, buf, sizeof buf);
-            int64_t days, ms;
-            if (parse_iso(s, false, true, &days, &ms) < 0)
-                return cast_err(err, "Failed to parse time '%s': expected HH:mm:ss", s);
-            *out = val_time((int32_t)ms);
+            int32_t ms;
+            char why[64];
+            if (time_parse_iso(s, strlen(s), &ms, why, sizeof why) < 0)
+                return cast_err(err, "Failed to parse time '%s': %s", s, why);
+            *out = val_time(ms);
             return 0;
         }
         break;
@@ -725,8 +663,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         Value l, r;
         eval_expr(ctx, e->args[0], &l);
         eval_expr(ctx, e->args[1], &r);
+        /* ksqlDB's generated comparison is `(a == null || b == null) ? false : ...`:
+         * a comparison with NULL is false, not NULL (so NOT (a = NULL) is true). */
         if (l.kind == TYPE_NULL || r.kind == TYPE_NULL) {
-            *out = val_null();
+            *out = val_bool(false);
             return;
         }
         bool res;
@@ -803,8 +743,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         eval_expr(ctx, e->args[0], &v);
         eval_expr(ctx, e->args[1], &lo);
         eval_expr(ctx, e->args[2], &hi);
+        /* BETWEEN is `v >= lo && v <= hi` over ksqlDB's null-false comparisons, and
+         * NOT BETWEEN is the negation of that: true when an operand is NULL. */
         if (v.kind == TYPE_NULL || lo.kind == TYPE_NULL || hi.kind == TYPE_NULL) {
-            *out = val_null();
+            *out = val_bool(e->negated);
             return;
         }
         bool in = val_compare(&v, &lo) >= 0 && val_compare(&v, &hi) <= 0;
@@ -826,8 +768,9 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
     case EX_IN: {
         Value v;
         eval_expr(ctx, e->args[0], &v);
+        /* ksqlDB's InListEvaluator answers false for a NULL value; NOT IN negates it. */
         if (v.kind == TYPE_NULL) {
-            *out = val_null();
+            *out = val_bool(e->negated);
             return;
         }
         bool found = false;
