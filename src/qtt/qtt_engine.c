@@ -1017,6 +1017,7 @@ QttVerdict qtt_case_run(const QttCase *tc, const char *state_root, StrBuf *reaso
     }
     EngineConfig cfg = {0};
     cfg.mode = ENGINE_MEMORY;
+    cfg.frozen_clock = true;
     cfg.state_dir = dir;
     cfg.props = &props;
     EddyError err;

@@ -237,6 +237,7 @@ Engine *engine_new(const EngineConfig *cfg, EddyError *err)
 {
     Engine *e = xcalloc(1, sizeof *e);
     e->mode = cfg->mode;
+    e->frozen_clock = cfg->frozen_clock;
     pthread_mutex_init(&e->lock, NULL);
     props_init(&e->props);
     if (cfg->props) props_merge(&e->props, cfg->props);
@@ -415,6 +416,7 @@ int engine_start_query(Engine *e, Plan *plan, const char *id, const char *sql,
     env.props = &rq->props;
     env.inprocess_repartition = e->mode == ENGINE_MEMORY;
     env.processing_log_topic = e->plog_topic;
+    env.frozen_clock = e->frozen_clock;
     QueryIO io = {rq, io_produce, NULL, NULL};
     if (e->mode == ENGINE_KAFKA) {
         if (engine_kafka_start_query(e, rq, plan, &env, err) < 0) {

@@ -40,6 +40,8 @@ typedef struct EngineConfig {
     const char *bootstrap;      /* ENGINE_KAFKA: bootstrap servers */
     const char *broker_control; /* ENGINE_KAFKA: eddy-broker control address, or NULL */
     void *embedded_broker;      /* ENGINE_KAFKA: in-process broker (broker.h), or NULL */
+    bool frozen_clock;          /* wall-clock time stands still for queries, as in Kafka
+                                   Streams' TopologyTestDriver (conformance runs) */
 } EngineConfig;
 
 Engine *engine_new(const EngineConfig *cfg, EddyError *err);

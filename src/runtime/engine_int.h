@@ -54,6 +54,7 @@ struct MemPush {
 
 struct Engine {
     EngineMode mode;
+    bool frozen_clock;
     pthread_mutex_t lock;
     Props props;
     Catalog *catalog;

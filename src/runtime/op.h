@@ -80,6 +80,9 @@ void task_processing_error(Task *t, const Step *step, const char *msg, const Raw
 /* Opens (creating) a state store of this query, named "<query id>#<name>". */
 int task_store(Task *t, const char *name, StateStore *out);
 
+/* Wall-clock time in ms for throttles (0 throughout with a frozen clock). */
+int64_t task_wall_ms(Task *t);
+
 /* Advances the stream time of a segment; returns the new value. */
 int64_t task_observe_time(Task *t, int segment, int64_t ts);
 

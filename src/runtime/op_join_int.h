@@ -51,6 +51,7 @@ typedef struct JoinOp {
     int64_t min_outer;        /* lowest timestamp in the outer store (a lower bound) */
     uint64_t seq;             /* makes buffered duplicates distinct */
     int64_t expired[2];       /* buffers swept up to here */
+    int64_t next_emit;        /* wall clock: outer rows are looked for at most every second */
 } JoinOp;
 
 /* [partition][side] */

@@ -15,8 +15,10 @@
  * window has closed (row time + after (left rows) / before (right rows) +
  * grace < stream time), unless a match arrives first; closed ones are emitted,
  * oldest first and right before left at equal times, when a row advances the
- * stream time. A row whose window is already closed when it arrives is emitted
- * at once.
+ * stream time, at most once per second of wall-clock time (Kafka Streams'
+ * emit interval; with the engine's frozen clock, as under TopologyTestDriver,
+ * only the first such scan runs). A row whose window is already closed when
+ * it arrives is emitted at once.
  */
 #include <string.h>
 
@@ -84,6 +86,10 @@ static void emit_non_joined(JoinOp *j, Task *t, StateTxn *txn, int side, const R
     /* The lookback of the side processing the row (Kafka Streams' joinAfterMs). */
     int64_t after = side == 0 ? st->after_ms : st->before_ms;
     if (j->min_outer == INT64_MAX || j->min_outer + after + j->grace >= j->stream_time) return;
+    /* Kafka Streams throttles this scan to once per emit interval of wall-clock time. */
+    int64_t now = task_wall_ms(t);
+    if (now < j->next_emit) return;
+    j->next_emit = now + 1000;
     j->min_outer = INT64_MAX;
     j->meta_dirty = true;
     StrBuf pre = STRBUF_INIT;

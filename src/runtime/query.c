@@ -252,6 +252,11 @@ int task_store(Task *t, const char *name, StateStore *out)
     return state_store_open(t->q->env.state, full, out, &err);
 }
 
+int64_t task_wall_ms(Task *t)
+{
+    return t->q->env.frozen_clock ? 0 : wall_ms();
+}
+
 int64_t task_observe_time(Task *t, int segment, int64_t ts)
 {
     if (ts > t->stream_time[segment]) t->stream_time[segment] = ts;

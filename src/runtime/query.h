@@ -40,6 +40,7 @@ typedef struct QueryEnv {
     StateEnv *state;            /* where stateful operators keep their stores */
     const Props *props;         /* ksql properties in effect for the query */
     bool inprocess_repartition; /* repartition steps pass rows on directly (no topic) */
+    bool frozen_clock;          /* task_wall_ms() stands still (TopologyTestDriver's mock time) */
     const char *processing_log_topic; /* NULL: no processing log records */
     bool single_task;           /* every partition runs in one task (transient queries
                                    that consume all partitions with in-process repartition) */
