@@ -341,6 +341,10 @@ static void join_close(Op *op)
     sb_free(&j->k2buf);
     sb_free(&j->vbuf);
     sb_free(&j->ibuf);
+    sb_free(&j->pbuf);
+    sb_free(&j->p2buf);
+    sb_free(&j->xbuf);
+    sb_free(&j->ybuf);
     free(j->types[0]);
     free(j->types[1]);
 }
@@ -356,6 +360,10 @@ Op *op_join_new(Task *t, const Step *s)
     sb_init(&j->k2buf);
     sb_init(&j->vbuf);
     sb_init(&j->ibuf);
+    sb_init(&j->pbuf);
+    sb_init(&j->p2buf);
+    sb_init(&j->xbuf);
+    sb_init(&j->ybuf);
     j->nk = s->join_nkeys;
     j->ncols = s->schema.ncols;
     const Step *in[2] = {s->input, s->right};

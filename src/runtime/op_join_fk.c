@@ -71,26 +71,27 @@ static void right_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx
     if (!has_old && !has_new) return;
 
     /* The left rows subscribed to this key. */
-    StrBuf pre = STRBUF_INIT;
-    rowcodec_put(&pre, &rk);
+    StrBuf *pre = &j->pbuf;
+    sb_clear(pre);
+    rowcodec_put(pre, &rk);
     char **lks = NULL;
     size_t *lkl = NULL;
     int nl = 0, cap = 0;
     StateIter *it;
-    if (state_iter_open(txn, j->store[1], pre.data, pre.len, &it) == 0) {
+    if (state_iter_open(txn, j->store[1], pre->data, pre->len, &it) == 0) {
         const void *k, *v;
         size_t kl, vl;
         while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
-            if (kl < pre.len || memcmp(k, pre.data, pre.len) != 0) break;
+            if (kl < pre->len || memcmp(k, pre->data, pre->len) != 0) break;
             if (nl == cap) {
                 int ncap = cap ? cap * 2 : 8;
                 lks = arena_realloc(a, lks, sizeof(char *) * (size_t)cap, sizeof(char *) * (size_t)ncap);
                 lkl = arena_realloc(a, lkl, sizeof(size_t) * (size_t)cap, sizeof(size_t) * (size_t)ncap);
                 cap = ncap;
             }
-            lkl[nl] = kl - pre.len;
+            lkl[nl] = kl - pre->len;
             lks[nl] = arena_alloc(a, lkl[nl] + 1);
-            memcpy(lks[nl], (const char *)k + pre.len, lkl[nl]);
+            memcpy(lks[nl], (const char *)k + pre->len, lkl[nl]);
             nl++;
         }
         state_iter_close(it);
@@ -103,17 +104,16 @@ static void right_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx
         /* A stale subscription: the left row names another key by now. */
         Value fk;
         if (!fk_of(j, t, r, l.cols, &fk, ctx)) continue;
-        StrBuf fb = STRBUF_INIT;
-        rowcodec_put(&fb, &fk);
-        bool same = fb.len == pre.len && memcmp(fb.data, pre.data, pre.len) == 0;
-        sb_free(&fb);
+        StrBuf *fb = &j->xbuf;
+        sb_clear(fb);
+        rowcodec_put(fb, &fk);
+        bool same = fb->len == pre->len && memcmp(fb->data, pre->data, pre->len) == 0;
         if (!same) continue;
         bool nres = has_new || left_join, ores = has_old || left_join;
         int64_t ts = l.ts > r->ts ? l.ts : r->ts;
         emit_result(j, l.cols, &l, has_new ? &news : NULL, nres, ores, &l, has_old ? &olds : NULL,
                     ts, r, ctx);
     }
-    sb_free(&pre);
 }
 
 static void left_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx)
@@ -153,14 +153,12 @@ static void left_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx)
         has_rn = lookup(j, txn, 1, &j->k2buf, a, &rn);
     }
     /* Subscriptions. */
-    StrBuf ob = STRBUF_INIT, nb = STRBUF_INIT;
-    if (has_ofk) subscription(&ob, &ofk, lkc, lkl);
-    if (has_nfk) subscription(&nb, &nfk, lkc, lkl);
-    if (has_ofk && !(has_nfk && ob.len == nb.len && memcmp(ob.data, nb.data, ob.len) == 0))
-        state_del(txn, j->store[1], ob.data, ob.len);
-    if (has_nfk) state_put(txn, j->store[1], nb.data, nb.len, "", 0);
-    sb_free(&ob);
-    sb_free(&nb);
+    StrBuf *ob = &j->p2buf, *nb = &j->ybuf;
+    if (has_ofk) subscription(ob, &ofk, lkc, lkl);
+    if (has_nfk) subscription(nb, &nfk, lkc, lkl);
+    if (has_ofk && !(has_nfk && ob->len == nb->len && memcmp(ob->data, nb->data, ob->len) == 0))
+        state_del(txn, j->store[1], ob->data, ob->len);
+    if (has_nfk) state_put(txn, j->store[1], nb->data, nb->len, "", 0);
 
     bool emit, nres;
     if (has_old) {

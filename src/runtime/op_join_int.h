@@ -37,7 +37,8 @@ typedef struct JoinOp {
     int ncols;                /* output columns */
     StateStore store[4];
     bool have_store;
-    StrBuf kbuf, k2buf, vbuf, ibuf;
+    StrBuf kbuf, k2buf, vbuf, ibuf; /* reused encode buffers (no allocation per record) */
+    StrBuf pbuf, p2buf, xbuf, ybuf;
     /* output of the current process() call (scratch memory) */
     Row *out;
     int nout, cap;

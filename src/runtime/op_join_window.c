@@ -58,15 +58,15 @@ static void meta_save(JoinOp *j, Task *t, StateTxn *txn)
 {
     if (!j->meta_dirty) return;
     j->meta_dirty = false;
-    StrBuf v = STRBUF_INIT;
-    rowcodec_put_be64(&v, j->stream_time);
-    rowcodec_put_be64(&v, j->observed[0]);
-    rowcodec_put_be64(&v, j->observed[1]);
-    rowcodec_put_be64(&v, j->min_outer);
-    rowcodec_put_be64(&v, (int64_t)j->seq);
+    StrBuf *v = &j->xbuf;
+    sb_clear(v);
+    rowcodec_put_be64(v, j->stream_time);
+    rowcodec_put_be64(v, j->observed[0]);
+    rowcodec_put_be64(v, j->observed[1]);
+    rowcodec_put_be64(v, j->min_outer);
+    rowcodec_put_be64(v, (int64_t)j->seq);
     meta_key(t, &j->ibuf);
-    state_put(txn, j->store[3], j->ibuf.data, j->ibuf.len, v.data, v.len);
-    sb_free(&v);
+    state_put(txn, j->store[3], j->ibuf.data, j->ibuf.len, v->data, v->len);
 }
 
 /* Decodes the join key at the start of an encoded key. */
@@ -92,21 +92,19 @@ static void emit_non_joined(JoinOp *j, Task *t, StateTxn *txn, int side, const R
     j->next_emit = now + 1000;
     j->min_outer = INT64_MAX;
     j->meta_dirty = true;
-    StrBuf pre = STRBUF_INIT;
-    task_key_prefix(t, &pre);
+    StrBuf *pre = &j->pbuf;
+    sb_clear(pre);
+    task_key_prefix(t, pre);
     StateIter *it;
-    if (state_iter_open(txn, j->store[2], pre.data, pre.len, &it) != 0) {
-        sb_free(&pre);
-        return;
-    }
+    if (state_iter_open(txn, j->store[2], pre->data, pre->len, &it) != 0) return;
     bool open[2] = {false, false};
     const void *k, *v;
     size_t kl, vl;
     while (!(open[0] && open[1]) && state_iter_next(it, &k, &kl, &v, &vl) == 0) {
         const char *kp = k;
-        if (kl < pre.len + 9 + 8 || memcmp(kp, pre.data, pre.len) != 0) break;
-        int64_t ts = rowcodec_get_be64(kp + pre.len);
-        int es = kp[pre.len + 8] == 1 ? 0 : 1; /* the entry's side: 1 = left, 0 = right */
+        if (kl < pre->len + 9 + 8 || memcmp(kp, pre->data, pre->len) != 0) break;
+        int64_t ts = rowcodec_get_be64(kp + pre->len);
+        int es = kp[pre->len + 8] == 1 ? 0 : 1; /* the entry's side: 1 = left, 0 = right */
         j->min_outer = ts;
         int64_t lookback = es == 0 ? st->after_ms : st->before_ms;
         if (ts + lookback + j->grace >= j->stream_time) {
@@ -115,35 +113,34 @@ static void emit_non_joined(JoinOp *j, Task *t, StateTxn *txn, int side, const R
         }
         Value kv;
         JoinSide row;
-        if (decode_key(j, kp + pre.len + 9, kl - pre.len - 9 - 8, ctx->scratch, &kv) &&
+        if (decode_key(j, kp + pre->len + 9, kl - pre->len - 9 - 8, ctx->scratch, &kv) &&
             jo_decode_side(j, es, v, vl, ctx->scratch, &row))
             jo_emit(j, &kv, es == 0 ? &row : NULL, es == 1 ? &row : NULL, ts, cause->stream_time,
                     ctx);
         state_iter_del(it);
     }
     state_iter_close(it);
-    sb_free(&pre);
 }
 
 /* Deletes every outer-store entry of (side, key, ts): that row found a match. */
 static void drop_outer(JoinOp *j, Task *t, StateTxn *txn, int side, const StrBuf *key, int64_t ts)
 {
-    StrBuf pre = STRBUF_INIT;
-    task_key_prefix(t, &pre);
-    rowcodec_put_be64(&pre, ts);
-    sb_putc(&pre, side == 0 ? 1 : 0);
-    sb_append(&pre, key->data, key->len);
+    StrBuf *pre = &j->p2buf;
+    sb_clear(pre);
+    task_key_prefix(t, pre);
+    rowcodec_put_be64(pre, ts);
+    sb_putc(pre, side == 0 ? 1 : 0);
+    sb_append(pre, key->data, key->len);
     StateIter *it;
-    if (state_iter_open(txn, j->store[2], pre.data, pre.len, &it) == 0) {
+    if (state_iter_open(txn, j->store[2], pre->data, pre->len, &it) == 0) {
         const void *k, *v;
         size_t kl, vl;
         while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
-            if (kl != pre.len + 8 || memcmp(k, pre.data, pre.len) != 0) break;
+            if (kl != pre->len + 8 || memcmp(k, pre->data, pre->len) != 0) break;
             state_iter_del(it);
         }
         state_iter_close(it);
     }
-    sb_free(&pre);
 }
 
 static void put_buffer(JoinOp *j, Task *t, StateTxn *txn, int side, const StrBuf *key, const Row *r)
@@ -187,7 +184,7 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
     int64_t after = side == 0 ? st->after_ms : st->before_ms;
     JoinType jt = st->join_type;
     bool outer = jt == JT_OUTER || (side == 0 && jt == JT_LEFT) || (side == 1 && jt == JT_RIGHT);
-    StrBuf key = STRBUF_INIT;
+    StrBuf *key = &j->ybuf;
     for (int i = 0; i < n; i++) {
         Row *r = &rows[i];
         if (r->flags & ROW_TOMBSTONE) continue;
@@ -196,11 +193,11 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
         int64_t ts = r->ts;
         j->meta_dirty = true;
         if (ts > j->stream_time) j->stream_time = ts;
-        sb_clear(&key);
-        jo_put_key(j, &key, &kv, 1, r);
+        sb_clear(key);
+        jo_put_key(j, key, &kv, 1, r);
         /* This side's buffer (rows already expired there are not kept). */
         if (ts > j->observed[side]) j->observed[side] = ts;
-        if (ts > j->observed[side] - j->retention) put_buffer(j, t, txn, side, &key, r);
+        if (ts > j->observed[side] - j->retention) put_buffer(j, t, txn, side, key, r);
 
         int64_t from = ts - before > 0 ? ts - before : 0;
         int64_t to = ts + after > 0 ? ts + after : 0;
@@ -214,17 +211,17 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
         int64_t *hits = NULL; /* times of the matched rows (outer store cleanup) */
         int nhits = 0, hcap = 0;
         if (lo <= to) {
-            StrBuf pre = STRBUF_INIT;
-            jo_prefix(j, t, &pre, other);
-            sb_append(&pre, key.data, key.len);
-            size_t plen = pre.len;
-            rowcodec_put_be64(&pre, lo);
+            StrBuf *pre = &j->pbuf;
+            jo_prefix(j, t, pre, other);
+            sb_append(pre, key->data, key->len);
+            size_t plen = pre->len;
+            rowcodec_put_be64(pre, lo);
             StateIter *it;
-            if (state_iter_open(txn, j->store[0], pre.data, pre.len, &it) == 0) {
+            if (state_iter_open(txn, j->store[0], pre->data, pre->len, &it) == 0) {
                 const void *k, *v;
                 size_t kl, vl;
                 while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
-                    if (kl != plen + 16 || memcmp(k, pre.data, plen) != 0) break;
+                    if (kl != plen + 16 || memcmp(k, pre->data, plen) != 0) break;
                     int64_t ots = rowcodec_get_be64((const char *)k + plen);
                     if (ots > to) break;
                     JoinSide o;
@@ -246,19 +243,17 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
                 }
                 state_iter_close(it);
             }
-            sb_free(&pre);
         }
-        for (int h = 0; h < nhits; h++) drop_outer(j, t, txn, other, &key, hits[h]);
+        for (int h = 0; h < nhits; h++) drop_outer(j, t, txn, other, key, hits[h]);
         if (!matched && outer) {
             if (!j->spurious_fix || to < j->stream_time) {
                 jo_emit(j, &kv, side == 0 ? &me : NULL, side == 1 ? &me : NULL, ts, r->stream_time,
                         ctx);
             } else {
-                put_outer(j, t, txn, side, &key, r);
+                put_outer(j, t, txn, side, key, r);
             }
         }
     }
-    sb_free(&key);
     meta_save(j, t, txn);
     return 0;
 }
@@ -276,16 +271,16 @@ int jo_window_flush(JoinOp *j, ExecCtx *ctx)
         int64_t limit = j->observed[side] - j->retention; /* rows at or before are dead */
         if (limit <= j->expired[side]) continue;
         j->expired[side] = limit;
-        StrBuf pre = STRBUF_INIT;
-        jo_prefix(j, t, &pre, side);
-        size_t plen = pre.len;
+        StrBuf *pre = &j->pbuf;
+        jo_prefix(j, t, pre, side);
+        size_t plen = pre->len;
         StateIter *it;
-        if (state_iter_open(txn, j->store[1], pre.data, pre.len, &it) == 0) {
+        if (state_iter_open(txn, j->store[1], pre->data, pre->len, &it) == 0) {
             const void *k, *v;
             size_t kl, vl;
             while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
                 const char *kp = k;
-                if (kl < plen + 16 || memcmp(kp, pre.data, plen) != 0) break;
+                if (kl < plen + 16 || memcmp(kp, pre->data, plen) != 0) break;
                 int64_t ts = rowcodec_get_be64(kp + plen);
                 if (ts > limit) break;
                 /* [prefix][ts][key][seq] -> [prefix][key][ts][seq] */
@@ -299,7 +294,6 @@ int jo_window_flush(JoinOp *j, ExecCtx *ctx)
             }
             state_iter_close(it);
         }
-        sb_free(&pre);
     }
     return 0;
 }
