@@ -911,6 +911,7 @@ int qb_join_keys(QB *qb, int *nkeys, Expr ***keys_out, const AstExpr ***key_ast_
     int nk = r->nkeys;
     Expr **keys = arena_zalloc(a, sizeof(Expr *) * (size_t)nk);
     const AstExpr **key_ast = arena_zalloc(a, sizeof(AstExpr *) * (size_t)nk);
+    int missing[QB_MAX_SOURCES * 4], nmissing = 0;
     for (int k = 0; k < nk; k++) {
         keys[k] = expr_column(a, k, sc->cols[k].type);
         AstExpr *ka = ast_expr_new(a, AST_COLUMN, -1);
@@ -931,10 +932,26 @@ int qb_join_keys(QB *qb, int *nkeys, Expr ***keys_out, const AstExpr ***key_ast_
             }
             if (present) key_ast[k] = r->viable_ast[v];
         }
-        if (present || !qb->persistent || qb->keys_optional) continue;
+        if (!present && nmissing < (int)(sizeof missing / sizeof missing[0])) missing[nmissing++] = k;
+    }
+    if (nmissing && qb->persistent && !qb->keys_optional) {
         /* ksqlDB's messages for a missing join key. */
         StrBuf sb = STRBUF_INIT;
-        if (r->synthetic) {
+        if (r->fk) {
+            const Source *ls = qb->srcs[r->first];
+            for (int i = 0; i < nmissing; i++) {
+                if (i) sb_puts(&sb, ", ");
+                sb_printf(&sb, "`%s`",
+                          missing[i] < ls->schema.nkey ? ls->schema.cols[missing[i]].name
+                                                       : sc->cols[missing[i]].name);
+            }
+            err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                    "Primary key column%s missing in projection. For foreign-key table-table "
+                    "joins, the projection must include all primary key columns from the left "
+                    "input table (`%s`). Missing column%s: %s.",
+                    nmissing > 1 ? "s" : "", qb->quals[r->first], nmissing > 1 ? "s" : "",
+                    sb_cstr(&sb));
+        } else if (r->synthetic) {
             err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
                     "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
                     "The query used to build `%s` must include the join expression %s in its "
@@ -942,20 +959,19 @@ int qb_join_keys(QB *qb, int *nkeys, Expr ***keys_out, const AstExpr ***key_ast_
                     "because the join criteria did not match any source column. This "
                     "expression must be included in the projection and may be aliased.",
                     qb->sink_name, r->synthetic, r->synthetic, r->synthetic);
-            return ERR_SEMANTIC;
+        } else {
+            const char *alts[MAX_VIABLE];
+            int nalt = 0;
+            for (int v = 0; v < r->nviable; v++)
+                if (r->viable_key[v] == missing[0]) alts[nalt++] = ast_text(a, r->viable_ast[v]);
+            if (nalt == 0) alts[nalt++] = sc->cols[missing[0]].name;
+            join_words(&sb, alts, nalt, " or ");
+            err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
+                    "Key%s missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
+                    "The query used to build `%s` must include the join expression%s %s in its "
+                    "projection (eg, SELECT %s...).",
+                    nalt > 1 ? "s" : "", qb->sink_name, nalt > 1 ? "s" : "", sb_cstr(&sb), alts[0]);
         }
-        const char *alts[MAX_VIABLE];
-        int nalt = 0;
-        for (int v = 0; v < r->nviable; v++)
-            if (r->viable_key[v] == k) alts[nalt++] = ast_text(a, r->viable_ast[v]);
-        if (nalt == 0) alts[nalt++] = sc->cols[k].name;
-        join_words(&sb, alts, nalt, " or ");
-        err_set(qb->err, ERR_SEMANTIC, qb->sel->offset,
-                "Key%s missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"
-                "The query used to build `%s` must include the %s%s %s in its projection (eg, "
-                "SELECT %s...).",
-                nalt > 1 ? "s" : "", qb->sink_name, r->fk ? "primary key column" : "join expression",
-                nalt > 1 ? "s" : "", sb_cstr(&sb), alts[0]);
         sb_free(&sb);
         return ERR_SEMANTIC;
     }
