@@ -55,7 +55,6 @@ struct Task {
     int nops;
     int64_t *stream_time;   /* per segment */
     Arena scratch;          /* per batch */
-    StateTxn *txn;          /* the batch's write transaction (lazily begun) */
     EvalCtx eval;
 };
 
@@ -71,7 +70,8 @@ static inline int op_emit(Op *op, Row *rows, int n, ExecCtx *ctx)
     return op->down->vt->process(op->down, op->down_port, rows, n, ctx);
 }
 
-/* The batch's write transaction, begun on first use. NULL on failure. */
+/* The batch's write transaction (one for every task of the query), begun on first
+ * use. NULL on failure. */
 StateTxn *task_txn(Task *t);
 
 /* Records a processing error (processing log + counters) for the current record. */

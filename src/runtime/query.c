@@ -5,8 +5,9 @@
  * A task (one per input partition) holds one operator per plan step. Records
  * are routed to the task of their partition and to the operator that consumes
  * their topic (a source, or a repartition step reading its internal topic back).
- * Each batch runs in the task's scratch arena; stateful operators write through
- * one LMDB transaction per task per batch, committed with the batch's offsets.
+ * Each batch runs in the scratch arenas of the tasks it touches; stateful operators
+ * of every task write through one LMDB transaction per batch, committed with the
+ * batch's offsets after one wait for the batch's output (QueryIO.sync).
  */
 #include "query.h"
 
@@ -41,6 +42,15 @@ struct Query {
     bool stateful;
     QueryStats stats;
     StrBuf plog;
+    StateTxn *txn;  /* the batch's write transaction, shared by its tasks (lazily begun) */
+    Task **touched; /* tasks with work in the current batch, in first-touch order */
+    int ntouched, captouched;
+    struct BatchOffset {
+        const char *topic;
+        int32_t partition;
+        int64_t next;
+    } *offs; /* scratch for batch_finish */
+    int capoffs;
 };
 
 const char *query_id(const Query *q)
@@ -135,7 +145,6 @@ static void task_free(Task *t)
         free(t->ops[i]);
     free(t->ops);
     free(t->stream_time);
-    if (t->txn) state_txn_abort(t->txn);
     arena_free(&t->scratch);
     free(t);
 }
@@ -143,9 +152,12 @@ static void task_free(Task *t)
 void query_free(Query *q)
 {
     if (!q) return;
+    if (q->txn) state_txn_abort(q->txn);
     for (int i = 0; i < q->ntasks; i++)
         task_free(q->tasks[i]);
     free(q->tasks);
+    free(q->touched);
+    free(q->offs);
     free(q->segment_of);
     free(q->routes);
     free(q->topics);
@@ -233,14 +245,15 @@ static Task *task_get(Query *q, int partition)
 
 StateTxn *task_txn(Task *t)
 {
-    if (t->txn) return t->txn;
-    if (!t->q->env.state) return NULL;
+    Query *q = t->q;
+    if (q->txn) return q->txn;
+    if (!q->env.state) return NULL;
     EddyError err;
-    if (state_txn_begin(t->q->env.state, true, &t->txn, &err) < 0) {
-        t->txn = NULL;
-        snprintf(t->q->stats.last_error, sizeof t->q->stats.last_error, "%s", err.msg);
+    if (state_txn_begin(q->env.state, true, &q->txn, &err) < 0) {
+        q->txn = NULL;
+        snprintf(q->stats.last_error, sizeof q->stats.last_error, "%s", err.msg);
     }
-    return t->txn;
+    return q->txn;
 }
 
 int task_store(Task *t, const char *name, StateStore *out)
@@ -319,49 +332,62 @@ void row_copy_cols(Arena *a, Value *dst, const Value *src, int n)
         dst[i] = val_copy(a, &src[i]);
 }
 
-static int task_finish(Task *t, const RawRecord *recs, int n, EddyError *err)
+/* Notes that t has work in the current batch. */
+static void touch(Query *q, Task *t)
 {
-    ExecCtx ctx = {t, &t->scratch};
+    for (int i = q->ntouched - 1; i >= 0; i--)
+        if (q->touched[i] == t) return;
+    if (q->ntouched == q->captouched) {
+        q->captouched = q->captouched ? q->captouched * 2 : 16;
+        q->touched = xrealloc(q->touched, sizeof(Task *) * (size_t)q->captouched);
+    }
+    q->touched[q->ntouched++] = t;
+}
+
+/* Ends a batch: flushes the batch-local caches of every task it touched into the
+ * batch's transaction, records there the next offset of every topic-partition the
+ * batch read, waits once for the batch's output (io.sync) and commits, so state and
+ * offsets move together and no committed input has lost output. */
+static int batch_finish(Query *q, const RawRecord *recs, int n, EddyError *err)
+{
     int rc = 0;
-    for (int i = 0; i < t->nops && rc == 0; i++)
-        if (t->ops[i]->vt->flush) rc = t->ops[i]->vt->flush(t->ops[i], &ctx);
-    if (t->txn) {
-        /* Next offsets consumed by this task, committed with its state: the last
-         * record of each topic-partition in the batch (a task sees few of them). */
-        struct {
-            const char *topic;
-            int32_t partition;
-            int64_t next;
-        } last[16];
-        int nlast = 0;
+    for (int k = 0; k < q->ntouched && rc == 0; k++) {
+        Task *t = q->touched[k];
+        ExecCtx ctx = {t, &t->scratch};
+        for (int i = 0; i < t->nops && rc == 0; i++)
+            if (t->ops[i]->vt->flush) rc = t->ops[i]->vt->flush(t->ops[i], &ctx);
+    }
+    if (q->txn) {
+        int noffs = 0;
         for (int i = n - 1; i >= 0; i--) {
             if (recs[i].offset < 0) continue;
-            int k;
-            for (k = 0; k < nlast; k++)
-                if (last[k].partition == recs[i].partition &&
-                    (last[k].topic == recs[i].topic || strcmp(last[k].topic, recs[i].topic) == 0))
-                    break;
-            if (k < nlast) continue;
-            if (nlast == 16) {
-                state_offset_put(t->txn, t->q->id, recs[i].topic, recs[i].partition,
-                                 recs[i].offset + 1);
-                continue;
+            int k = 0;
+            while (k < noffs && !(q->offs[k].partition == recs[i].partition &&
+                                  (q->offs[k].topic == recs[i].topic ||
+                                   strcmp(q->offs[k].topic, recs[i].topic) == 0)))
+                k++;
+            if (k < noffs) continue;
+            if (noffs == q->capoffs) {
+                q->capoffs = q->capoffs ? q->capoffs * 2 : 32;
+                q->offs = xrealloc(q->offs, sizeof *q->offs * (size_t)q->capoffs);
             }
-            last[nlast].topic = recs[i].topic;
-            last[nlast].partition = recs[i].partition;
-            last[nlast++].next = recs[i].offset + 1;
+            q->offs[noffs++] =
+                (struct BatchOffset){recs[i].topic, recs[i].partition, recs[i].offset + 1};
         }
-        for (int k = 0; k < nlast; k++)
-            state_offset_put(t->txn, t->q->id, last[k].topic, last[k].partition, last[k].next);
-        StateTxn *txn = t->txn;
-        t->txn = NULL;
-        if (rc == 0 && t->q->io.sync) rc = t->q->io.sync(t->q->io.ctx, err);
+        for (int k = 0; k < noffs; k++)
+            state_offset_put(q->txn, q->id, q->offs[k].topic, q->offs[k].partition,
+                             q->offs[k].next);
+        StateTxn *txn = q->txn;
+        q->txn = NULL;
+        if (rc == 0 && q->io.sync) rc = q->io.sync(q->io.ctx, err);
         if (rc == 0)
             rc = state_txn_commit(txn, err);
         else
             state_txn_abort(txn);
     }
-    arena_reset(&t->scratch);
+    for (int k = 0; k < q->ntouched; k++)
+        arena_reset(&q->touched[k]->scratch);
+    q->ntouched = 0;
     return rc;
 }
 
@@ -375,7 +401,11 @@ static const Route *route_for(const Query *q, const char *topic)
 int query_process(Query *q, const RawRecord *recs, int n, EddyError *err)
 {
     /* Records of one partition at a time, in order; runs of the same topic are
-     * processed as one batch. */
+     * processed as one batch. New tasks are made first: making one opens its state
+     * stores in a transaction of their own, which cannot begin while the batch's
+     * write transaction is open. */
+    for (int k = 0; k < n; k++)
+        if (k == 0 || recs[k].partition != recs[k - 1].partition) task_get(q, recs[k].partition);
     int i = 0;
     while (i < n) {
         int part = recs[i].partition;
@@ -402,12 +432,14 @@ int query_process(Query *q, const RawRecord *recs, int n, EddyError *err)
         }
         q->stats.consumed += (uint64_t)(j - start);
         q->stats.last_message_ms = wall_ms();
-        int frc = task_finish(t, recs + start, j - start, err);
-        if (rc == 0) rc = frc;
-        if (rc < 0) return rc;
+        touch(q, t);
         i = j;
+        if (rc < 0) {
+            batch_finish(q, recs, start, err);
+            return rc;
+        }
     }
-    return 0;
+    return batch_finish(q, recs, n, err);
 }
 
 int query_punctuate(Query *q, int64_t now_ms, EddyError *err)
@@ -425,11 +457,13 @@ int query_punctuate(Query *q, int64_t now_ms, EddyError *err)
         for (int i = 0; i < t->nops && rc == 0; i++)
             if (t->ops[i]->vt->advance)
                 rc = t->ops[i]->vt->advance(t->ops[i], t->stream_time[t->ops[i]->segment], &ctx);
-        int frc = task_finish(t, NULL, 0, err);
-        if (rc < 0) return rc;
-        if (frc < 0) return frc;
+        touch(q, t);
+        if (rc < 0) {
+            batch_finish(q, NULL, 0, err);
+            return rc;
+        }
     }
-    return 0;
+    return batch_finish(q, NULL, 0, err);
 }
 
 int query_committed_offset(Query *q, const char *topic, int partition, int64_t *next)
