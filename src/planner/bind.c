@@ -681,9 +681,11 @@ static Expr *bind_column(BindCtx *ctx, const AstExpr *e)
         return x;
     }
     int p = pseudo_index(e->name);
+    bool unwindowed = false; /* WINDOWSTART / WINDOWEND where nothing is windowed */
     if (p >= 0) {
         bool window_col = p == PSEUDO_WINDOWSTART || p == PSEUDO_WINDOWEND;
         bool ok = window_col ? s->windowed : (!s->no_pseudo && (!s->rowtime_only || p == PSEUDO_ROWTIME));
+        unwindowed = window_col && !ok;
         if (ok) {
             Expr *x = expr_new(ctx->arena, EX_PSEUDO,
                                p == PSEUDO_ROWPARTITION ? T_INT : T_BIGINT, e->offset);
@@ -691,7 +693,7 @@ static Expr *bind_column(BindCtx *ctx, const AstExpr *e)
             return x;
         }
     }
-    if (ctx->agg && !ctx->agg->in_agg_args) {
+    if (ctx->agg && !ctx->agg->in_agg_args && !unwindowed) {
         /* Over an aggregation: a column that is neither a key nor an aggregate. It
          * is reported once the whole clause is bound; until then it stands in with
          * its type so that functions and operators over it still resolve. */

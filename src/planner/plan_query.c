@@ -849,7 +849,9 @@ static int plan_aggregate(QB *qb)
     ab.collecting = true;
     Scope out_scope = {0};
     out_scope.no_pseudo = true;
-    out_scope.windowed = sel->window != NULL || in->window.type != WIN_NONE;
+    /* ksqlDB cannot resolve WINDOWSTART / WINDOWEND over a windowed aggregation
+     * of a join (https://github.com/confluentinc/ksql/issues/5931). */
+    out_scope.windowed = (sel->window != NULL && !qb->join_names) || in->window.type != WIN_NONE;
     const char *bad[64];
     int nbad = 0;
     for (int i = 0; i < qb->nitems; i++) {
