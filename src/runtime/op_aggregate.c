@@ -548,8 +548,9 @@ static int agg_flush(Op *op, ExecCtx *ctx)
     }
     if (!a->windowed) return 0;
     int64_t now = t->stream_time[op->segment];
+    if (now == INT64_MIN) return 0; /* no record seen yet */
     int64_t limit = now - op->step->win.retention_ms;
-    if (now == INT64_MIN || limit <= a->last_expiry) return 0;
+    if (limit <= a->last_expiry) return 0;
     StateTxn *txn = task_txn(t);
     if (!txn) return 0;
     a->last_expiry = limit;
