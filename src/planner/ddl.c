@@ -14,17 +14,28 @@
 #include <strings.h>
 
 static const char *const known_props[] = {
-    "KAFKA_TOPIC",        "FORMAT",
-    "KEY_FORMAT",         "VALUE_FORMAT",
-    "PARTITIONS",         "REPLICAS",
-    "RETENTION_MS",       "TIMESTAMP",
-    "TIMESTAMP_FORMAT",   "VALUE_DELIMITER",
-    "KEY_DELIMITER",      "WRAP_SINGLE_VALUE",
-    "KEY_SCHEMA_ID",      "VALUE_SCHEMA_ID",
-    "KEY_SCHEMA_FULL_NAME", "VALUE_SCHEMA_FULL_NAME",
-    "VALUE_AVRO_SCHEMA_FULL_NAME", "KEY_PROTOBUF_NULLABLE_REPRESENTATION",
-    "VALUE_PROTOBUF_NULLABLE_REPRESENTATION", "WINDOW_TYPE",
-    "WINDOW_SIZE",        "SOURCE_CONNECTOR",
+    "KAFKA_TOPIC",
+    "FORMAT",
+    "KEY_FORMAT",
+    "VALUE_FORMAT",
+    "PARTITIONS",
+    "REPLICAS",
+    "RETENTION_MS",
+    "TIMESTAMP",
+    "TIMESTAMP_FORMAT",
+    "VALUE_DELIMITER",
+    "KEY_DELIMITER",
+    "WRAP_SINGLE_VALUE",
+    "KEY_SCHEMA_ID",
+    "VALUE_SCHEMA_ID",
+    "KEY_SCHEMA_FULL_NAME",
+    "VALUE_SCHEMA_FULL_NAME",
+    "VALUE_AVRO_SCHEMA_FULL_NAME",
+    "KEY_PROTOBUF_NULLABLE_REPRESENTATION",
+    "VALUE_PROTOBUF_NULLABLE_REPRESENTATION",
+    "WINDOW_TYPE",
+    "WINDOW_SIZE",
+    "SOURCE_CONNECTOR",
 };
 
 const AstProperty *ddl_prop(const AstStmt *s, const char *name)
@@ -71,7 +82,8 @@ int ddl_check_props(const AstStmt *s, EddyError *err)
 int ddl_parse_delimiter(const char *prop, const char *v, char *out, EddyError *err)
 {
     /* ksqlDB trims the value: a lone space or tab counts as empty. */
-    while (v && (*v == ' ' || *v == '\t')) v++;
+    while (v && (*v == ' ' || *v == '\t'))
+        v++;
     if (!v || !*v)
         return err_set(err, ERR_SEMANTIC, -1,
                        "Configuration %s is invalid: Delimiter cannot be empty, if you meant to "
@@ -99,15 +111,20 @@ int64_t planner_parse_duration(const char *text, EddyError *err)
 {
     char num[64], unit[64];
     const char *p = text;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     size_t n = 0;
-    while (*p && isdigit((unsigned char)*p) && n + 1 < sizeof num) num[n++] = *p++;
+    while (*p && isdigit((unsigned char)*p) && n + 1 < sizeof num)
+        num[n++] = *p++;
     num[n] = 0;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     size_t m = 0;
-    while (*p && *p != ' ' && m + 1 < sizeof unit) unit[m++] = (char)toupper((unsigned char)*p++);
+    while (*p && *p != ' ' && m + 1 < sizeof unit)
+        unit[m++] = (char)toupper((unsigned char)*p++);
     unit[m] = 0;
-    while (*p == ' ') p++;
+    while (*p == ' ')
+        p++;
     if (!n || !m || *p) {
         err_set(err, ERR_SEMANTIC, -1, "Invalid duration: '%s'. Expected format: '<number> <unit>'",
                 text);
@@ -116,7 +133,8 @@ int64_t planner_parse_duration(const char *text, EddyError *err)
     int64_t v = strtoll(num, NULL, 10);
     int64_t ms = duration_unit_ms(unit);
     if (ms < 0) {
-        err_set(err, ERR_SEMANTIC, -1, "Invalid duration: '%s'. Unknown time unit: '%s'", text, unit);
+        err_set(err, ERR_SEMANTIC, -1, "Invalid duration: '%s'. Unknown time unit: '%s'", text,
+                unit);
         return -1;
     }
     if (ms == 0) return v / 1000000; /* NANOSECONDS .. */
@@ -129,11 +147,10 @@ int64_t duration_unit_ms(const char *unit)
         const char *name;
         int64_t ms;
     } units[] = {
-        {"MILLISECOND", 1},       {"MILLISECONDS", 1},     {"SECOND", 1000},
-        {"SECONDS", 1000},        {"MINUTE", 60000},       {"MINUTES", 60000},
-        {"HOUR", 3600000},        {"HOURS", 3600000},      {"DAY", 86400000},
-        {"DAYS", 86400000},       {"NANOSECOND", 0},       {"NANOSECONDS", 0},
-        {"MICROSECOND", 0},       {"MICROSECONDS", 0},
+        {"MILLISECOND", 1}, {"MILLISECONDS", 1}, {"SECOND", 1000},  {"SECONDS", 1000},
+        {"MINUTE", 60000},  {"MINUTES", 60000},  {"HOUR", 3600000}, {"HOURS", 3600000},
+        {"DAY", 86400000},  {"DAYS", 86400000},  {"NANOSECOND", 0}, {"NANOSECONDS", 0},
+        {"MICROSECOND", 0}, {"MICROSECONDS", 0},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (strcasecmp(units[i].name, unit) == 0) return units[i].ms;
@@ -225,14 +242,17 @@ int ddl_formats(const AstStmt *s, const Props *props, Arena *a, bool has_keys, b
     const char *vd = ddl_prop_text(a, ddl_prop(s, "VALUE_DELIMITER"));
     if (ddl_prop(s, "VALUE_DELIMITER")) {
         if (val->kind != FMT_DELIMITED)
-            return err_set(err, ERR_SEMANTIC, -1, "%s does not support the following configs: [delimiter]",
+            return err_set(err, ERR_SEMANTIC, -1,
+                           "%s does not support the following configs: [delimiter]",
                            format_name(val->kind));
-        if (ddl_parse_delimiter("VALUE_DELIMITER", vd, &val->delimiter, err) < 0) return ERR_SEMANTIC;
+        if (ddl_parse_delimiter("VALUE_DELIMITER", vd, &val->delimiter, err) < 0)
+            return ERR_SEMANTIC;
     }
     const char *kd = ddl_prop_text(a, ddl_prop(s, "KEY_DELIMITER"));
     if (ddl_prop(s, "KEY_DELIMITER")) {
         if (key->kind != FMT_DELIMITED)
-            return err_set(err, ERR_SEMANTIC, -1, "%s does not support the following configs: [delimiter]",
+            return err_set(err, ERR_SEMANTIC, -1,
+                           "%s does not support the following configs: [delimiter]",
                            format_name(key->kind));
         if (ddl_parse_delimiter("KEY_DELIMITER", kd, &key->delimiter, err) < 0) return ERR_SEMANTIC;
     }
@@ -319,9 +339,12 @@ int ddl_window(const AstStmt *s, Arena *a, WindowInfo *w, EddyError *err)
                            "'WINDOW_SIZE' should not be set without 'WINDOW_TYPE'.");
         return 0;
     }
-    if (strcasecmp(wt, "TUMBLING") == 0) w->type = WIN_TUMBLING;
-    else if (strcasecmp(wt, "HOPPING") == 0) w->type = WIN_HOPPING;
-    else if (strcasecmp(wt, "SESSION") == 0) w->type = WIN_SESSION;
+    if (strcasecmp(wt, "TUMBLING") == 0)
+        w->type = WIN_TUMBLING;
+    else if (strcasecmp(wt, "HOPPING") == 0)
+        w->type = WIN_HOPPING;
+    else if (strcasecmp(wt, "SESSION") == 0)
+        w->type = WIN_SESSION;
     else
         return err_set(err, ERR_SEMANTIC, -1,
                        "Invalid value %s for property WINDOW_TYPE: String must be one of: SESSION, "
@@ -341,7 +364,8 @@ int ddl_window(const AstStmt *s, Arena *a, WindowInfo *w, EddyError *err)
     err_clear(&local);
     int64_t ms = planner_parse_duration(ws, &local);
     if (ms < 0)
-        return err_set(err, ERR_SEMANTIC, -1, "Configuration WINDOW_SIZE is invalid: %s", local.msg);
+        return err_set(err, ERR_SEMANTIC, -1, "Configuration WINDOW_SIZE is invalid: %s",
+                       local.msg);
     w->size_ms = ms;
     return 0;
 }
@@ -353,6 +377,57 @@ static const char *role_name(AstColumnRole r)
     case AST_COL_PRIMARY_KEY: return "PRIMARY KEY";
     default: return "";
     }
+}
+
+static bool same_column(const Column *a, const Column *b)
+{
+    return strcmp(a->name, b->name) == 0 && a->type == b->type && a->role == b->role &&
+           (a->role != COL_HEADER || strcmp(a->header_key, b->header_key) == 0);
+}
+
+static bool schema_upgradeable(const Schema *old, const Schema *next)
+{
+    if (old->nkey != next->nkey || old->ncols > next->ncols) return false;
+    for (int i = 0; i < old->ncols; i++)
+        if (!same_column(&old->cols[i], &next->cols[i])) return false;
+    return true;
+}
+
+static int upgrade_error(const Source *old, const char *what, const char *from, const char *to,
+                         EddyError *err)
+{
+    return err_set(err, ERR_SEMANTIC, -1,
+                   "Cannot upgrade data source: DataSource '`%s`' has %s = %s which is not "
+                   "upgradeable to %s",
+                   old->name, what, from, to);
+}
+
+int ddl_check_upgrade(const Source *old, const Source *next, EddyError *err)
+{
+    if (!schema_upgradeable(&old->schema, &next->schema)) {
+        StrBuf a = STRBUF_INIT, b = STRBUF_INIT;
+        schema_print(&a, &old->schema, false);
+        schema_print(&b, &next->schema, false);
+        upgrade_error(old, "schema", sb_cstr(&a), sb_cstr(&b), err);
+        sb_free(&a);
+        sb_free(&b);
+        return ERR_SEMANTIC;
+    }
+    if (strcmp(old->topic, next->topic) != 0)
+        return upgrade_error(old, "topic", old->topic, next->topic, err);
+    if (old->key_fmt.kind != next->key_fmt.kind)
+        return upgrade_error(old, "keyFormat", format_name(old->key_fmt.kind),
+                             format_name(next->key_fmt.kind), err);
+    if (old->val_fmt.kind != next->val_fmt.kind)
+        return upgrade_error(old, "valueFormat", format_name(old->val_fmt.kind),
+                             format_name(next->val_fmt.kind), err);
+    const char *ots = old->ts_col >= 0 ? old->schema.cols[old->ts_col].name : "Optional.empty";
+    const char *nts = next->ts_col >= 0 ? next->schema.cols[next->ts_col].name : "Optional.empty";
+    if (strcmp(ots, nts) != 0) return upgrade_error(old, "timestampColumn", ots, nts, err);
+    if (old->window.type != next->window.type || old->window.size_ms != next->window.size_ms)
+        return upgrade_error(old, "windowType", old->window.type == WIN_NONE ? "none" : "windowed",
+                             next->window.type == WIN_NONE ? "none" : "windowed", err);
+    return 0;
 }
 
 int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
@@ -382,8 +457,8 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
             }
             for (int j = 0; j < k; j++) {
                 if (strcmp(cols[j].name, cd->name) == 0) {
-                    err_set(err, ERR_SEMANTIC, cd->offset,
-                            "Duplicate column names:%s%s", " ", cd->name);
+                    err_set(err, ERR_SEMANTIC, cd->offset, "Duplicate column names:%s%s", " ",
+                            cd->name);
                     goto fail;
                 }
             }
@@ -482,13 +557,15 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
         snprintf(up, sizeof up, "%s", ts);
         int idx = schema_find(&src->schema, up);
         if (idx < 0) {
-            for (char *p = up; *p; p++) *p = (char)toupper((unsigned char)*p);
+            for (char *p = up; *p; p++)
+                *p = (char)toupper((unsigned char)*p);
             idx = schema_find(&src->schema, up);
         }
         if (idx < 0) {
-            err_set(err, ERR_SEMANTIC, -1,
-                    "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'",
-                    up);
+            err_set(
+                err, ERR_SEMANTIC, -1,
+                "The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'",
+                up);
             goto fail;
         }
         const Type *t = src->schema.cols[idx].type;
@@ -500,10 +577,11 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
                         "A String timestamp field has been specified without also specifying the "
                         "TIMESTAMP_FORMAT property.");
             else
-                err_set(err, ERR_SEMANTIC, -1,
-                        "Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with "
-                        "a timestamp_format specified.",
-                        src->schema.cols[idx].name);
+                err_set(
+                    err, ERR_SEMANTIC, -1,
+                    "Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with "
+                    "a timestamp_format specified.",
+                    src->schema.cols[idx].name);
             goto fail;
         }
         src->ts_col = idx;
@@ -512,6 +590,11 @@ int planner_create_source(const PlanRequest *req, Source **out, EddyError *err)
     src->partitions = parts ? atoi(parts) : 0;
     const char *repl = ddl_prop_text(a, ddl_prop(s, "REPLICAS"));
     src->replicas = repl ? atoi(repl) : 1;
+    if (s->or_replace) {
+        const Source *old = catalog_find(req->catalog, s->name);
+        if (old && old->is_table == src->is_table && ddl_check_upgrade(old, src, err) < 0)
+            goto fail;
+    }
     *out = src;
     return 0;
 fail:

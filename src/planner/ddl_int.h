@@ -29,6 +29,11 @@ int ddl_wrapping(const AstStmt *s, const Props *props, Arena *a, int nvalue_cols
 int ddl_validate_key_types(const Schema *sc, EddyError *err);
 int ddl_validate_formats(const Schema *sc, const FormatSpec *key, const FormatSpec *val,
                          EddyError *err);
+/* CREATE OR REPLACE: whether `old` may be upgraded to `next` (ksqlDB's
+ * DataSource.canUpgradeTo): same key columns, the old value columns kept in order
+ * with their types (new ones only appended), same topic, formats, timestamp
+ * column and window. Returns 0, or ERR_SEMANTIC with "Cannot upgrade data source". */
+int ddl_check_upgrade(const Source *old, const Source *next, EddyError *err);
 /* WINDOW_TYPE / WINDOW_SIZE of a windowed source. */
 int ddl_window(const AstStmt *s, Arena *a, WindowInfo *w, EddyError *err);
 

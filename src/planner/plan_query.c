@@ -413,6 +413,11 @@ static int build_sink(QB *qb, Step *last, Source **out)
         snk->replicas = (int)props_get_i64(qb->req->props, "ksql.sink.replicas", 1);
     else
         snk->replicas = in->replicas ? in->replicas : 1;
+    if (st->or_replace) {
+        const Source *old = catalog_find(qb->req->catalog, st->name);
+        if (old && old->is_table == snk->is_table && ddl_check_upgrade(old, snk, err) < 0)
+            goto fail;
+    }
     *out = snk;
     return 0;
 fail:
@@ -625,9 +630,10 @@ static int plan_where(QB *qb)
             qb->err, ERR_SEMANTIC, w->offset,
             "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
             ast_text(qb->a, w), type_name(p->type));
-    /* A push query over a table tells a row that stops matching (a tombstone)
-     * from one that never matched only if it keeps the table's rows. */
-    if (qb->plan->kind == PLAN_PUSH && qb->cur->kind == STEP_SOURCE && qb->cur->is_table)
+    /* A filter over a table tells a row that stops matching (a tombstone) from
+     * one that never matched only if it keeps the table's rows: ksqlDB's table
+     * sources are materialized, so its filters see old values. */
+    if (qb->plan->kind != PLAN_PULL && qb->cur->kind == STEP_SOURCE && qb->cur->is_table)
         qb->cur->materialize = true;
     Step *f = plan_step_new(qb->plan, STEP_FILTER, qb->cur);
     f->name = "WhereFilter";
@@ -1243,6 +1249,14 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
     if (plan->kind == PLAN_PERSISTENT) {
         Source *snk = NULL;
         if (insert_target) {
+            if (last->is_table != insert_target->is_table) {
+                err_set(err, ERR_SEMANTIC, st->offset,
+                        "Incompatible data sink and query result. Data sink (%s) type is %s but "
+                        "select query result is %s.",
+                        insert_target->name, insert_target->is_table ? "KTABLE" : "KSTREAM",
+                        last->is_table ? "KTABLE" : "KSTREAM");
+                goto fail;
+            }
             if (qb_check_insert_schema(&qb, last, insert_target) < 0) goto fail;
             snk = insert_target;
         } else {

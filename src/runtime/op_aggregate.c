@@ -454,7 +454,7 @@ static void emit_closed(AggOp *a, Task *t, StateTxn *txn, int64_t stream_time, E
             row_copy_cols(arena, keys, keys, a->ng);
             row_copy_cols(arena, st, st, a->na);
             Row o = out_row(a, t, keys, st, NULL, false, rowcodec_get_be64(sv), start, end, arena);
-            o.flags = 0;
+            o.flags = ROW_OLD_KNOWN; /* final results carry no old value */
             emit_add(em, arena, o);
         }
         state_iter_close(it);
