@@ -421,12 +421,19 @@ static void add_viable(JoinRel *o, int key, int col, const AstExpr *ast)
     o->viable_ast[o->nviable++] = ast;
 }
 
-/* Whether an ON side is a reference to a (non-pseudo) source column. */
-static bool plain_column(const QB *qb, const AstExpr *e)
+/* The column of the join output an ON side refers to when it is a column
+ * reference (a source column, or a side's ROWTIME / ROWPARTITION / ...), else -1. */
+static int column_of(const QB *qb, const JoinRel *o, const AstExpr *e)
 {
-    if (e->kind != AST_COLUMN || !e->qualifier) return false;
+    if (e->kind != AST_COLUMN || !e->qualifier) return -1;
     int i = src_index(qb, e->qualifier);
-    return i >= 0 && schema_find(&qb->srcs[i]->schema, e->name) >= 0;
+    if (i < 0) return -1;
+    int c = schema_find(&qb->srcs[i]->schema, e->name);
+    if (c >= 0) return o->col_base[i] + c;
+    int p = pseudo_of(e->name);
+    if (p < 0 || o->pseudo_base[i] < 0) return -1;
+    if (p >= JP_WINDOWSTART && qb->srcs[i]->window.type == WIN_NONE) return -1;
+    return o->pseudo_base[i] + p;
 }
 
 static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, JoinRel *R,
@@ -703,14 +710,9 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
         for (int i = 0; i < L->nviable; i++)
             add_viable(o, L->viable_key[i], s->left_base + L->viable[i], L->viable_ast[i]);
     } else if (type != JT_OUTER) {
-        if (plain_column(qb, lx)) {
-            int sidx = src_index(qb, lx->qualifier);
-            add_viable(o, 0, o->col_base[sidx] + schema_find(&qb->srcs[sidx]->schema, lx->name), lx);
-        }
-        if (plain_column(qb, rx)) {
-            int sidx = src_index(qb, rx->qualifier);
-            add_viable(o, 0, o->col_base[sidx] + schema_find(&qb->srcs[sidx]->schema, rx->name), rx);
-        }
+        int lc = column_of(qb, o, lx), rc = column_of(qb, o, rx);
+        if (lc >= 0) add_viable(o, 0, lc, lx);
+        if (rc >= 0) add_viable(o, 0, rc, rx);
         if (lkey && !lrekey)
             for (int i = 0; i < L->nviable; i++)
                 if (L->viable_key[i] == 0) add_viable(o, 0, s->left_base + L->viable[i], L->viable_ast[i]);
@@ -852,7 +854,7 @@ void qb_join_star_cols(QB *qb)
     const JoinRel *r = qb->join_rel;
     Arena *a = qb->a;
     int n = 1;
-    for (int i = 0; i < qb->nsrc; i++) n += qb->srcs[i]->schema.ncols + 2;
+    for (int i = 0; i < qb->nsrc; i++) n += qb->srcs[i]->schema.ncols + JOIN_NPSEUDO;
     qb->star = arena_zalloc(a, sizeof(StarCol) * (size_t)n);
     qb->nstar = 0;
     if (r->synthetic) {
@@ -860,6 +862,31 @@ void qb_join_star_cols(QB *qb)
         sc->qual = "";
         sc->ref_name = r->synthetic;
         sc->out_name = r->synthetic;
+    }
+    /* With PARTITION BY, * reads the join's input schema as ksqlDB lays it out:
+     * per source its values, ROWTIME, ROWPARTITION, ROWOFFSET, keys, window. */
+    if (qb->sel->npartition > 0) {
+        for (int i = 0; i < qb->nsrc; i++) {
+            const Source *src = qb->srcs[i];
+            const char *q = qb->quals[i];
+            const Schema *ss = &src->schema;
+            const char *names[512];
+            int nn = 0;
+            for (int c = ss->nkey; c < ss->ncols && nn < 500; c++) names[nn++] = ss->cols[c].name;
+            for (int p = 0; p < JP_WINDOWSTART; p++) names[nn++] = pseudo_names[p];
+            for (int c = 0; c < ss->nkey && nn < 505; c++) names[nn++] = ss->cols[c].name;
+            if (src->window.type != WIN_NONE)
+                for (int p = JP_WINDOWSTART; p <= JP_WINDOWEND; p++) names[nn++] = pseudo_names[p];
+            for (int k = 0; k < nn; k++) {
+                StarCol *sc = &qb->star[qb->nstar++];
+                sc->qual = src->name;
+                sc->alt_qual = q;
+                sc->ref_qual = q;
+                sc->ref_name = names[k];
+                sc->out_name = arena_printf(a, "%s_%s", q, names[k]);
+            }
+        }
+        return;
     }
     for (int i = 0; i < qb->nsrc; i++) {
         const Source *src = qb->srcs[i];
