@@ -728,6 +728,14 @@ static int plan_stateless(QB *qb)
                                            : sel->partition_by[i];
             }
             what = "partitioning expression";
+            /* A windowed key can only be kept, not replaced (ksqlDB's selectKey). */
+            bool same_key = nkeys == in->schema.nkey;
+            for (int i = 0; same_key && i < nkeys; i++)
+                if (keys[i]->kind != EX_COLUMN || keys[i]->index != i) same_key = false;
+            if (in->window.type != WIN_NONE && !same_key)
+                return err_set(qb->err, ERR_SEMANTIC, sel->offset,
+                               "Implicit repartitioning of windowed sources is not supported. See "
+                               "https://github.com/confluentinc/ksql/issues/4385.");
         }
     } else if (qb->join_names) {
         if (qb_join_keys(qb, &nkeys, &keys, &key_ast, &what) < 0) return qb->err->code;
@@ -819,6 +827,9 @@ static int plan_aggregate(QB *qb)
                            "Source(s) %s are using the 'KAFKA' value format. This format does not "
                            "yet support GROUP BY.",
                            qb->srcs[i]->name);
+    if (in->is_table && sel->window)
+        return err_set(qb->err, ERR_SEMANTIC, sel->window->offset,
+                       "Windowing not supported for table aggregations.");
     /* GROUP BY expressions against the input. */
     Expr **group = arena_zalloc(a, sizeof(Expr *) * (size_t)(ng ? ng : 1));
     for (int i = 0; i < ng; i++) {
@@ -1226,6 +1237,11 @@ int planner_plan_query(const PlanRequest *req, Plan **out, Source **sink_out, Ed
         }
         if (plan_aggregate(&qb) < 0) goto fail;
     } else {
+        if (sel->emit == AST_EMIT_FINAL) {
+            err_set(err, ERR_SEMANTIC, sel->offset,
+                    "EMIT FINAL is only supported for windowed aggregations.");
+            goto fail;
+        }
         if (plan_stateless(&qb) < 0) goto fail;
     }
     Step *last = qb.cur;

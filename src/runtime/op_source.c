@@ -21,22 +21,23 @@ typedef struct SourceOp {
     Serde *key_serde;
     Serde *val_serde;
     int nkey;
-    int nval;          /* serialized value columns */
-    int *val_cols;     /* schema index of each serialized value column */
+    int nval;      /* serialized value columns */
+    int *val_cols; /* schema index of each serialized value column */
     int ncols;
     bool has_headers;
-    bool session;      /* windowed key layout */
+    bool session; /* windowed key layout */
     bool windowed;
     int64_t win_size;
-    FnCall ts_call;    /* TIMESTAMP_FORMAT parser (STRINGTOTIMESTAMP) */
+    FnCall ts_call; /* TIMESTAMP_FORMAT parser (STRINGTOTIMESTAMP) */
     bool has_ts_call;
-    StateStore store;  /* materialized table: key -> row */
+    bool partition_time_on_invalid; /* UsePartitionTimeOnInvalidTimestamp extractor */
+    StateStore store;               /* materialized table: key -> row */
     bool materialized;
     StrBuf kbuf, vbuf;
     const Type **val_types;
     EddyError init_err;
     bool broken;
-    Arena arena;       /* what lives as long as the operator (prepared calls) */
+    Arena arena; /* what lives as long as the operator (prepared calls) */
 } SourceOp;
 
 static int source_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
@@ -107,6 +108,13 @@ Op *op_source_new(Task *t, const Step *st)
                        &err) == 0)
             s->has_ts_call = true;
     }
+    const Props *props = t->q ? query_env(t->q)->props : NULL;
+    if (props) {
+        const char *ex = props_get_str(props, "ksql.streams.default.timestamp.extractor",
+                                       props_get_str(props, "default.timestamp.extractor", ""));
+        s->partition_time_on_invalid = strstr(ex, "UsePartitionTimeOnInvalidTimestamp") ||
+                                       strstr(ex, "UsePreviousTimeOnInvalidTimestamp");
+    }
     if (st->materialize && t->q) {
         char name[64];
         snprintf(name, sizeof name, "%d.0", st->id);
@@ -126,9 +134,9 @@ static void fill_headers(SourceOp *s, const Schema *sc, const RawRecord *r, Valu
             for (int h = 0; h < r->nheaders; h++) {
                 Value st = val_struct_new(a, et);
                 st.u.items[0] = val_string(r->headers[h].key, (uint32_t)r->headers[h].key_len);
-                st.u.items[1] = r->headers[h].value
-                                    ? val_bytes(r->headers[h].value, (uint32_t)r->headers[h].value_len)
-                                    : val_null();
+                st.u.items[1] = r->headers[h].value ? val_bytes(r->headers[h].value,
+                                                                (uint32_t)r->headers[h].value_len)
+                                                    : val_null();
                 arr.u.items[h] = st;
             }
             cols[i] = arr;
@@ -136,7 +144,8 @@ static void fill_headers(SourceOp *s, const Schema *sc, const RawRecord *r, Valu
             cols[i] = val_null();
             size_t kl = strlen(c->header_key);
             for (int h = r->nheaders - 1; h >= 0; h--) {
-                if (r->headers[h].key_len == kl && memcmp(r->headers[h].key, c->header_key, kl) == 0) {
+                if (r->headers[h].key_len == kl &&
+                    memcmp(r->headers[h].key, c->header_key, kl) == 0) {
                     if (r->headers[h].value)
                         cols[i] = val_bytes(r->headers[h].value, (uint32_t)r->headers[h].value_len);
                     break;
@@ -152,7 +161,16 @@ static bool event_time(SourceOp *s, const Step *st, Task *t, Value *cols, const 
 {
     if (st->ts_col < 0) {
         *ts = r->timestamp;
-        return true;
+        if (*ts >= 0) return true;
+        /* Kafka Streams skips records with a negative timestamp, unless the
+         * extractor falls back to the partition's time. */
+        int64_t partition_time = t->stream_time[s->op.segment];
+        if (s->partition_time_on_invalid && partition_time >= 0) {
+            *ts = partition_time;
+            return true;
+        }
+        task_processing_error(t, st, "Invalid negative timestamp", r);
+        return false;
     }
     Value *v = &cols[st->ts_col];
     if (v->kind == TYPE_BIGINT || v->kind == TYPE_TIMESTAMP) {
@@ -187,7 +205,8 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
     Task *t = ctx->task;
     Arena *a = ctx->scratch;
     if (s->broken) {
-        for (int i = 0; i < n; i++) task_processing_error(t, st, s->init_err.msg, &recs[i]);
+        for (int i = 0; i < n; i++)
+            task_processing_error(t, st, s->init_err.msg, &recs[i]);
         return 0;
     }
     Row *rows = arena_alloc(a, sizeof(Row) * (size_t)n);
@@ -243,8 +262,10 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 continue;
             }
             if (rc == 1) row->flags |= ROW_TOMBSTONE; /* a JSON null row */
-            for (int k = 0; k < s->nval; k++) row->cols[s->val_cols[k]] = vals[k];
-            if (s->has_headers && !(row->flags & ROW_TOMBSTONE)) fill_headers(s, &st->schema, r, row->cols, a);
+            for (int k = 0; k < s->nval; k++)
+                row->cols[s->val_cols[k]] = vals[k];
+            if (s->has_headers && !(row->flags & ROW_TOMBSTONE))
+                fill_headers(s, &st->schema, r, row->cols, a);
         }
         if (!(row->flags & ROW_TOMBSTONE) || st->ts_col < 0) {
             if (!event_time(s, st, t, row->cols, r, &row->ts)) continue;
@@ -263,7 +284,8 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 if (state_get(txn, s->store, s->kbuf.data, s->kbuf.len, &old, &ol) == 0) {
                     Value *ov = arena_alloc(a, sizeof(Value) * (size_t)s->ncols);
                     const Type *types[s->ncols];
-                    for (int c = 0; c < s->ncols; c++) types[c] = st->schema.cols[c].type;
+                    for (int c = 0; c < s->ncols; c++)
+                        types[c] = st->schema.cols[c].type;
                     if (rowcodec_get_all(old, ol, s->ncols, types, a, ov) >= 0) {
                         row_copy_cols(a, ov, ov, s->ncols);
                         row->old = ov;
