@@ -6,7 +6,9 @@
  * result; a change of a right row emits the new result of every left row
  * subscribed to it. Results are keyed by the left table's key; an inner join
  * emits a tombstone where a left row stops having a result (and, as upstream, a
- * left row whose foreign key is NULL is skipped). Both tables and the
+ * left row whose foreign key is NULL is skipped). A result caused by a left row
+ * carries the later of both rows' times, one caused by a right row that row's
+ * time. Both tables and the
  * subscriptions live in one keyspace for the query, since foreign keys cross
  * partitions.
  */
@@ -110,7 +112,8 @@ static void right_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx
         bool same = fb->len == pre->len && memcmp(fb->data, pre->data, pre->len) == 0;
         if (!same) continue;
         bool nres = has_new || left_join, ores = has_old || left_join;
-        int64_t ts = l.ts > r->ts ? l.ts : r->ts;
+        /* Kafka Streams forwards these responses with the right row's time. */
+        int64_t ts = r->ts;
         emit_result(j, l.cols, &l, has_new ? &news : NULL, nres, ores, &l, has_old ? &olds : NULL,
                     ts, r, ctx);
     }
