@@ -35,6 +35,7 @@ typedef struct SourceOp {
     bool materialized;
     StrBuf kbuf, vbuf;
     const Type **val_types;
+    const Type **col_types; /* every column, for rows read back from the store */
     EddyError init_err;
     bool broken;
     Arena arena; /* what lives as long as the operator (prepared calls) */
@@ -53,6 +54,7 @@ static void source_close(Op *op)
     serde_free(s->val_serde);
     free(s->val_cols);
     free(s->val_types);
+    free(s->col_types);
     sb_free(&s->kbuf);
     sb_free(&s->vbuf);
     arena_free(&s->arena);
@@ -80,6 +82,9 @@ Op *op_source_new(Task *t, const Step *st)
     s->key_serde = serde_new(&st->key_fmt, true, sc->nkey, kn, kt, &s->init_err);
     s->val_cols = xcalloc((size_t)sc->ncols + 1, sizeof(int));
     s->val_types = xcalloc((size_t)sc->ncols + 1, sizeof(Type *));
+    s->col_types = xcalloc((size_t)sc->ncols + 1, sizeof(Type *));
+    for (int i = 0; i < sc->ncols; i++)
+        s->col_types[i] = sc->cols[i].type;
     int nv = 0;
     for (int i = sc->nkey; i < sc->ncols; i++) {
         if (sc->cols[i].role == COL_HEADERS || sc->cols[i].role == COL_HEADER) {
@@ -276,17 +281,23 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
         if (s->materialized) {
             StateTxn *txn = task_txn(t);
             if (txn) {
+                /* The layout of table stores (as the Kafka engine restores them):
+                 * key [keys][window start][window end], value [ROWTIME][columns];
+                 * each window of a windowed table is a row of its own. */
                 sb_clear(&s->kbuf);
                 rowcodec_put_all(&s->kbuf, row->cols, s->nkey);
+                if (s->windowed) {
+                    rowcodec_put_be64(&s->kbuf, row->win_start);
+                    rowcodec_put_be64(&s->kbuf, row->win_end);
+                }
                 const void *old;
                 size_t ol;
                 row->flags |= ROW_OLD_KNOWN;
-                if (state_get(txn, s->store, s->kbuf.data, s->kbuf.len, &old, &ol) == 0) {
+                if (state_get(txn, s->store, s->kbuf.data, s->kbuf.len, &old, &ol) == 0 &&
+                    ol >= 8) {
                     Value *ov = arena_alloc(a, sizeof(Value) * (size_t)s->ncols);
-                    const Type *types[s->ncols];
-                    for (int c = 0; c < s->ncols; c++)
-                        types[c] = st->schema.cols[c].type;
-                    if (rowcodec_get_all(old, ol, s->ncols, types, a, ov) >= 0) {
+                    if (rowcodec_get_all((const char *)old + 8, ol - 8, s->ncols, s->col_types, a,
+                                         ov) >= 0) {
                         row_copy_cols(a, ov, ov, s->ncols);
                         row->old = ov;
                     }
@@ -295,6 +306,7 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                     state_del(txn, s->store, s->kbuf.data, s->kbuf.len);
                 } else {
                     sb_clear(&s->vbuf);
+                    rowcodec_put_be64(&s->vbuf, row->ts);
                     rowcodec_put_all(&s->vbuf, row->cols, s->ncols);
                     state_put(txn, s->store, s->kbuf.data, s->kbuf.len, s->vbuf.data, s->vbuf.len);
                 }
