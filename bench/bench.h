@@ -44,7 +44,8 @@ typedef struct QueryResult {
 
 typedef struct BenchReport {
     bool smoke;
-    uint64_t events, bids; /* events generated, bids among them */
+    uint64_t events, bids;      /* events generated, bids among them */
+    uint64_t persons, auctions; /* persons and auctions loaded (the joins' input) */
     int partitions;
     double bid_bytes_avg;
     double load_eps;  /* generator -> broker */

@@ -125,7 +125,7 @@ static void load_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 }
 
 int bk_load(const char *bootstrap, const BenchTopics *t, const NexmarkConfig *cfg, uint64_t from,
-            uint64_t to, bool paced, bool bids_only, LoadStats *out, char *err, size_t errsz)
+            uint64_t to, bool paced, unsigned kinds, LoadStats *out, char *err, size_t errsz)
 {
     memset(out, 0, sizeof *out);
     const char *props[] = {"linger.ms",
@@ -151,7 +151,7 @@ int bk_load(const char *bootstrap, const BenchTopics *t, const NexmarkConfig *cf
     int rc = 0;
     for (uint64_t n = from; n < to && rc == 0; n++) {
         NexmarkKind kind = nexmark_kind(n);
-        if (bids_only && kind != NEXMARK_BID) continue;
+        if (!(kinds & (1u << kind))) continue;
         int64_t ts = nexmark_time(cfg, n);
         if (paced) {
             int64_t now;
@@ -204,12 +204,38 @@ int bk_load(const char *bootstrap, const BenchTopics *t, const NexmarkConfig *cf
     return 0;
 }
 
+static int watermarks_one(rd_kafka_t *rk, const char *topic, int64_t *low, int64_t *high, char *err,
+                          size_t errsz);
+
 int bk_watermarks(const char *bootstrap, const char *topic, int64_t *low, int64_t *high, char *err,
                   size_t errsz)
 {
     const char *props[] = {"group.id", "eddy-bench-watermarks", NULL};
     rd_kafka_t *rk = client_new(RD_KAFKA_CONSUMER, bootstrap, props, err, errsz);
     if (!rk) return -1;
+    *low = *high = 0;
+    int total = 0;
+    char list[1024];
+    snprintf(list, sizeof list, "%s", topic);
+    char *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int64_t lo, hi;
+        int np = watermarks_one(rk, t, &lo, &hi, err, errsz);
+        if (np < 0) {
+            total = -1;
+            break;
+        }
+        *low += lo;
+        *high += hi;
+        total += np;
+    }
+    rd_kafka_destroy(rk);
+    return total;
+}
+
+static int watermarks_one(rd_kafka_t *rk, const char *topic, int64_t *low, int64_t *high, char *err,
+                          size_t errsz)
+{
     int np = topic_partitions(rk, topic);
     *low = *high = 0;
     for (int p = 0; p < np; p++) {
@@ -222,44 +248,55 @@ int bk_watermarks(const char *bootstrap, const char *topic, int64_t *low, int64_
         *high += hi;
     }
     if (np == 0) np = fail(err, errsz, "topic %s does not exist", topic);
-    rd_kafka_destroy(rk);
     return np;
 }
 
 /* Assigns every partition of topic from the beginning; returns the partition count
  * (waiting up to wait_ms for the topic to exist), or -1. */
-static int assign_all(rd_kafka_t *rk, const char *topic, int wait_ms)
+static int assign_all(rd_kafka_t *rk, const char *topics, int wait_ms)
 {
-    int np = 0;
-    for (int waited = 0; (np = topic_partitions(rk, topic)) == 0 && waited < wait_ms; waited += 100)
-        usleep(100000);
-    if (np <= 0) return -1;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(np);
-    for (int p = 0; p < np; p++)
-        rd_kafka_topic_partition_list_add(l, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(64);
+    char list[1024];
+    snprintf(list, sizeof list, "%s", topics);
+    char *save = NULL;
+    int total = 0;
+    for (char *topic = strtok_r(list, ",", &save); topic; topic = strtok_r(NULL, ",", &save)) {
+        int np = 0;
+        for (int waited = 0; (np = topic_partitions(rk, topic)) == 0 && waited < wait_ms;
+             waited += 100)
+            usleep(100000);
+        if (np <= 0) {
+            rd_kafka_topic_partition_list_destroy(l);
+            return -1;
+        }
+        for (int p = 0; p < np; p++)
+            rd_kafka_topic_partition_list_add(l, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        total += np;
+    }
     rd_kafka_resp_err_t rc = rd_kafka_assign(rk, l);
     rd_kafka_topic_partition_list_destroy(l);
-    return rc ? -1 : np;
+    return rc ? -1 : total;
 }
 
 /* ---------------------------------------------------------------- ceilings */
 
-/* Decodes a bid as a hand-written C consumer would with jansson; returns a checksum
- * so the work cannot be optimised away. */
-static int64_t decode_bid(const char *buf, size_t len)
+/* Decodes a record as a hand-written C consumer would with jansson, reading every
+ * field; returns a checksum so the work cannot be optimised away. */
+static int64_t decode_record(const char *buf, size_t len)
 {
     json_error_t je;
     json_t *o = json_loadb(buf, len, 0, &je);
     if (!o) return -1;
-    int64_t sum = json_integer_value(json_object_get(o, "auction")) +
-                  json_integer_value(json_object_get(o, "bidder")) +
-                  json_integer_value(json_object_get(o, "price")) +
-                  json_integer_value(json_object_get(o, "dateTime"));
-    const char *s[] = {json_string_value(json_object_get(o, "channel")),
-                       json_string_value(json_object_get(o, "url")),
-                       json_string_value(json_object_get(o, "extra"))};
-    for (int i = 0; i < 3; i++)
-        sum += s[i] ? s[i][0] : 0;
+    int64_t sum = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        if (json_is_integer(v))
+            sum += json_integer_value(v);
+        else if (json_is_string(v))
+            sum += json_string_length(v);
+    }
     json_decref(o);
     return sum;
 }
@@ -315,7 +352,7 @@ int bk_ceiling(const char *bootstrap, CeilingKind kind, const char *topic, const
             if (!m->err) {
                 out->records++;
                 if (kind == CEILING_DECODE) {
-                    sink += decode_bid(m->payload, m->len);
+                    sink += decode_record(m->payload, m->len);
                 } else if (kind == CEILING_PASSTHROUGH) {
                     rd_kafka_timestamp_type_t tt;
                     if (produce(p, rkt, m->key, m->key_len, m->payload, m->len,
@@ -347,23 +384,28 @@ struct GroupWatch {
     rd_kafka_topic_partition_list_t *parts;
 };
 
-GroupWatch *bk_group_watch(const char *bootstrap, const char *group, const char *topic, char *err,
+GroupWatch *bk_group_watch(const char *bootstrap, const char *group, const char *topics, char *err,
                            size_t errsz)
 {
     const char *props[] = {"group.id", group, "enable.auto.commit", "false", NULL};
     rd_kafka_t *rk = client_new(RD_KAFKA_CONSUMER, bootstrap, props, err, errsz);
     if (!rk) return NULL;
-    int np = topic_partitions(rk, topic);
-    if (np <= 0) {
-        fail(err, errsz, "topic %s does not exist", topic);
-        rd_kafka_destroy(rk);
-        return NULL;
-    }
     GroupWatch *w = calloc(1, sizeof *w);
     w->rk = rk;
-    w->parts = rd_kafka_topic_partition_list_new(np);
-    for (int p = 0; p < np; p++)
-        rd_kafka_topic_partition_list_add(w->parts, topic, p);
+    w->parts = rd_kafka_topic_partition_list_new(64);
+    char list[1024];
+    snprintf(list, sizeof list, "%s", topics);
+    char *save = NULL;
+    for (char *topic = strtok_r(list, ",", &save); topic; topic = strtok_r(NULL, ",", &save)) {
+        int np = topic_partitions(rk, topic);
+        if (np <= 0) {
+            fail(err, errsz, "topic %s does not exist", topic);
+            bk_group_watch_free(w);
+            return NULL;
+        }
+        for (int p = 0; p < np; p++)
+            rd_kafka_topic_partition_list_add(w->parts, topic, p);
+    }
     return w;
 }
 

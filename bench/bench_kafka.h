@@ -29,13 +29,19 @@ typedef struct LoadStats {
     double seconds;                   /* wall time of the load, flush included */
 } LoadStats;
 
+/* Kinds of events to write (bit masks of NexmarkKind). */
+#define LOAD_PERSONS  (1u << NEXMARK_PERSON)
+#define LOAD_AUCTIONS (1u << NEXMARK_AUCTION)
+#define LOAD_BIDS     (1u << NEXMARK_BID)
+#define LOAD_ALL      (LOAD_PERSONS | LOAD_AUCTIONS | LOAD_BIDS)
+
 /* Writes events [from, to) to the topics, keyed by id (persons, auctions) or auction
  * id (bids), 8-byte big-endian keys, record timestamp = dateTime. With `paced`, each
  * event is sent when the wall clock reaches its event time and is stamped with the
  * time it was sent (the live phase); otherwise as fast as the broker takes them.
- * `bids_only` skips persons and auctions. Returns 0, or -1 with err filled. */
+ * Only the kinds in `kinds` (LOAD_*) are written. Returns 0, or -1 with err filled. */
 int bk_load(const char *bootstrap, const BenchTopics *t, const NexmarkConfig *cfg, uint64_t from,
-            uint64_t to, bool paced, bool bids_only, LoadStats *out, char *err, size_t errsz);
+            uint64_t to, bool paced, unsigned kinds, LoadStats *out, char *err, size_t errsz);
 
 /* Sums the low and high watermarks of every partition of a topic (the records kept
  * are high - low; low > 0 means the broker dropped some). Returns the partition
@@ -46,7 +52,7 @@ int bk_watermarks(const char *bootstrap, const char *topic, int64_t *low, int64_
 typedef enum CeilingKind {
     CEILING_CONSUME,     /* consume every record */
     CEILING_PASSTHROUGH, /* consume, and produce each record to out_topic */
-    CEILING_DECODE,      /* consume, and decode every value with jansson */
+    CEILING_DECODE,      /* consume, and decode every value with jansson (every field read) */
 } CeilingKind;
 
 typedef struct CeilingResult {
@@ -54,9 +60,9 @@ typedef struct CeilingResult {
     double seconds; /* first record received -> last record done (produce: flushed) */
 } CeilingResult;
 
-/* Runs a ceiling over the first `max` records of `topic` (all partitions from the
- * beginning, no group). Meant to run in a process of its own, whose CPU time the
- * caller measures. Returns 0, or -1 with err filled. */
+/* Runs a ceiling over the first `max` records of `topic` (a comma-separated list of
+ * topics; all partitions from the beginning, no group). Meant to run in a process
+ * of its own, whose CPU time the caller measures. Returns 0, or -1 with err filled. */
 int bk_ceiling(const char *bootstrap, CeilingKind kind, const char *topic, const char *out_topic,
                uint64_t max, CeilingResult *out, char *err, size_t errsz);
 
@@ -64,10 +70,11 @@ int bk_ceiling(const char *bootstrap, CeilingKind kind, const char *topic, const
 
 typedef struct GroupWatch GroupWatch;
 
-/* Watches the offsets `group` commits for `topic` (without joining the group). */
-GroupWatch *bk_group_watch(const char *bootstrap, const char *group, const char *topic, char *err,
+/* Watches the offsets `group` commits for the topics (a comma-separated list),
+ * without joining the group. */
+GroupWatch *bk_group_watch(const char *bootstrap, const char *group, const char *topics, char *err,
                            size_t errsz);
-/* The sum over the topic's partitions of the committed offsets (nothing committed
+/* The sum over the topics' partitions of the committed offsets (nothing committed
  * counts 0), or -1 when the coordinator did not answer. */
 int64_t bk_group_committed(GroupWatch *w);
 void bk_group_watch_free(GroupWatch *w);

@@ -2,10 +2,11 @@
 """The hand-written alternative: a Python consumer/producer loop doing what one
 benchmark query does (bench/sql/qN.sql), with Debian's python3-confluent-kafka.
 
-Reads the first --max records of the bid topic (every partition, from the
-beginning, no consumer group), decodes each JSON value, filters, projects or
-aggregates like the query (aggregations keep their state in a dict and emit every
-update, as eddy's EMIT CHANGES does), and produces the results to --out-topic.
+Reads the first --max records of the query's topics (--topic, comma-separated;
+every partition, from the beginning, no consumer group), decodes each JSON value,
+filters, projects, aggregates or joins like the query (state in dicts; aggregations
+emit every update, as eddy's EMIT CHANGES does) and produces the results to
+--out-topic. A record's kind (bid, auction, person) is told by its topic's name.
 Prints one JSON line: {"records": N, "outputs": M, "seconds": S}, S timed from the
 first record received to the last output flushed. --query may name several queries
 (q0,q5: each record goes through all of them, outputs to OUT_TOPIC_q0, ...); the
@@ -36,6 +37,54 @@ class Sink:
             except BufferError:
                 self.p.poll(0.01)
         self.count += 1
+
+
+def kind(m):
+    t = m.topic()
+    return "person" if t.startswith("person") else "auction" if t.startswith("auction") else "bid"
+
+
+def bids_only(fn):
+    def f(m, v, sink, state):
+        if kind(m) == "bid":
+            fn(m, v, sink, state)
+    return f
+
+
+def q3(m, v, sink, state):
+    """Auctions of category 10 joined with their seller in OR, ID or CA."""
+    k = kind(m)
+    if k == "person":
+        state[v["id"]] = v
+    elif k == "auction" and v["category"] == 10:
+        p = state.get(v["seller"])
+        if p is not None and p["state"] in ("OR", "ID", "CA"):
+            out = {"NAME": p["name"], "CITY": p["city"], "STATE": p["state"], "AUCTION": v["id"]}
+            sink.send(struct.pack(">q", v["seller"]), json.dumps(out), m.timestamp()[1])
+
+
+def q8(m, v, sink, state):
+    """Persons and the auctions they sell within 10 s of each other (both ways)."""
+    k = kind(m)
+    if k == "bid":
+        return
+    ts = m.timestamp()[1]
+    persons = state.setdefault("p", {})
+    auctions = state.setdefault("a", {})
+    if k == "person":
+        pid = v["id"]
+        persons.setdefault(pid, []).append((ts, v))
+        for ats, a in auctions.get(pid, ()):
+            if abs(ats - ts) <= 10000:
+                out = {"NAME": v["name"], "AUCTION": a["id"], "CREATED": a["dateTime"]}
+                sink.send(struct.pack(">q", pid), json.dumps(out), max(ts, ats))
+    else:
+        pid = v["seller"]
+        auctions.setdefault(pid, []).append((ts, v))
+        for pts, p in persons.get(pid, ()):
+            if abs(pts - ts) <= 10000:
+                out = {"NAME": p["name"], "AUCTION": v["id"], "CREATED": v["dateTime"]}
+                sink.send(struct.pack(">q", pid), json.dumps(out), max(ts, pts))
 
 
 def q0(m, v, sink, state):
@@ -87,13 +136,14 @@ def q7(m, v, sink, state):
     sink.send(struct.pack(">qq", auction, ws), json.dumps({"MAXPRICE": best}), ts)
 
 
-QUERIES = {"q0": q0, "q1": q1, "q2": q2, "q22": q22, "q5": q5, "q7": q7}
+QUERIES = {"q0": bids_only(q0), "q1": bids_only(q1), "q2": bids_only(q2),
+           "q22": bids_only(q22), "q5": bids_only(q5), "q7": bids_only(q7), "q3": q3, "q8": q8}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bootstrap", required=True)
-    ap.add_argument("--query", required=True, help="q0, q1, q2, q22, q5, q7 or a list")
+    ap.add_argument("--query", required=True, help="q0, q1, q2, q22, q5, q7, q3, q8 or a list")
     ap.add_argument("--topic", required=True)
     ap.add_argument("--out-topic", required=True)
     ap.add_argument("--max", type=int, default=0)
@@ -102,16 +152,17 @@ def main():
     c = Consumer({"bootstrap.servers": a.bootstrap, "group.id": "eddy-bench-python",
                   "enable.auto.commit": False})
     md = c.list_topics(timeout=10)
-    if a.topic not in md.topics:
-        sys.exit("topic %s does not exist" % a.topic)
-    parts = sorted(md.topics[a.topic].partitions)
-    target = 0
-    for p in parts:
-        lo, hi = c.get_watermark_offsets(TopicPartition(a.topic, p), timeout=10)
-        target += hi - lo
+    target, assignment = 0, []
+    for topic in a.topic.split(","):
+        if topic not in md.topics:
+            sys.exit("topic %s does not exist" % topic)
+        for p in sorted(md.topics[topic].partitions):
+            lo, hi = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            target += hi - lo
+            assignment.append(TopicPartition(topic, p, OFFSET_BEGINNING))
     if a.max and a.max < target:
         target = a.max
-    c.assign([TopicPartition(a.topic, p, OFFSET_BEGINNING) for p in parts])
+    c.assign(assignment)
     producer = Producer({"bootstrap.servers": a.bootstrap, "linger.ms": 5,
                          "enable.idempotence": True, "partitioner": "murmur2_random"})
     names = a.query.split(",")

@@ -49,21 +49,25 @@ typedef struct QueryDef {
     const char *name;
     const char *title;
     CompareKind compare;
+    unsigned inputs; /* LOAD_* kinds the query reads */
 } QueryDef;
 
 static const QueryDef QUERIES[] = {
-    {"q0", "pass-through", COMPARE_COUNT},
-    {"q1", "currency conversion", COMPARE_COUNT},
-    {"q2", "filter", COMPARE_COUNT},
-    {"q22", "string split", COMPARE_COUNT},
-    {"q5", "hopping-window count", COMPARE_ROWS},
-    {"q7", "tumbling-window max", COMPARE_ROWS},
+    {"q0", "pass-through", COMPARE_COUNT, LOAD_BIDS},
+    {"q1", "currency conversion", COMPARE_COUNT, LOAD_BIDS},
+    {"q2", "filter", COMPARE_COUNT, LOAD_BIDS},
+    {"q22", "string split", COMPARE_COUNT, LOAD_BIDS},
+    {"q5", "hopping-window count", COMPARE_ROWS, LOAD_BIDS},
+    {"q7", "tumbling-window max", COMPARE_ROWS, LOAD_BIDS},
+    {"q3", "stream-table join", COMPARE_COUNT, LOAD_PERSONS | LOAD_AUCTIONS},
+    {"q8", "windowed join", COMPARE_COUNT, LOAD_PERSONS | LOAD_AUCTIONS},
 };
 #define NQUERIES ((int)(sizeof QUERIES / sizeof QUERIES[0]))
 
 typedef struct Options {
     bool smoke;
-    uint64_t events; /* events loaded for the throughput phase */
+    uint64_t events;      /* events loaded for the throughput phase */
+    uint64_t join_events; /* events whose persons and auctions are loaded (>= events) */
     int partitions;
     char queries[256];   /* comma-separated names; "" = all */
     uint64_t python_max; /* records the Python loop reads */
@@ -89,7 +93,7 @@ typedef struct Ctx {
     TopicAdmin *admin;
     BenchTopics topics;
     NexmarkConfig cfg;
-    LoadStats load;
+    LoadStats load;     /* totals of every kind loaded */
     char log[PATH_MAX]; /* stderr of the children */
     /* sqlite3's answers per query */
     int64_t sqlite_count[NQUERIES];
@@ -149,6 +153,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: eddy-bench [options]\n"
                "  --smoke             seconds-long check of the whole pipeline (make test)\n"
                "  --events N          Nexmark events to load (default 440000; 46/50 are bids)\n"
+               "  --join-events N     events whose persons and auctions are loaded for the\n"
+               "                      joins q3 and q8 (default 4 x --events)\n"
                "  --partitions N      partitions per topic (default 32; the embedded broker keeps\n"
                "                      at most ~5 MiB per partition)\n"
                "  --queries LIST      e.g. q0,q5 (default: all)\n"
@@ -222,6 +228,24 @@ static bool query_selected(const Options *o, const char *name)
     return strstr(list, pat) != NULL;
 }
 
+/* The topics of the kinds in `inputs`, comma-separated ("bid", "person,auction"). */
+static void input_topics(unsigned inputs, const BenchTopics *t, char *out, size_t sz)
+{
+    snprintf(out, sz, "%s%s%s%s%s", inputs & LOAD_PERSONS ? t->person : "",
+             inputs & LOAD_PERSONS && inputs & (LOAD_AUCTIONS | LOAD_BIDS) ? "," : "",
+             inputs & LOAD_AUCTIONS ? t->auction : "",
+             inputs & LOAD_AUCTIONS && inputs & LOAD_BIDS ? "," : "",
+             inputs & LOAD_BIDS ? t->bid : "");
+}
+
+/* Records loaded in the topics of `inputs`. */
+static uint64_t input_count(const Ctx *c, unsigned inputs)
+{
+    return (inputs & LOAD_PERSONS ? c->load.persons : 0) +
+           (inputs & LOAD_AUCTIONS ? c->load.auctions : 0) +
+           (inputs & LOAD_BIDS ? c->load.bids : 0);
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
@@ -287,26 +311,43 @@ static void load_data(Ctx *c)
     c->cfg.base_ms = bk_wall_ms() - 3600 * 1000 - (int64_t)((double)c->o.events * 1000 / rate);
     c->cfg.base_ms -= c->cfg.base_ms % 10000; /* windows line up with the first event */
     char err[512];
-    if (bk_load(c->bootstrap, t, &c->cfg, 0, c->o.events, false, false, &c->load, err, sizeof err) <
-        0)
+    /* Bids of the first `events` events; persons and auctions of `join_events`
+     * (they are 4 in 50 events: the joins get more of them to chew on). */
+    if (bk_load(c->bootstrap, t, &c->cfg, 0, c->o.events, false, LOAD_ALL, &c->load, err,
+                sizeof err) < 0)
         die(c, "loading events: %s", err);
-    int64_t lo, hi;
-    if (bk_watermarks(c->bootstrap, t->bid, &lo, &hi, err, sizeof err) < 0)
-        die(c, "bid watermarks: %s", err);
-    if (lo != 0 || (uint64_t)hi != c->load.bids)
-        die(c,
-            "the broker kept bid offsets %lld..%lld of %llu written: more than it holds per "
-            "partition (use fewer --events or more --partitions)",
-            (long long)lo, (long long)hi, (unsigned long long)c->load.bids);
+    if (c->o.join_events > c->o.events) {
+        LoadStats more;
+        if (bk_load(c->bootstrap, t, &c->cfg, c->o.events, c->o.join_events, false,
+                    LOAD_PERSONS | LOAD_AUCTIONS, &more, err, sizeof err) < 0)
+            die(c, "loading events: %s", err);
+        c->load.persons += more.persons;
+        c->load.auctions += more.auctions;
+        c->load.seconds += more.seconds;
+    }
+    const char *names[] = {t->person, t->auction, t->bid};
+    const uint64_t counts[] = {c->load.persons, c->load.auctions, c->load.bids};
+    for (int k = 0; k < 3; k++) {
+        int64_t lo, hi;
+        if (bk_watermarks(c->bootstrap, names[k], &lo, &hi, err, sizeof err) < 0)
+            die(c, "%s watermarks: %s", names[k], err);
+        if (lo != 0 || (uint64_t)hi != counts[k])
+            die(c,
+                "the broker kept %s offsets %lld..%lld of %llu written: more than it holds per "
+                "partition (use fewer --events or more --partitions)",
+                names[k], (long long)lo, (long long)hi, (unsigned long long)counts[k]);
+    }
     BenchReport *r = &c->rep;
     r->events = c->o.events;
     r->bids = c->load.bids;
     r->partitions = c->o.partitions;
     r->bid_bytes_avg = c->load.bids ? (double)c->load.bid_bytes / (double)c->load.bids : 0;
     r->load_eps = c->load.seconds > 0 ? (double)c->o.events / c->load.seconds : 0;
-    say("loaded %llu events (%llu bids, %.0f bytes each on average) in %.2f s",
-        (unsigned long long)c->o.events, (unsigned long long)c->load.bids, r->bid_bytes_avg,
-        c->load.seconds);
+    r->persons = c->load.persons;
+    r->auctions = c->load.auctions;
+    say("loaded %llu bids (%.0f bytes each on average), %llu persons and %llu auctions in %.2f s",
+        (unsigned long long)c->load.bids, r->bid_bytes_avg, (unsigned long long)c->load.persons,
+        (unsigned long long)c->load.auctions, c->load.seconds);
 }
 
 /* ---------------------------------------------------------------- sqlite3 */
@@ -321,25 +362,44 @@ static int cmp_row(const void *a, const void *b)
 
 static void run_sqlite(Ctx *c)
 {
-    char csv[PATH_MAX + 16], script[PATH_MAX + 16];
-    snprintf(csv, sizeof csv, "%s/bid.csv", c->o.outdir);
+    char csv[3][PATH_MAX + 16], script[PATH_MAX + 16];
+    snprintf(csv[0], sizeof csv[0], "%s/bid.csv", c->o.outdir);
+    snprintf(csv[1], sizeof csv[1], "%s/auction.csv", c->o.outdir);
+    snprintf(csv[2], sizeof csv[2], "%s/person.csv", c->o.outdir);
     snprintf(script, sizeof script, "%s/sqlite.sql", c->o.outdir);
-    FILE *f = fopen(csv, "w");
-    if (!f) die(c, "cannot write %s", csv);
-    for (uint64_t n = 0; n < c->o.events; n++) {
-        if (nexmark_kind(n) != NEXMARK_BID) continue;
-        NexmarkBid b;
-        nexmark_bid(&c->cfg, n, &b);
-        fprintf(f, "%lld,%lld,%lld,%s,%lld\n", (long long)b.auction, (long long)b.bidder,
-                (long long)b.price, b.channel, (long long)b.date_time);
+    FILE *fb = fopen(csv[0], "w"), *fa = fopen(csv[1], "w"), *fp = fopen(csv[2], "w");
+    if (!fb || !fa || !fp) die(c, "cannot write %s", csv[0]);
+    uint64_t end = c->o.join_events > c->o.events ? c->o.join_events : c->o.events;
+    for (uint64_t n = 0; n < end; n++) {
+        NexmarkKind k = nexmark_kind(n);
+        if (k == NEXMARK_BID && n < c->o.events) {
+            NexmarkBid b;
+            nexmark_bid(&c->cfg, n, &b);
+            fprintf(fb, "%lld,%lld,%lld,%s,%lld\n", (long long)b.auction, (long long)b.bidder,
+                    (long long)b.price, b.channel, (long long)b.date_time);
+        } else if (k == NEXMARK_AUCTION) {
+            NexmarkAuction a;
+            nexmark_auction(&c->cfg, n, &a);
+            fprintf(fa, "%lld,%lld,%lld,%lld\n", (long long)a.id, (long long)a.seller,
+                    (long long)a.category, (long long)a.date_time);
+        } else if (k == NEXMARK_PERSON) {
+            NexmarkPerson p;
+            nexmark_person(&c->cfg, n, &p);
+            fprintf(fp, "%lld,%s,%lld\n", (long long)p.id, p.state, (long long)p.date_time);
+        }
     }
-    fclose(f);
-    f = fopen(script, "w");
+    fclose(fb);
+    fclose(fa);
+    fclose(fp);
+    FILE *f = fopen(script, "w");
     if (!f) die(c, "cannot write %s", script);
     fprintf(f,
             "CREATE TABLE bid(auction INTEGER, bidder INTEGER, price INTEGER, channel TEXT, "
-            "ts INTEGER);\n.mode csv\n.import '%s' bid\n",
-            csv);
+            "ts INTEGER);\n"
+            "CREATE TABLE auction(id INTEGER, seller INTEGER, category INTEGER, ts INTEGER);\n"
+            "CREATE TABLE person(id INTEGER, state TEXT, ts INTEGER);\n"
+            ".mode csv\n.import '%s' bid\n.import '%s' auction\n.import '%s' person\n",
+            csv[0], csv[1], csv[2]);
     for (int i = 0; i < NQUERIES; i++) {
         if (!query_selected(&c->o, QUERIES[i].name)) continue;
         char path[PATH_MAX + 32];
@@ -396,17 +456,17 @@ static const char *ceiling_name(CeilingKind k)
 }
 
 /* Runs a ceiling in a child process (this binary, --ceiling), so its CPU time is its own. */
-static Rate run_ceiling(Ctx *c, CeilingKind kind, const char *out_topic, uint64_t max)
+static Rate run_ceiling(Ctx *c, CeilingKind kind, const char *topics, const char *out_topic,
+                        uint64_t max)
 {
     Rate r = {0};
     char maxs[32];
     snprintf(maxs, sizeof maxs, "%llu", (unsigned long long)max);
     char self[PATH_MAX + 16];
     snprintf(self, sizeof self, "%s/eddy-bench", c->o.bindir);
-    const char *argv[] = {self,          "--ceiling",   ceiling_name(kind),
-                          "--bootstrap", c->bootstrap,  "--topic",
-                          c->topics.bid, "--out-topic", out_topic ? out_topic : "-",
-                          "--max",       maxs,          NULL};
+    const char *argv[] = {
+        self,   "--ceiling",   ceiling_name(kind),          "--bootstrap", c->bootstrap, "--topic",
+        topics, "--out-topic", out_topic ? out_topic : "-", "--max",       maxs,         NULL};
     char *out = NULL, err[512];
     long rss;
     int st = proc_run(argv, c->log, &out, &r.cpu_s, &rss, err, sizeof err);
@@ -423,7 +483,7 @@ static Rate run_ceiling(Ctx *c, CeilingKind kind, const char *out_topic, uint64_
     return r;
 }
 
-static Rate run_python(Ctx *c, const char *query, char *errbuf, size_t errsz)
+static Rate run_python(Ctx *c, const char *query, const char *topics, char *errbuf, size_t errsz)
 {
     Rate r = {0};
     char script[PATH_MAX + 32], maxs[32], out_topic[64];
@@ -436,7 +496,7 @@ static Rate run_python(Ctx *c, const char *query, char *errbuf, size_t errsz)
     }
     if (!strchr(query, ',')) create_topic(c, out_topic, c->o.partitions);
     const char *argv[] = {PYTHON,  script,    "--bootstrap", c->bootstrap,  "--query",
-                          query,   "--topic", c->topics.bid, "--out-topic", out_topic,
+                          query,   "--topic", topics,        "--out-topic", out_topic,
                           "--max", maxs,      NULL};
     char *out = NULL;
     long rss;
@@ -461,7 +521,11 @@ typedef struct Run {
     int qi; /* index in QUERIES */
     QueryResult *res;
     char sink[64], live_sink[64];
-    GroupWatch *watch;
+    char qid[128];      /* eddyd's query id */
+    GroupWatch *watch;  /* the query's group on its input topics */
+    GroupWatch *iwatch; /* ... on its repartition topics, once the inputs are in */
+    char itopics[1024]; /* those topics, comma-separated */
+    bool inputs_in;
     SinkReader *sink_r, *live_r;
     int64_t start_us, end_us;
     bool done;
@@ -548,6 +612,34 @@ static void check_output(Ctx *c, Run *run)
     free(rc.rows);
 }
 
+/* Watches the query's repartition topics (eddy names them
+ * _confluent-ksql-<service id>query_<id>-...-repartition), if it has any. */
+static void repartition_watch(Ctx *c, Run *r)
+{
+    if (!r->qid[0]) return;
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "_confluent-ksql-default_query_%s-", r->qid);
+    EddyError e2;
+    err_clear(&e2);
+    TopicDesc *list;
+    int nt = topic_admin_list(c->admin, &list, &e2);
+    r->itopics[0] = 0;
+    for (int k = 0; k < nt; k++) {
+        size_t l = strlen(list[k].name);
+        if (strncmp(list[k].name, prefix, strlen(prefix)) != 0 || l < 12 ||
+            strcmp(list[k].name + l - 12, "-repartition") != 0)
+            continue;
+        size_t used = strlen(r->itopics);
+        snprintf(r->itopics + used, sizeof r->itopics - used, "%s%s", used ? "," : "",
+                 list[k].name);
+    }
+    if (nt > 0) topic_desc_free(list, nt);
+    if (!r->itopics[0]) return;
+    char group[256], err[512];
+    snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", r->qid);
+    r->iwatch = bk_group_watch(c->bootstrap, group, r->itopics, err, sizeof err);
+}
+
 /* Runs the queries runs[0..n) in one fresh eddyd: throughput over the loaded bids,
  * then latency over live topics. */
 static void eddy_session(Ctx *c, Run *runs, int n)
@@ -569,9 +661,14 @@ static void eddy_session(Ctx *c, Run *runs, int n)
     /* The streams and queries: each query once over the loaded bids, and once over
      * the session's live topic. */
     static int session_no;
-    char live_topic[64];
-    snprintf(live_topic, sizeof live_topic, "bid_live_%d", ++session_no);
-    create_topic(c, live_topic, c->o.partitions);
+    BenchTopics live_t;
+    session_no++;
+    snprintf(live_t.bid, sizeof live_t.bid, "bid_live_%d", session_no);
+    snprintf(live_t.auction, sizeof live_t.auction, "auction_live_%d", session_no);
+    snprintf(live_t.person, sizeof live_t.person, "person_live_%d", session_no);
+    create_topic(c, live_t.bid, c->o.partitions);
+    create_topic(c, live_t.auction, c->o.partitions);
+    create_topic(c, live_t.person, c->o.partitions);
     char *tmpl_streams = NULL;
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/bench/sql/streams.sql", c->o.srcdir);
@@ -585,8 +682,25 @@ static void eddy_session(Ctx *c, Run *runs, int n)
     }
     StrBuf sql = STRBUF_INIT;
     {
-        const char *p1[] = {"bid", "BID", "bid_topic", c->topics.bid, NULL};
-        const char *p2[] = {"bid", "BID_LIVE", "bid_topic", live_topic, NULL};
+        const char *p1[] = {"bid",
+                            "BID",
+                            "bid_topic",
+                            c->topics.bid,
+                            "auction",
+                            "AUCTION",
+                            "auction_topic",
+                            c->topics.auction,
+                            "person",
+                            "PERSON",
+                            "person_topic",
+                            c->topics.person,
+                            "person_table",
+                            "PERSON_T",
+                            NULL};
+        const char *p2[] = {
+            "bid",          "BID_LIVE",      "bid_topic",    live_t.bid,      "auction",
+            "AUCTION_LIVE", "auction_topic", live_t.auction, "person",        "PERSON_LIVE",
+            "person_topic", live_t.person,   "person_table", "PERSON_LIVE_T", NULL};
         char *s1 = substitute(tmpl_streams, p1);
         char *s2 = substitute(tmpl_streams, p2);
         sb_printf(&sql, "%s\n%s\n", s1, s2);
@@ -606,8 +720,11 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         snprintf(path, sizeof path, "%s/bench/sql/%s.sql", c->o.srcdir, q);
         char *tmpl = read_file(path);
         if (!tmpl) die(c, "cannot read %s", path);
-        const char *pq[] = {"bid", "BID", "sink", r->sink, NULL};
-        const char *pql[] = {"bid", "BID_LIVE", "sink", r->live_sink, NULL};
+        const char *pq[] = {"bid",          "BID",      "auction", "AUCTION", "person", "PERSON",
+                            "person_table", "PERSON_T", "sink",    r->sink,   NULL};
+        const char *pql[] = {
+            "bid",          "BID_LIVE",      "auction", "AUCTION_LIVE", "person", "PERSON_LIVE",
+            "person_table", "PERSON_LIVE_T", "sink",    r->live_sink,   NULL};
         char *s2 = substitute(tmpl, pq);
         char *s3 = substitute(tmpl, pql);
         free(tmpl);
@@ -620,10 +737,13 @@ static void eddy_session(Ctx *c, Run *runs, int n)
             continue;
         }
         const char *qid = eddyd_query_id(resp);
+        if (qid) snprintf(r->qid, sizeof r->qid, "%s", qid);
         if (qid) {
             char group[256];
             snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", qid);
-            r->watch = bk_group_watch(c->bootstrap, group, c->topics.bid, err, sizeof err);
+            char topics[400];
+            input_topics(QUERIES[r->qi].inputs, &c->topics, topics, sizeof topics);
+            r->watch = bk_group_watch(c->bootstrap, group, topics, err, sizeof err);
         }
         json_decref(resp);
         bool table = QUERIES[r->qi].compare == COMPARE_ROWS;
@@ -693,7 +813,19 @@ static void eddy_session(Ctx *c, Run *runs, int n)
                 last_change[i] = now;
             }
             int64_t committed = r->watch ? bk_group_committed(r->watch) : -1;
-            bool all_in = committed >= (int64_t)c->load.bids;
+            uint64_t want = input_count(c, QUERIES[r->qi].inputs);
+            bool all_in = committed >= (int64_t)want;
+            if (all_in && !r->inputs_in) {
+                /* Every input is in; records repartitioned through internal topics
+                 * (joins) may still be on their way back. */
+                r->inputs_in = true;
+                repartition_watch(c, r);
+            }
+            if (all_in && r->iwatch) {
+                int64_t lo, hi, ic = bk_group_committed(r->iwatch);
+                all_in = bk_watermarks(c->bootstrap, r->itopics, &lo, &hi, err, sizeof err) >= 0 &&
+                         ic >= hi;
+            }
             bool stalled = ss.records > 0 && now - last_change[i] > 5000000;
             if (all_in || stalled) {
                 r->done = true;
@@ -701,8 +833,7 @@ static void eddy_session(Ctx *c, Run *runs, int n)
                 pending--;
                 if (stalled && !all_in && r->watch)
                     say("%s: output stopped growing before every bid was committed (%lld of %llu)",
-                        QUERIES[r->qi].name, (long long)committed,
-                        (unsigned long long)c->load.bids);
+                        QUERIES[r->qi].name, (long long)committed, (unsigned long long)want);
             }
         }
     }
@@ -720,7 +851,7 @@ static void eddy_session(Ctx *c, Run *runs, int n)
         while (last > a + 1 && sc[last] - sc[last - 1] < busy)
             last--;
         r->res->ran = true;
-        r->res->eddy.records = c->load.bids;
+        r->res->eddy.records = input_count(c, QUERIES[r->qi].inputs);
         r->res->eddy.seconds = (double)(st[last] - st[a]) / 1e6;
         /* In one session the CPU of all its queries is shared: only meaningful alone. */
         r->res->eddy.cpu_s = (sc[last] - sc[a]) / n;
@@ -762,18 +893,20 @@ static void eddy_session(Ctx *c, Run *runs, int n)
     }
 
     say("outputs checked");
-    /* Latency: bids sent at live_rate, stamped with the time they are sent. */
+    /* Latency: events sent at live_rate to the live topics, stamped with the time
+     * they are sent. */
     if (c->o.live_seconds > 0) {
         uint64_t nlive = (uint64_t)(c->o.live_rate * c->o.live_seconds);
         NexmarkConfig live = c->cfg;
         live.rate = c->o.live_rate;
-        BenchTopics lt = c->topics;
-        snprintf(lt.bid, sizeof lt.bid, "%s", live_topic);
+        unsigned kinds = 0;
+        for (int i = 0; i < n; i++)
+            kinds |= QUERIES[runs[i].qi].inputs;
         LoadStats ls;
         /* Event number `events` is due 200 ms from now. */
         live.base_ms = bk_wall_ms() + 200 - (int64_t)((double)c->o.events * 1000 / live.rate);
-        if (bk_load(c->bootstrap, &lt, &live, c->o.events, c->o.events + nlive, true, true, &ls,
-                    err, sizeof err) < 0)
+        if (bk_load(c->bootstrap, &live_t, &live, c->o.events, c->o.events + nlive, true, kinds,
+                    &ls, err, sizeof err) < 0)
             say("live phase: %s", err);
         say("live phase sent");
         sleep_ms(c->o.smoke ? 500 : 1500);
@@ -798,6 +931,8 @@ out:
         bk_sink_free(runs[i].sink_r);
         bk_sink_free(runs[i].live_r);
         bk_group_watch_free(runs[i].watch);
+        bk_group_watch_free(runs[i].iwatch);
+        runs[i].iwatch = NULL;
         runs[i].sink_r = runs[i].live_r = NULL;
         runs[i].watch = NULL;
     }
@@ -885,6 +1020,8 @@ static void parse_args(Ctx *c, int argc, char **argv)
                 o->events = strtoull(v, NULL, 10), set_events = true;
             else if (strcmp(a, "--partitions") == 0)
                 o->partitions = atoi(v), set_parts = true;
+            else if (strcmp(a, "--join-events") == 0)
+                o->join_events = strtoull(v, NULL, 10);
             else if (strcmp(a, "--queries") == 0)
                 snprintf(o->queries, sizeof o->queries, "%s", v);
             else if (strcmp(a, "--python-max") == 0)
@@ -924,6 +1061,7 @@ static void parse_args(Ctx *c, int argc, char **argv)
     if (!o->outdir[0])
         snprintf(o->outdir, sizeof o->outdir, "%s/bench%s", o->bindir, o->smoke ? "-smoke" : "");
     if (!o->docs[0]) snprintf(o->docs, sizeof o->docs, "%s/docs/benchmarks.md", o->srcdir);
+    if (!o->join_events) o->join_events = o->smoke ? o->events : 4 * o->events;
     if (o->events < 50 || o->partitions < 1) {
         fprintf(stderr, "eddy-bench: --events must be >= 50 and --partitions >= 1\n");
         exit(2);
@@ -953,9 +1091,9 @@ int main(int argc, char **argv)
 
     say("ceilings: consume, decode, consume+produce");
     create_topic(c, "ceiling_out", c->o.partitions);
-    c->rep.consume = run_ceiling(c, CEILING_CONSUME, NULL, 0);
-    c->rep.decode = run_ceiling(c, CEILING_DECODE, NULL, 0);
-    c->rep.passthrough = run_ceiling(c, CEILING_PASSTHROUGH, "ceiling_out", 0);
+    c->rep.consume = run_ceiling(c, CEILING_CONSUME, c->topics.bid, NULL, 0);
+    c->rep.decode = run_ceiling(c, CEILING_DECODE, c->topics.bid, NULL, 0);
+    c->rep.passthrough = run_ceiling(c, CEILING_PASSTHROUGH, c->topics.bid, "ceiling_out", 0);
 
     Run runs[NQUERIES];
     int nruns = 0;
@@ -984,20 +1122,22 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < nruns && !interrupted; i++) {
         QueryResult *res = runs[i].res;
+        char topics[400];
+        input_topics(QUERIES[runs[i].qi].inputs, &c->topics, topics, sizeof topics);
         if (!c->o.smoke) {
             /* The ratio compares eddy with a ceiling measured just before it, so
              * both see the same load on a shared machine. */
-            res->ceiling = run_ceiling(c, CEILING_PASSTHROUGH, "ceiling_out", 0);
+            res->ceiling = run_ceiling(c, CEILING_PASSTHROUGH, topics, "ceiling_out", 0);
             if (!c->o.no_eddy) {
                 say("eddyd: %s (%s)", res->name, res->title);
                 eddy_session(c, &runs[i], 1);
             }
-        } else {
+        } else if (QUERIES[runs[i].qi].inputs == LOAD_BIDS) {
             res->ceiling = c->rep.passthrough;
         }
         if (!c->o.no_python && !c->o.smoke) {
             char err[512];
-            res->python = run_python(c, res->name, err, sizeof err);
+            res->python = run_python(c, res->name, topics, err, sizeof err);
             if (!res->python.ok) say("%s: %s", res->name, err);
         }
         if (res->error[0])
@@ -1013,7 +1153,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < nruns; i++)
             sb_printf(&list, "%s%s", i ? "," : "", runs[i].res->name);
         char err[512];
-        Rate py = run_python(c, list.data, err, sizeof err);
+        char all[400];
+        input_topics(LOAD_ALL, &c->topics, all, sizeof all);
+        Rate py = run_python(c, list.data, all, err, sizeof err);
         if (!py.ok) {
             say("python: %s", err);
             python_failed = true;
