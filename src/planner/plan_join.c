@@ -28,31 +28,31 @@
 
 typedef struct JoinRel {
     Step *step;
-    int first, last;                    /* sources [first, last] of qb->srcs */
-    int col_base[QB_MAX_SOURCES];       /* index of each source's first column */
-    int pseudo_base[QB_MAX_SOURCES];    /* index of its JP_ROWTIME column, -1: the row's own */
-    int nkeys;                          /* key columns at the front of step's output */
-    int nviable;                        /* columns always equal to a key column */
-    int viable_key[MAX_VIABLE];         /* ... which key column */
-    int viable[MAX_VIABLE];             /* ... the column */
+    int first, last;                       /* sources [first, last] of qb->srcs */
+    int col_base[QB_MAX_SOURCES];          /* index of each source's first column */
+    int pseudo_base[QB_MAX_SOURCES];       /* index of its JP_ROWTIME column, -1: the row's own */
+    int nkeys;                             /* key columns at the front of step's output */
+    int nviable;                           /* columns always equal to a key column */
+    int viable_key[MAX_VIABLE];            /* ... which key column */
+    int viable[MAX_VIABLE];                /* ... the column */
     const AstExpr *viable_ast[MAX_VIABLE]; /* its qualified reference, for messages */
-    const char *synthetic;              /* name of the synthetic key column 0, or NULL */
-    int nsynth;                         /* synthetic keys visible by name (n-way joins) */
+    const char *synthetic;                 /* name of the synthetic key column 0, or NULL */
+    int nsynth;                            /* synthetic keys visible by name (n-way joins) */
     const char *synth_name[QB_MAX_SOURCES];
     int synth_index[QB_MAX_SOURCES];
-    bool fk;                            /* keyed by the left table's primary key */
-    FormatSpec key_fmt;                 /* key format of the relation's records */
-    int partitions;                     /* of its leftmost source, 0 when unknown */
+    bool fk;            /* keyed by the left table's primary key */
+    FormatSpec key_fmt; /* key format of the relation's records */
+    int partitions;     /* of its leftmost source, 0 when unknown */
 } JoinRel;
 
 typedef struct JoinCtx {
     QB *qb;
-    bool quals_only;                    /* first pass: only check qualifiers */
+    bool quals_only; /* first pass: only check qualifiers */
     Arena *a;
     int njoins;
     const AstRelation *joins[QB_MAX_SOURCES];
     int src_offset[QB_MAX_SOURCES];
-    AstExpr *on[QB_MAX_SOURCES];        /* ON conditions with qualifiers resolved */
+    AstExpr *on[QB_MAX_SOURCES]; /* ON conditions with qualifiers resolved */
     int nlambda;
     const char *lambda[EXPR_MAX_LAMBDA_SLOTS];
 } JoinCtx;
@@ -71,9 +71,9 @@ static const char *internal_topic(QB *qb, const char *name)
     Plan *p = qb->plan;
     const char *t = arena_printf(qb->a, "_confluent-ksql-%squery_%s-%s", service_id(qb),
                                  qb->req->query_id ? qb->req->query_id : "transient", name);
-    p->internal_topics = arena_realloc(qb->a, p->internal_topics,
-                                       sizeof(char *) * (size_t)p->ninternal_topics,
-                                       sizeof(char *) * (size_t)(p->ninternal_topics + 1));
+    p->internal_topics =
+        arena_realloc(qb->a, p->internal_topics, sizeof(char *) * (size_t)p->ninternal_topics,
+                      sizeof(char *) * (size_t)(p->ninternal_topics + 1));
     p->internal_topics[p->ninternal_topics++] = t;
     return t;
 }
@@ -160,7 +160,8 @@ static AstExpr *qualify(JoinCtx *jc, const AstExpr *e)
     c->right = qualify(jc, e->right);
     if (e->nargs && e->args) {
         c->args = arena_alloc(jc->a, sizeof(AstExpr *) * (size_t)e->nargs);
-        for (int i = 0; i < e->nargs; i++) c->args[i] = qualify(jc, e->args[i]);
+        for (int i = 0; i < e->nargs; i++)
+            c->args[i] = qualify(jc, e->args[i]);
     }
     return c;
 }
@@ -179,10 +180,13 @@ static int qualify_all(JoinCtx *jc)
             jc->on[j] = qualify(jc, jc->joins[j]->on);
             if (qb->err->code) return qb->err->code;
         }
-        for (int i = 0; i < sel->nitems; i++) qualify(jc, sel->items[i].expr);
+        for (int i = 0; i < sel->nitems; i++)
+            qualify(jc, sel->items[i].expr);
         qualify(jc, sel->where);
-        for (int i = 0; i < sel->ngroup; i++) qualify(jc, sel->group_by[i]);
-        for (int i = 0; i < sel->npartition; i++) qualify(jc, sel->partition_by[i]);
+        for (int i = 0; i < sel->ngroup; i++)
+            qualify(jc, sel->group_by[i]);
+        for (int i = 0; i < sel->npartition; i++)
+            qualify(jc, sel->partition_by[i]);
         qualify(jc, sel->having);
         if (qb->err->code) return qb->err->code;
     }
@@ -200,14 +204,16 @@ static unsigned sources_of(const QB *qb, const AstExpr *e)
     }
     if (e->kind == AST_LAMBDA) return sources_of(qb, e->left);
     m |= sources_of(qb, e->left) | sources_of(qb, e->right);
-    for (int i = 0; i < e->nargs && e->args; i++) m |= sources_of(qb, e->args[i]);
+    for (int i = 0; i < e->nargs && e->args; i++)
+        m |= sources_of(qb, e->args[i]);
     return m;
 }
 
 static int popcount(unsigned m)
 {
     int n = 0;
-    for (; m; m &= m - 1) n++;
+    for (; m; m &= m - 1)
+        n++;
     return n;
 }
 
@@ -219,8 +225,10 @@ static void rel_shift(JoinRel *r, int d)
         r->col_base[i] += d;
         if (r->pseudo_base[i] >= 0) r->pseudo_base[i] += d;
     }
-    for (int i = 0; i < r->nviable; i++) r->viable[i] += d;
-    for (int i = 0; i < r->nsynth; i++) r->synth_index[i] += d;
+    for (int i = 0; i < r->nviable; i++)
+        r->viable[i] += d;
+    for (int i = 0; i < r->nsynth; i++)
+        r->synth_index[i] += d;
 }
 
 static JoinRel *rel_source(QB *qb, int i, const char *alias)
@@ -247,7 +255,8 @@ static void rel_scope(QB *qb, const JoinRel *r, Scope *s)
         const Source *src = qb->srcs[i];
         const char *q = qb->quals[i];
         for (int c = 0; c < src->schema.ncols; c++)
-            scope_add(a, s, q, src->schema.cols[c].name, r->col_base[i] + c, src->schema.cols[c].type);
+            scope_add(a, s, q, src->schema.cols[c].name, r->col_base[i] + c,
+                      src->schema.cols[c].type);
         if (r->pseudo_base[i] >= 0) {
             int np = src->window.type != WIN_NONE ? JOIN_NPSEUDO : JP_WINDOWSTART;
             for (int p = 0; p < np; p++) {
@@ -402,12 +411,14 @@ static Expr *bind_side(QB *qb, const JoinRel *r, const AstExpr *e)
 static void side_names(QB *qb, const JoinRel *r, const char **names)
 {
     const Schema *sc = &r->step->schema;
-    for (int i = 0; i < sc->ncols; i++) names[i] = sc->cols[i].name;
+    for (int i = 0; i < sc->ncols; i++)
+        names[i] = sc->cols[i].name;
     for (int s = r->first; s <= r->last; s++) {
         if (r->pseudo_base[s] >= 0) continue;
         const Schema *ss = &qb->srcs[s]->schema;
         for (int c = 0; c < ss->ncols; c++)
-            names[r->col_base[s] + c] = arena_printf(qb->a, "%s_%s", qb->quals[s], ss->cols[c].name);
+            names[r->col_base[s] + c] =
+                arena_printf(qb->a, "%s_%s", qb->quals[s], ss->cols[c].name);
     }
 }
 
@@ -475,7 +486,8 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
                            ast_text(a, sides[k]), ast_text(a, on));
     }
     unsigned lmask = 0;
-    for (int i = L->first; i <= L->last; i++) lmask |= 1u << i;
+    for (int i = L->first; i <= L->last; i++)
+        lmask |= 1u << i;
     const AstExpr *lx, *rx;
     if (masks[1] == 1u << ri && (masks[0] & lmask)) {
         lx = sides[0];
@@ -585,9 +597,9 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
             return err_set(err, ERR_SEMANTIC, jr->offset,
                            "Foreign-key table-table joins are not supported on windowed tables.");
     }
-    bool format_mismatch = lkey && rkey && !fk &&
-                           (L->key_fmt.kind != R->key_fmt.kind || lw.type != rw.type ||
-                            lw.size_ms != rw.size_ms);
+    bool format_mismatch =
+        lkey && rkey && !fk &&
+        (L->key_fmt.kind != R->key_fmt.kind || lw.type != rw.type || lw.size_ms != rw.size_ms);
     bool lrekey = !lt && !lkey;
     bool rrekey = !rt && !rkey;
     if ((lrekey && lw.type != WIN_NONE) || (rrekey && rw.type != WIN_NONE) ||
@@ -610,7 +622,8 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     FormatSpec kf = L->key_fmt;
     if (kf.kind == FMT_NONE) kf = R->key_fmt;
     if (kf.kind == FMT_NONE) {
-        const char *d = props_get_str(qb->req->props, "ksql.persistence.default.format.key", "KAFKA");
+        const char *d =
+            props_get_str(qb->req->props, "ksql.persistence.default.format.key", "KAFKA");
         EddyError ferr;
         memset(&kf, 0, sizeof kf);
         if (format_parse(d, &kf.kind, &ferr) < 0) kf.kind = FMT_KAFKA;
@@ -625,7 +638,8 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     if (rrekey) add_rekey(qb, R, re, arena_printf(a, "%sJoin-right", prefix), lfmt);
     if (format_mismatch)
         add_rekey(qb, R, expr_column(a, 0, re->type),
-                  arena_printf(a, rt ? "%sRightSourceKeyed-SelectKey" : "%sJoin-right", prefix), lfmt);
+                  arena_printf(a, rt ? "%sRightSourceKeyed-SelectKey" : "%sJoin-right", prefix),
+                  lfmt);
     /* The state stores' changelogs ksqlDB's topology would have (Kafka Streams
      * numbers a stream-stream join's stores after the nodes before it). */
     if (ss) {
@@ -651,7 +665,10 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     Step *s = plan_step_new(qb->plan, STEP_JOIN, ls);
     s->right = rs;
     s->name = arena_printf(a, "%sJoin", prefix);
-    s->join_kind = ss ? JOIN_STREAM_STREAM : !lt ? JOIN_STREAM_TABLE : fk ? JOIN_TABLE_TABLE_FK : JOIN_TABLE_TABLE;
+    s->join_kind = ss    ? JOIN_STREAM_STREAM
+                   : !lt ? JOIN_STREAM_TABLE
+                   : fk  ? JOIN_TABLE_TABLE_FK
+                         : JOIN_TABLE_TABLE;
     s->join_type = type;
     s->left_key = le;
     s->right_key = re;
@@ -715,10 +732,12 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
         if (rc >= 0) add_viable(o, 0, rc, rx);
         if (lkey && !lrekey)
             for (int i = 0; i < L->nviable; i++)
-                if (L->viable_key[i] == 0) add_viable(o, 0, s->left_base + L->viable[i], L->viable_ast[i]);
+                if (L->viable_key[i] == 0)
+                    add_viable(o, 0, s->left_base + L->viable[i], L->viable_ast[i]);
         if (rkey && !rrekey && !format_mismatch)
             for (int i = 0; i < R->nviable; i++)
-                if (R->viable_key[i] == 0) add_viable(o, 0, s->right_base + R->viable[i], R->viable_ast[i]);
+                if (R->viable_key[i] == 0)
+                    add_viable(o, 0, s->right_base + R->viable[i], R->viable_ast[i]);
     }
     if (!fk && o->nviable == 0) {
         o->synthetic = synthetic_name(qb, L, R);
@@ -751,16 +770,19 @@ static int plan_one_join(JoinCtx *jc, int j, const char *prefix, JoinRel *L, Joi
     side_names(qb, L, lnames);
     side_names(qb, R, rnames);
     for (int i = 0; i < ls->schema.ncols; i++)
-        s->schema.cols[s->left_base + i] = (Column){type_intern_name(lnames[i]), ls->schema.cols[i].type, COL_VALUE, NULL};
+        s->schema.cols[s->left_base + i] =
+            (Column){type_intern_name(lnames[i]), ls->schema.cols[i].type, COL_VALUE, NULL};
     for (int i = 0; i < rs->schema.ncols; i++)
-        s->schema.cols[s->right_base + i] = (Column){type_intern_name(rnames[i]), rs->schema.cols[i].type, COL_VALUE, NULL};
+        s->schema.cols[s->right_base + i] =
+            (Column){type_intern_name(rnames[i]), rs->schema.cols[i].type, COL_VALUE, NULL};
     for (int k = 0; k < 2; k++) {
         int pb = k == 0 ? s->left_base + ls->schema.ncols : s->right_base + rs->schema.ncols;
         const char *q = k == 0 ? (L->first == L->last ? qb->quals[L->first] : "KSQL_LEFT")
                                : (R->first == R->last ? qb->quals[R->first] : "KSQL_RIGHT");
         for (int p = 0; p < JOIN_NPSEUDO; p++)
-            s->schema.cols[pb + p] = (Column){type_intern_name(arena_printf(a, "%s_%s", q, pseudo_names[p])),
-                                              p == JP_ROWPARTITION ? T_INT : T_BIGINT, COL_VALUE, NULL};
+            s->schema.cols[pb + p] =
+                (Column){type_intern_name(arena_printf(a, "%s_%s", q, pseudo_names[p])),
+                         p == JP_ROWPARTITION ? T_INT : T_BIGINT, COL_VALUE, NULL};
     }
     if (ddl_validate_key_types(&s->schema, err) < 0) return err->code;
     *out = o;
@@ -833,7 +855,8 @@ int qb_join(QB *qb)
         const AstRelation *rr = jc.joins[j]->right;
         JoinRel *right = rel_source(qb, j + 1, rr->alias);
         StrBuf pre = STRBUF_INIT;
-        for (int k = j + 1; k < jc.njoins; k++) sb_puts(&pre, "L_");
+        for (int k = j + 1; k < jc.njoins; k++)
+            sb_puts(&pre, "L_");
         JoinRel *o = NULL;
         int rc = plan_one_join(&jc, j, arena_strdup(qb->a, sb_cstr(&pre)), cur, right, &o);
         sb_free(&pre);
@@ -854,7 +877,8 @@ void qb_join_star_cols(QB *qb)
     const JoinRel *r = qb->join_rel;
     Arena *a = qb->a;
     int n = 1;
-    for (int i = 0; i < qb->nsrc; i++) n += qb->srcs[i]->schema.ncols + JOIN_NPSEUDO;
+    for (int i = 0; i < qb->nsrc; i++)
+        n += qb->srcs[i]->schema.ncols + JOIN_NPSEUDO;
     qb->star = arena_zalloc(a, sizeof(StarCol) * (size_t)n);
     qb->nstar = 0;
     if (r->synthetic) {
@@ -872,11 +896,15 @@ void qb_join_star_cols(QB *qb)
             const Schema *ss = &src->schema;
             const char *names[512];
             int nn = 0;
-            for (int c = ss->nkey; c < ss->ncols && nn < 500; c++) names[nn++] = ss->cols[c].name;
-            for (int p = 0; p < JP_WINDOWSTART; p++) names[nn++] = pseudo_names[p];
-            for (int c = 0; c < ss->nkey && nn < 505; c++) names[nn++] = ss->cols[c].name;
+            for (int c = ss->nkey; c < ss->ncols && nn < 500; c++)
+                names[nn++] = ss->cols[c].name;
+            for (int p = 0; p < JP_WINDOWSTART; p++)
+                names[nn++] = pseudo_names[p];
+            for (int c = 0; c < ss->nkey && nn < 505; c++)
+                names[nn++] = ss->cols[c].name;
             if (src->window.type != WIN_NONE)
-                for (int p = JP_WINDOWSTART; p <= JP_WINDOWEND; p++) names[nn++] = pseudo_names[p];
+                for (int p = JP_WINDOWSTART; p <= JP_WINDOWEND; p++)
+                    names[nn++] = pseudo_names[p];
             for (int k = 0; k < nn; k++) {
                 StarCol *sc = &qb->star[qb->nstar++];
                 sc->qual = src->name;
@@ -959,7 +987,8 @@ int qb_join_keys(QB *qb, int *nkeys, Expr ***keys_out, const AstExpr ***key_ast_
             }
             if (present) key_ast[k] = r->viable_ast[v];
         }
-        if (!present && nmissing < (int)(sizeof missing / sizeof missing[0])) missing[nmissing++] = k;
+        if (!present && nmissing < (int)(sizeof missing / sizeof missing[0]))
+            missing[nmissing++] = k;
     }
     if (nmissing && qb->persistent && !qb->keys_optional) {
         /* ksqlDB's messages for a missing join key. */

@@ -105,7 +105,8 @@ static void fill_side(const JoinOp *j, Value *out, int base, int n, const JoinSi
     bool windowed = j->op.step->join_windowed;
     Value *p = out + base + n;
     if (!s) {
-        for (int i = 0; i < n + JOIN_NPSEUDO; i++) out[base + i] = val_null();
+        for (int i = 0; i < n + JOIN_NPSEUDO; i++)
+            out[base + i] = val_null();
         return;
     }
     memcpy(out + base, s->cols, sizeof(Value) * (size_t)n);
@@ -153,8 +154,7 @@ Row *jo_emit(JoinOp *j, const Value *keys, const JoinSide *l, const JoinSide *r,
     return o;
 }
 
-Row *jo_emit_tombstone(JoinOp *j, const Value *keys, int64_t ts, int64_t stream_time,
-                       ExecCtx *ctx)
+Row *jo_emit_tombstone(JoinOp *j, const Value *keys, int64_t ts, int64_t stream_time, ExecCtx *ctx)
 {
     Row *o = out_slot(j, ctx->scratch);
     o->cols = jo_cols(j, keys, NULL, NULL, ctx->scratch);
@@ -370,7 +370,8 @@ Op *op_join_new(Task *t, const Step *s)
     for (int k = 0; k < 2; k++) {
         j->ncol[k] = in[k]->schema.ncols;
         j->types[k] = xcalloc((size_t)j->ncol[k] + 1, sizeof(Type *));
-        for (int c = 0; c < j->ncol[k]; c++) j->types[k][c] = in[k]->schema.cols[c].type;
+        for (int c = 0; c < j->ncol[k]; c++)
+            j->types[k][c] = in[k]->schema.cols[c].type;
     }
     j->spurious_fix = s->join_grace_ms >= 0;
     if (s->join_grace_ms >= 0) {

@@ -87,8 +87,10 @@ static void right_change(JoinOp *j, Task *t, StateTxn *txn, Row *r, ExecCtx *ctx
             if (kl < pre->len || memcmp(k, pre->data, pre->len) != 0) break;
             if (nl == cap) {
                 int ncap = cap ? cap * 2 : 8;
-                lks = arena_realloc(a, lks, sizeof(char *) * (size_t)cap, sizeof(char *) * (size_t)ncap);
-                lkl = arena_realloc(a, lkl, sizeof(size_t) * (size_t)cap, sizeof(size_t) * (size_t)ncap);
+                lks = arena_realloc(a, lks, sizeof(char *) * (size_t)cap,
+                                    sizeof(char *) * (size_t)ncap);
+                lkl = arena_realloc(a, lkl, sizeof(size_t) * (size_t)cap,
+                                    sizeof(size_t) * (size_t)ncap);
                 cap = ncap;
             }
             lkl[nl] = kl - pre->len;

@@ -22,8 +22,8 @@
 
 /* One side's row, arriving or read back from a store. */
 typedef struct JoinSide {
-    const Value *cols;   /* the side's input columns */
-    int64_t ts;          /* ROWTIME, ms */
+    const Value *cols; /* the side's input columns */
+    int64_t ts;        /* ROWTIME, ms */
     int64_t offset;
     int64_t win_start, win_end;
     int32_t partition;
@@ -31,10 +31,10 @@ typedef struct JoinSide {
 
 typedef struct JoinOp {
     Op op;
-    int nk;                   /* output key columns */
-    int ncol[2];              /* input columns per side */
-    const Type **types[2];    /* input column types per side */
-    int ncols;                /* output columns */
+    int nk;                /* output key columns */
+    int ncol[2];           /* input columns per side */
+    const Type **types[2]; /* input column types per side */
+    int ncols;             /* output columns */
     StateStore store[4];
     bool have_store;
     StrBuf kbuf, k2buf, vbuf, ibuf; /* reused encode buffers (no allocation per record) */
@@ -43,16 +43,16 @@ typedef struct JoinOp {
     Row *out;
     int nout, cap;
     /* stream-stream */
-    int64_t retention;        /* before + after + grace */
+    int64_t retention; /* before + after + grace */
     int64_t grace;
-    bool spurious_fix;        /* GRACE PERIOD given: outer rows wait for the window to close */
+    bool spurious_fix; /* GRACE PERIOD given: outer rows wait for the window to close */
     bool meta_loaded, meta_dirty;
-    int64_t stream_time;      /* highest timestamp seen by the join (both sides) */
-    int64_t observed[2];      /* highest timestamp put into each side's buffer */
-    int64_t min_outer;        /* lowest timestamp in the outer store (a lower bound) */
-    uint64_t seq;             /* makes buffered duplicates distinct */
-    int64_t expired[2];       /* buffers swept up to here */
-    int64_t next_emit;        /* wall clock: outer rows are looked for at most every second */
+    int64_t stream_time; /* highest timestamp seen by the join (both sides) */
+    int64_t observed[2]; /* highest timestamp put into each side's buffer */
+    int64_t min_outer;   /* lowest timestamp in the outer store (a lower bound) */
+    uint64_t seq;        /* makes buffered duplicates distinct */
+    int64_t expired[2];  /* buffers swept up to here */
+    int64_t next_emit;   /* wall clock: outer rows are looked for at most every second */
 } JoinOp;
 
 /* [partition][side] */
@@ -72,8 +72,7 @@ bool jo_eval_key(JoinOp *j, Task *t, int side, const Row *r, const Value *cols, 
 Row *jo_emit(JoinOp *j, const Value *keys, const JoinSide *l, const JoinSide *r, int64_t ts,
              int64_t stream_time, ExecCtx *ctx);
 /* Queues a tombstone for keys. */
-Row *jo_emit_tombstone(JoinOp *j, const Value *keys, int64_t ts, int64_t stream_time,
-                       ExecCtx *ctx);
+Row *jo_emit_tombstone(JoinOp *j, const Value *keys, int64_t ts, int64_t stream_time, ExecCtx *ctx);
 /* The output columns a (left, right) pair would produce (for Row.old). */
 Value *jo_cols(JoinOp *j, const Value *keys, const JoinSide *l, const JoinSide *r, Arena *a);
 

@@ -45,7 +45,8 @@ static void meta_load(JoinOp *j, Task *t, StateTxn *txn)
     meta_key(t, &j->ibuf);
     const void *v;
     size_t vl;
-    if (state_get(txn, j->store[3], j->ibuf.data, j->ibuf.len, &v, &vl) != 0 || vl < META_LEN) return;
+    if (state_get(txn, j->store[3], j->ibuf.data, j->ibuf.len, &v, &vl) != 0 || vl < META_LEN)
+        return;
     const char *p = v;
     j->stream_time = rowcodec_get_be64(p);
     j->observed[0] = rowcodec_get_be64(p + 8);
@@ -204,7 +205,8 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
         if (j->spurious_fix && ts == j->stream_time) emit_non_joined(j, t, txn, side, r, ctx);
 
         /* The other side's live rows of this key in the window. */
-        int64_t live = j->observed[other] == INT64_MIN ? from : j->observed[other] - j->retention + 1;
+        int64_t live =
+            j->observed[other] == INT64_MIN ? from : j->observed[other] - j->retention + 1;
         int64_t lo = from > live ? from : live;
         bool matched = false;
         JoinSide me = jo_side_of(r);
@@ -244,7 +246,8 @@ int jo_window_process(JoinOp *j, int side, Row *rows, int n, ExecCtx *ctx)
                 state_iter_close(it);
             }
         }
-        for (int h = 0; h < nhits; h++) drop_outer(j, t, txn, other, key, hits[h]);
+        for (int h = 0; h < nhits; h++)
+            drop_outer(j, t, txn, other, key, hits[h]);
         if (!matched && outer) {
             if (!j->spurious_fix || to < j->stream_time) {
                 jo_emit(j, &kv, side == 0 ? &me : NULL, side == 1 ? &me : NULL, ts, r->stream_time,

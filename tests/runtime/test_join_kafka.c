@@ -166,7 +166,8 @@ START_TEST(repartitioned_join_over_two_partitions_survives_restart)
     engine_start(&v);
     run_sql(&v, ddl);
     static const char *const names[] = {"", "one", "two", "three", "four", "five", "six"};
-    for (int id = 1; id <= 6; id++) produce_table_row(&v, id, names[id]);
+    for (int id = 1; id <= 6; id++)
+        produce_table_row(&v, id, names[id]);
 
     /* Stream rows until every id has met its table row (the table side may be
      * read after the first stream rows: those find nothing, as upstream). */
@@ -187,7 +188,8 @@ START_TEST(repartitioned_join_over_two_partitions_survives_restart)
             if (seen[id][0]) matched++;
     }
     ck_assert_int_eq(matched, 6);
-    for (int id = 1; id <= 6; id++) ck_assert_str_eq(seen[id], names[id]);
+    for (int id = 1; id <= 6; id++)
+        ck_assert_str_eq(seen[id], names[id]);
 
     /* Restart on the same data directory: the table is not read again (its
      * offsets were committed with the state), yet stream rows still join. */
