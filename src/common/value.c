@@ -285,12 +285,30 @@ static int cmp_num(const Value *a, const Value *b)
     return x < y ? -1 : x > y;
 }
 
+/* BYTES compare as Java's ByteBuffer.compareTo: lexicographically by *signed* byte. */
 static int cmp_bytes(const char *a, uint32_t la, const char *b, uint32_t lb)
 {
     uint32_t n = la < lb ? la : lb;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c < 0 ? -1 : 1;
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return (signed char)a[i] < (signed char)b[i] ? -1 : 1;
     return la < lb ? -1 : la > lb;
+}
+
+/* UTF-8 strings compare as Java's String.compareTo, by UTF-16 code unit: the same as
+ * byte order except that U+E000..U+FFFF (lead bytes EE, EF) sort after the
+ * supplementary planes (F0..F4), whose surrogates are D800..DFFF. */
+static int cmp_utf16(const char *a, uint32_t la, const char *b, uint32_t lb)
+{
+    uint32_t n = la < lb ? la : lb;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c == 0) return la < lb ? -1 : la > lb;
+    uint32_t i = 0;
+    while (a[i] == b[i])
+        i++;
+    unsigned x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if (x >= 0xEE && x <= 0xEF) x += 0x10;
+    if (y >= 0xEE && y <= 0xEF) y += 0x10;
+    return x < y ? -1 : 1;
 }
 
 int val_compare(const Value *a, const Value *b)
@@ -304,7 +322,7 @@ int val_compare(const Value *a, const Value *b)
     case TYPE_DATE:
     case TYPE_TIME: return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
     case TYPE_TIMESTAMP: return a->u.l < b->u.l ? -1 : a->u.l > b->u.l;
-    case TYPE_STRING:
+    case TYPE_STRING: return cmp_utf16(a->u.s, a->len, b->u.s, b->len);
     case TYPE_BYTES: return cmp_bytes(a->u.s, a->len, b->u.s, b->len);
     case TYPE_ARRAY:
     case TYPE_STRUCT:

@@ -132,14 +132,37 @@ static int s_chr(FnCtx *ctx, int nargs, const Value *args, Value *out)
 
 /* ---------------------------------------------------------------- case */
 
+/* Java's String.toUpperCase / toLowerCase (root locale): full mappings such as
+ * U+00DF -> "SS", U+0130 -> "i" + U+0307, and the final sigma. */
 static Value map_case(Arena *a, const Value *v, bool upper)
 {
     ABuf b;
     fn_abuf_init(&b, a, v->len + 4);
     size_t i = 0;
+    uint32_t prev = 0;
     while (i < v->len) {
         uint32_t c = fn_utf8_next(v->u.s, v->len, &i);
-        fn_abuf_put_cp(&b, upper ? fn_cp_upper(c) : fn_cp_lower(c));
+        if (upper) {
+            const char *sp = fn_cp_upper_special(c);
+            if (sp) {
+                while (*sp)
+                    fn_abuf_putc(&b, *sp++);
+            } else {
+                fn_abuf_put_cp(&b, fn_cp_upper(c));
+            }
+        } else if (c == 0x130) {
+            fn_abuf_putc(&b, 'i');
+            fn_abuf_put_cp(&b, 0x307);
+        } else if (c == 0x3A3) {
+            /* Final sigma: after a letter and not before one. */
+            size_t j = i;
+            uint32_t next = j < v->len ? fn_utf8_next(v->u.s, v->len, &j) : 0;
+            bool final = fn_cp_is_letter(prev) && !fn_cp_is_letter(next);
+            fn_abuf_put_cp(&b, final ? 0x3C2 : 0x3C3);
+        } else {
+            fn_abuf_put_cp(&b, fn_cp_lower(c));
+        }
+        prev = c;
     }
     return fn_abuf_string(&b);
 }
@@ -163,17 +186,20 @@ static bool java_regex_space(uint32_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
 }
 
-/* INITCAP: each run of non-space characters (and its trailing spaces) is lower-cased with
- * its first character upper-cased; leading spaces are dropped, as ksqlDB's regex does. */
+/* INITCAP: ksqlDB lower-cases the whole string (String.toLowerCase), then matches
+ * [^\\s]+\\s* and upper-cases the first character of each match: leading spaces
+ * are dropped, the rest is kept. */
 static int s_initcap(FnCtx *ctx, int nargs, const Value *args, Value *out)
 {
     RET_NULL_IF_ANY_NULL(nargs);
-    const char *s = args[0].u.s;
-    size_t n = args[0].len, i = 0;
+    Value low = map_case(ctx->arena, &args[0], false);
+    const char *s = low.u.s;
+    size_t n = low.len, i = 0;
     ABuf b;
     fn_abuf_init(&b, ctx->arena, n + 4);
     bool word_start = true, seen = false;
     while (i < n) {
+        size_t at = i;
         uint32_t c = fn_utf8_next(s, n, &i);
         if (java_regex_space(c)) {
             if (seen) fn_abuf_put_cp(&b, c);
@@ -181,7 +207,15 @@ static int s_initcap(FnCtx *ctx, int nargs, const Value *args, Value *out)
             continue;
         }
         seen = true;
-        fn_abuf_put_cp(&b, word_start ? fn_cp_upper(fn_cp_lower(c)) : fn_cp_lower(c));
+        if (word_start) {
+            Value one = val_string(s + at, (uint32_t)(i - at));
+            Value up = map_case(ctx->arena, &one, true);
+            for (uint32_t k = 0; k < up.len; k++)
+                fn_abuf_putc(&b, up.u.s[k]);
+        } else {
+            for (size_t k = at; k < i; k++)
+                fn_abuf_putc(&b, s[k]);
+        }
         word_start = false;
     }
     *out = fn_abuf_string(&b);
@@ -372,15 +406,14 @@ static bool masker_from_args(FnCtx *ctx, const Value *a, int n, Masker *m, int *
 
 static uint32_t mask_char(const Masker *m, uint32_t c)
 {
+    /* ksqlDB's Masker switches on Character.getType. */
     uint32_t r;
-    if (c >= '0' && c <= '9')
-        r = m->digit;
-    else if (fn_cp_lower(c) != c)
-        r = m->upper;
-    else if (fn_cp_upper(c) != c)
-        r = m->lower;
-    else
-        r = m->other;
+    switch (fn_cp_category(c)) {
+    case UC_LU: r = m->upper; break;
+    case UC_LL: r = m->lower; break;
+    case UC_ND: r = m->digit; break;
+    default: r = m->other; break;
+    }
     return r == NO_MASK ? c : r;
 }
 

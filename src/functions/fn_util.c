@@ -1,10 +1,14 @@
 /*
  * fn_util.c - helpers the function implementations share on the record path:
- * arena-backed text buffers, UTF-8 decoding and simple Unicode case mapping, Java's
+ * arena-backed text buffers, UTF-8 decoding and Unicode case mapping, Java's
  * number-to-text rules, exact decimal rounding, numeric widening of values, a
  * thread-local PRNG and time-unit names. Nothing here mallocs or locks per call.
  */
 #include "functions_int.h"
+
+#include <locale.h>
+#include <pthread.h>
+#include <wctype.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -189,37 +193,59 @@ size_t fn_utf16_length(const char *s, size_t n)
     return c;
 }
 
+/* Case mapping beyond ASCII uses the C library's Unicode tables through the
+ * built-in C.UTF-8 locale (glibc), made once per process. */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_locale_init(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static locale_t utf8_loc(void)
+{
+    pthread_once(&utf8_once, utf8_locale_init);
+    return utf8_locale;
+}
+
 uint32_t fn_cp_lower(uint32_t c)
 {
     if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
-    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-    if (c >= 0x100 && c <= 0x137) return c | 1;
-    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;
-    if (c >= 0x14A && c <= 0x177) return c | 1;
-    if (c == 0x178) return 0xFF;
-    if (c >= 0x179 && c <= 0x17E) return (c & 1) ? c + 1 : c;
-    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
-    if (c >= 0x410 && c <= 0x42F) return c + 32;
-    if (c >= 0x400 && c <= 0x40F) return c + 80;
-    return c;
+    locale_t l = utf8_loc();
+    return l ? (uint32_t)towlower_l((wint_t)c, l) : c;
 }
 
 uint32_t fn_cp_upper(uint32_t c)
 {
     if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
-    if (c == 0xB5) return 0x39C;
-    if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
-    if (c == 0xFF) return 0x178;
-    if (c >= 0x100 && c <= 0x137 && c != 0x131) return c & ~1u;
-    if (c == 0x131) return 'I';
-    if (c >= 0x139 && c <= 0x148) return (c & 1) ? c : c - 1;
-    if (c >= 0x14A && c <= 0x177) return c & ~1u;
-    if (c >= 0x179 && c <= 0x17E) return (c & 1) ? c : c - 1;
-    if (c == 0x3C2) return 0x3A3;
-    if (c >= 0x3B1 && c <= 0x3C9) return c - 32;
-    if (c >= 0x430 && c <= 0x44F) return c - 32;
-    if (c >= 0x450 && c <= 0x45F) return c - 80;
-    return c;
+    locale_t l = utf8_loc();
+    return l ? (uint32_t)towupper_l((wint_t)c, l) : c;
+}
+
+bool fn_cp_is_letter(uint32_t c)
+{
+    UnicodeCat k = fn_cp_category(c);
+    return k != UC_OTHER && k != UC_ND;
+}
+
+const char *fn_cp_upper_special(uint32_t c)
+{
+    /* Java's String.toUpperCase full mappings (SpecialCasing.txt, unconditional). */
+    switch (c) {
+    case 0xDF: return "SS";
+    case 0x149: return "\xCA\xBCN";
+    case 0x1F0: return "J\xCC\x8C";
+    case 0x587: return "\xD4\xB5\xD5\x92";
+    case 0xFB00: return "FF";
+    case 0xFB01: return "FI";
+    case 0xFB02: return "FL";
+    case 0xFB03: return "FFI";
+    case 0xFB04: return "FFL";
+    case 0xFB05:
+    case 0xFB06: return "ST";
+    default: return NULL;
+    }
 }
 
 bool fn_cp_is_java_space(uint32_t c)
