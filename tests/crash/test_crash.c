@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -324,6 +325,29 @@ static void produce_range(rd_kafka_t *rk, long from, long to)
     if (rd_kafka_flush(rk, 30000)) die("producer flush timed out");
 }
 
+/* Produces [from, to) evenly over ms milliseconds, in a thread of its own. */
+typedef struct Pacer {
+    rd_kafka_t *rk;
+    long from, to;
+    int ms;
+    volatile long sent;         /* records handed to the producer so far */
+    volatile long sent_at_kill; /* set by the main thread's kill */
+} Pacer;
+
+static void *paced_producer(void *arg)
+{
+    Pacer *pc = arg;
+    const int steps = 50;
+    long n = pc->to - pc->from;
+    for (int i = 0; i < steps; i++) {
+        long a = pc->from + n * i / steps, b = pc->from + n * (i + 1) / steps;
+        produce_range(pc->rk, a, b);
+        pc->sent = b;
+        msleep(pc->ms / steps);
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------ the test */
 
 int main(int argc, char **argv)
@@ -370,38 +394,58 @@ int main(int argc, char **argv)
     if (st != 200) die("CREATE statements answered %ld: %s", st, body);
     free(body);
 
-    /* Rounds: produce a slice, let eddyd make visible progress on it, kill it at a
-     * random moment, restart. The last slice is processed to the end. */
-    long produced = 0, seen = 0;
+    /* Rounds: (re)start eddyd on what is already in the topic, wait until it has
+     * visibly resumed, then produce the round's records at a steady pace while it
+     * runs and kill it at a random moment in the middle of that stream. */
+    long produced = 0;
     int survived = 0;
     double t0 = now_s();
     for (int round = 0; round <= kills; round++) {
         long upto = nrec * (round + 1) / (kills + 1);
-        produce_range(rk, produced, upto);
-        produced = upto;
+        long half = produced + (upto - produced) / 2;
+        produce_range(rk, produced, half); /* a backlog to resume on */
+        produced = half;
         if (round > 0) start_eddyd(round);
-        if (round == kills) break;
-        /* Wait for progress beyond what was counted before this round. */
-        double deadline = now_s() + 60;
-        long total = -1;
+        if (round == kills) {
+            produce_range(rk, produced, upto);
+            produced = upto;
+            break;
+        }
+        /* What this eddyd found in LMDB when it started (the previous one may
+         * have committed more between our last look and the kill). */
+        double deadline = now_s() + 120;
+        long base = -1, total = -1;
+        while (now_s() < deadline && base < 0) {
+            long t;
+            if (pull_all(got, nwin, &t) >= 0)
+                base = t;
+            else
+                msleep(20);
+        }
         while (now_s() < deadline) {
             long t;
-            if (pull_all(got, nwin, &t) >= 0 && t > seen) {
+            if (pull_all(got, nwin, &t) >= 0 && t > base) {
                 total = t;
                 break;
             }
             msleep(50);
         }
-        if (total < 0) die("no progress in round %d within 60 s", round);
+        if (total < 0) die("no progress in round %d within 120 s", round);
         if (total > produced)
             die("round %d: %ld counted but only %ld produced", round, total, produced);
-        seen = total;
-        msleep(rand() % 400);
+        Pacer pc = {rk, produced, upto, 1000};
+        pthread_t th;
+        pthread_create(&th, NULL, paced_producer, &pc);
+        msleep(100 + rand() % 800);
+        pc.sent_at_kill = pc.sent;
         kill_eddyd();
+        pthread_join(th, NULL);
+        produced = upto;
+        long at = pc.sent_at_kill;
         survived++;
-        printf("  round %d: killed eddyd with SIGKILL after %ld of %ld records were counted "
-               "(%.1f s)\n",
-               round, seen, produced, now_s() - t0);
+        printf("  round %d: resumed from %ld counted records, killed with SIGKILL while "
+               "%ld of %ld records were produced (%.1f s)\n",
+               round, base, at, produced, now_s() - t0);
         fflush(stdout);
     }
 
@@ -443,6 +487,7 @@ int main(int argc, char **argv)
     free(expect);
     free(got);
     curl_global_cleanup();
+    if (getenv("EDDY_CRASH_KEEP")) return 0; /* keep the logs for a look */
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
