@@ -558,6 +558,11 @@ static bool val_truthy(const Value *v, bool *is_null)
     return v->kind == TYPE_BOOLEAN && v->u.b;
 }
 
+static bool has_nan(const Value *a, const Value *b)
+{
+    return (a->kind == TYPE_DOUBLE && isnan(a->u.d)) || (b->kind == TYPE_DOUBLE && isnan(b->u.d));
+}
+
 static int compare_for(const Expr *e, const Value *a, const Value *b)
 {
     (void)e;
@@ -669,6 +674,12 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
             *out = val_bool(false);
             return;
         }
+        /* Numbers compare as Java primitives: `a = b` is `a <= b && a >= b` and
+         * `a <> b` is `a < b || a > b`, so every comparison with NaN is false. */
+        if (has_nan(&l, &r)) {
+            *out = val_bool(false);
+            return;
+        }
         bool res;
         if (e->op == AST_OP_EQ || e->op == AST_OP_NE) {
             bool eq = (l.kind == TYPE_ARRAY || l.kind == TYPE_MAP || l.kind == TYPE_STRUCT)
@@ -746,6 +757,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         /* BETWEEN is `v >= lo && v <= hi` over ksqlDB's null-false comparisons, and
          * NOT BETWEEN is the negation of that: true when an operand is NULL. */
         if (v.kind == TYPE_NULL || lo.kind == TYPE_NULL || hi.kind == TYPE_NULL) {
+            *out = val_bool(e->negated);
+            return;
+        }
+        if (has_nan(&v, &lo) || has_nan(&v, &hi)) {
             *out = val_bool(e->negated);
             return;
         }
