@@ -162,6 +162,7 @@ static int mem_produce(Engine *e, const char *topic, int32_t partition, const Ra
         r->nheaders = rec->nheaders;
     }
     t->n++;
+    if (e->ntaps) engine_mem_tap(e, r);
     if (e->mem_depth > 0 || e->mem_draining) {
         if (e->npending == e->cap_pending) {
             e->cap_pending = e->cap_pending ? e->cap_pending * 2 : 64;
@@ -262,6 +263,9 @@ void engine_free(Engine *e)
     while (e->npushes > 0)
         engine_mem_push_stop(e->pushes[0]);
     free(e->pushes);
+    while (e->ntaps > 0)
+        engine_tap_stop(e->taps[0]);
+    free(e->taps);
     if (e->mode == ENGINE_KAFKA) engine_kafka_close(e);
     mem_topics_free(e);
     catalog_free(e->catalog);

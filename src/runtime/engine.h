@@ -136,6 +136,23 @@ const char *engine_push_id(const PushQuery *pq);
 /* Whether the push query stopped (its callback asked to, or it failed). */
 bool engine_push_finished(const PushQuery *pq);
 
+/* ---------------------------------------------------------------- PRINT */
+
+typedef struct TopicTap TopicTap;
+/* A raw record of a tapped topic; return non-zero to want no more. */
+typedef int (*TapRecordFn)(void *ctx, const RawRecord *rec);
+
+/* Hands every record of `topic` to fn as it arrives (PRINT), from the topic's
+ * beginning or from now: ENGINE_MEMORY in the writer's thread under the engine
+ * lock, ENGINE_KAFKA on a thread of its own. Call with the engine lock held.
+ * Returns NULL with err set when the topic does not exist. */
+TopicTap *engine_tap_start(Engine *e, const char *topic, bool from_beginning, TapRecordFn fn,
+                           void *ctx, EddyError *err);
+/* Stops a tap (call with the engine lock held; fn is not called any more). */
+void engine_tap_stop(TopicTap *t);
+/* Whether fn asked to stop, or the tap failed. */
+bool engine_tap_finished(const TopicTap *t);
+
 /* ENGINE_KAFKA: the bootstrap servers clients should use (embedded or real). */
 const char *engine_bootstrap_servers(Engine *e);
 
@@ -160,8 +177,10 @@ typedef int (*PullRowFn)(void *ctx, const Row *row);
 int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, EddyError *err);
 
 /* Runs a pull query over a stream: its topic read from the beginning up to the
- * end offsets at the start of the call, through the plan's filter and
- * projection. Takes ownership of the plan. Call with the engine lock held. */
+ * end offsets at the start of the call (every partition), through the plan's
+ * filter and projection. Takes ownership of the plan. ENGINE_MEMORY: call with
+ * the engine lock held; ENGINE_KAFKA: without it (it reads Kafka for as long as
+ * the topic takes). */
 int engine_pull_stream(Engine *e, Plan *plan, PullRowFn fn, void *ctx, EddyError *err);
 
 #endif

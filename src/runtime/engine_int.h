@@ -75,6 +75,8 @@ struct Engine {
         int topic, rec;
     } * pending; /* records written by a query while it runs */
     int npending, cap_pending, next_pending;
+    TopicTap **taps; /* ENGINE_MEMORY: PRINTs (tap.c) */
+    int ntaps;
     /* ENGINE_KAFKA */
     KafkaEngine *kafka;
 };
@@ -92,6 +94,9 @@ void engine_mem_push_stop(MemPush *mp);
 const char *engine_mem_push_id(const MemPush *mp);
 bool engine_mem_push_finished(const MemPush *mp);
 
+/* tap.c: hands a record just written to the taps on its topic (ENGINE_MEMORY). */
+void engine_mem_tap(Engine *e, const RawRecord *rec);
+
 /* engine_kafka.c */
 int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err);
 void engine_kafka_close(Engine *e);
@@ -106,5 +111,12 @@ int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const Quer
                              EddyError *err);
 void engine_kafka_stop_query(Engine *e, RunningQuery *rq);
 void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause);
+/* Reads a topic from its beginning to the end offsets of the moment of the call
+ * (limits[p] instead when given), fn per record (< 0 fails, > 0 stops). */
+/* The client properties every consumer and producer gets (borrowed). */
+struct KafkaProp;
+void engine_kafka_client_props(Engine *e, const struct KafkaProp **props, int *n);
+int engine_kafka_read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits,
+                            int (*fn)(void *ctx, const RawRecord *rec), void *ctx, EddyError *err);
 
 #endif

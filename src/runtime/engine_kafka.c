@@ -151,6 +151,12 @@ const char *engine_bootstrap_servers(Engine *e)
     return e->kafka ? e->kafka->bootstrap : NULL;
 }
 
+void engine_kafka_client_props(Engine *e, const KafkaProp **props, int *n)
+{
+    *props = e->kafka ? e->kafka->props : NULL;
+    *n = e->kafka ? e->kafka->nprops : 0;
+}
+
 /* ---------------------------------------------------------------- topics */
 
 int engine_kafka_topic_create(Engine *e, const char *topic, int partitions, int replicas,
@@ -241,8 +247,9 @@ int engine_kafka_produce(Engine *e, const char *topic, int32_t partition, const 
 
 typedef int (*RecordFn)(void *ctx, const RawRecord *rec);
 
-/* Reads `topic` from the beginning up to each partition's end (or up to
- * limits[p] when given), calling fn per record. */
+/* Reads `topic` from the beginning up to each partition's end at the time of
+ * the call (or up to limits[p] when given), calling fn per record; fn returns
+ * < 0 to fail, > 0 to stop early. */
 static int read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits,
                       RecordFn fn, void *ctx, EddyError *err)
 {
@@ -251,8 +258,17 @@ static int read_topic(Engine *e, const char *topic, const int64_t *limits, int n
     if (!engine_kafka_topic_exists(e, topic, &nparts) || nparts <= 0) return 0;
     KafkaConsumerConfig cc = {0};
     cc.bootstrap_servers = k->bootstrap;
-    cc.client_id = "eddy-restore";
+    cc.client_id = "eddy-reader";
+    /* The client settings, and no waiting for fetches to fill up: the reader
+     * wants what is there, up to known end offsets. */
+    KafkaProp *props = xcalloc((size_t)k->nprops + 1, sizeof *props);
+    memcpy(props, k->props, sizeof *props * (size_t)k->nprops);
+    props[k->nprops] = (KafkaProp){"fetch.wait.max.ms", "10"};
+    cc.props = props;
+    cc.nprops = k->nprops + 1;
+    KafkaPartition *assign = xcalloc((size_t)nparts, sizeof *assign);
     KafkaConsumer *c = kafka_consumer_new(&cc, err);
+    free(props);
     if (!c) return ERR_IO;
     int64_t *end = xcalloc((size_t)nparts, sizeof(int64_t));
     int64_t *pos = xcalloc((size_t)nparts, sizeof(int64_t));
@@ -267,9 +283,13 @@ static int read_topic(Engine *e, const char *topic, const int64_t *limits, int n
         if (limits && p < nlimits && limits[p] >= 0 && limits[p] < hi) end[p] = limits[p];
         pos[p] = lo;
         if (pos[p] < end[p]) remaining++;
+        /* Absolute start offsets: with BEGINNING librdkafka looks the offset up
+         * first, and one asked before the partition's leader is known is retried
+         * only after 500 ms. */
+        assign[p] = (KafkaPartition){topic, p, lo};
     }
     if (remaining == 0) goto done;
-    if (kafka_consumer_assign_topic(c, topic, KAFKA_OFFSET_BEGINNING, 5000, err) < 0) {
+    if (kafka_consumer_assign(c, assign, nparts, err) < 0) {
         rc = ERR_IO;
         goto done;
     }
@@ -289,14 +309,24 @@ static int read_topic(Engine *e, const char *topic, const int64_t *limits, int n
             if (pos[p] >= end[p]) remaining--;
         }
         kafka_consumer_release_batch(c);
-        if (rc < 0) break;
+        if (rc != 0) break;
     }
-    if (remaining > 0 && rc == 0) rc = err_set(err, ERR_IO, -1, "restoring from %s timed out", topic);
+    if (rc > 0)
+        rc = 0; /* fn asked to stop */
+    else if (remaining > 0 && rc == 0)
+        rc = err_set(err, ERR_IO, -1, "reading %s to its end timed out", topic);
 done:
+    free(assign);
     free(end);
     free(pos);
     kafka_consumer_close(c);
     return rc;
+}
+
+int engine_kafka_read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits,
+                            int (*fn)(void *ctx, const RawRecord *rec), void *ctx, EddyError *err)
+{
+    return read_topic(e, topic, limits, nlimits, fn, ctx, err);
 }
 
 typedef struct RestoreCtx {

@@ -312,8 +312,17 @@ int kafka_consumer_assign_topic(KafkaConsumer *c, const char *topic, int64_t sta
         if (!kp) {
             ret = err_set(err, ERR_INTERNAL, -1, "out of memory");
         } else {
-            for (int i = 0; i < np; i++)
+            for (int i = 0; i < np; i++) {
                 kp[i] = (KafkaPartition){topic, mt->partitions[i].id, start};
+                /* BEGINNING / END as absolute offsets: librdkafka looks logical
+                 * offsets up first, and a lookup made before it knows the
+                 * partition's leader is retried only after 500 ms. */
+                int64_t lo, hi;
+                if ((start == KAFKA_OFFSET_BEGINNING || start == KAFKA_OFFSET_END) &&
+                    rd_kafka_query_watermark_offsets(c->rk, topic, kp[i].partition, &lo, &hi,
+                                                     timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR)
+                    kp[i].offset = start == KAFKA_OFFSET_BEGINNING ? lo : hi;
+            }
             ret = kafka_consumer_assign(c, kp, np, err);
             if (ret == 0) ret = np;
             free(kp);

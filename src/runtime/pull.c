@@ -198,25 +198,44 @@ static int stream_row(void *ctx, const Row *row, bool tombstone)
     return sp->stop;
 }
 
+typedef struct StreamFeed {
+    Query *q;
+    StreamPull *sp;
+    EddyError *err;
+} StreamFeed;
+
+static int feed_record(void *ctx, const RawRecord *rec)
+{
+    StreamFeed *f = ctx;
+    if (f->sp->stop) return 1;
+    int rc = query_process(f->q, rec, 1, f->err);
+    if (rc < 0) return rc;
+    return f->sp->stop ? 1 : 0;
+}
+
 int engine_pull_stream(Engine *e, Plan *plan, PullRowFn fn, void *ctx, EddyError *err)
 {
-    if (e->mode != ENGINE_MEMORY) {
-        plan_free(plan);
-        return err_set(err, ERR_UNSUPPORTED, -1,
-                       "Pull queries on streams need the Kafka engine's consumers (not yet)");
-    }
     StreamPull sp = {fn, ctx, false};
     QueryEnv env;
     memset(&env, 0, sizeof env);
     env.state = NULL;
     env.props = &e->props;
     env.inprocess_repartition = true;
-    QueryIO io = {&sp, NULL, stream_row};
+    env.single_task = true;
+    QueryIO io = {&sp, NULL, stream_row, NULL};
     Query *q = query_new(&env, plan, "pull", &io, err);
     if (!q) return ERR_INTERNAL;
     const char *const *topics;
     int nt = query_input_topics(q, &topics);
     int rc = 0;
+    if (e->mode == ENGINE_KAFKA) {
+        /* Every partition from its beginning to its end offset at this moment. */
+        StreamFeed f = {q, &sp, err};
+        for (int t = 0; t < nt && !sp.stop && rc == 0; t++)
+            rc = engine_kafka_read_topic(e, topics[t], NULL, 0, feed_record, &f, err);
+        query_free(q);
+        return rc;
+    }
     for (int t = 0; t < nt && !sp.stop && rc == 0; t++) {
         const RawRecord *recs;
         int n = engine_memory_records(e, topics[t], &recs);

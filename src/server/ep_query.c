@@ -275,7 +275,10 @@ static int run_pull(HttpReq *r, PreparedQuery *pq, OutFmt fmt, const char *ctype
     pull_piece(po);
     EddyError err;
     err_clear(&err);
-    engine_lock(s->engine);
+    /* A stream on Kafka is read without the engine lock: it takes as long as the
+     * topic does, and touches nothing the lock guards. */
+    bool locked = table || engine_mode(s->engine) != ENGINE_KAFKA;
+    if (locked) engine_lock(s->engine);
     int rc = 0;
     if (po->limit == 0) {
         po->limit_hit = true;
@@ -289,7 +292,7 @@ static int run_pull(HttpReq *r, PreparedQuery *pq, OutFmt fmt, const char *ctype
         rc = engine_pull_stream(s->engine, plan, pull_row, po, &err);
         pq->plan = NULL; /* taken */
     }
-    engine_unlock(s->engine);
+    if (locked) engine_unlock(s->engine);
     metrics_pull(s->metrics, (uint64_t)po->rows, rc < 0);
     if (rc < 0 && po->rows == 0) {
         pull_done(po);
@@ -333,6 +336,12 @@ struct PushClient {
     bool closed;        /* /close-query or shutdown */
     bool registered;
     PushClient *next_in_list;
+    /* PRINT: text lines instead of rows */
+    TopicTap *tap;
+    bool print;
+    int64_t interval;  /* every n-th record */
+    int64_t seen;      /* records seen */
+    bool formats_sent; /* the "Key format:" / "Value format:" lines */
 };
 
 static void push_register(Server *s, PushClient *pc)
@@ -359,12 +368,9 @@ static void push_unregister(Server *s, PushClient *pc)
     pthread_mutex_unlock(&s->push_lock);
 }
 
-/* Engine thread: encode and enqueue; non-zero stops the query. */
-static int push_row(void *ctx, const Row *row, bool tombstone)
+/* Queues an encoded item (sb, emptied) for the client; non-zero: no more wanted. */
+static int push_enqueue(PushClient *pc, StrBuf *sb)
 {
-    PushClient *pc = ctx;
-    StrBuf sb = STRBUF_INIT;
-    write_row(&sb, pc->fmt, &pc->cols, row, tombstone);
     pthread_mutex_lock(&pc->mu);
     int stop = 0;
     if (pc->closed || pc->overflow || pc->limit_reached) {
@@ -373,7 +379,7 @@ static int push_row(void *ctx, const Row *row, bool tombstone)
         pc->overflow = true;
         stop = 1;
     } else {
-        pc->queue[(pc->head + pc->count) % pc->cap] = sb_steal(&sb);
+        pc->queue[(pc->head + pc->count) % pc->cap] = sb_steal(sb);
         pc->count++;
         pc->accepted++;
         if (pc->limit >= 0 && pc->accepted >= pc->limit) {
@@ -383,15 +389,123 @@ static int push_row(void *ctx, const Row *row, bool tombstone)
     }
     pthread_cond_signal(&pc->cv);
     pthread_mutex_unlock(&pc->mu);
-    sb_free(&sb);
+    sb_free(sb);
     return stop;
+}
+
+/* Engine thread: encode and enqueue; non-zero stops the query. */
+static int push_row(void *ctx, const Row *row, bool tombstone)
+{
+    PushClient *pc = ctx;
+    StrBuf sb = STRBUF_INIT;
+    write_row(&sb, pc->fmt, &pc->cols, row, tombstone);
+    return push_enqueue(pc, &sb);
+}
+
+/* ---------------------------------------------------------------- PRINT */
+
+static bool printable_utf8(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        int extra = c < 0x80             ? 0
+                    : (c & 0xE0) == 0xC0 ? 1
+                    : (c & 0xF0) == 0xE0 ? 2
+                    : (c & 0xF8) == 0xF0 ? 3
+                                         : -1;
+        if (extra < 0 || i + (size_t)extra >= n + (extra ? 0 : 1)) return false;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+        for (int k = 1; k <= extra; k++)
+            if ((s[i + (size_t)k] & 0xC0) != 0x80) return false;
+        i += (size_t)extra + 1;
+    }
+    return true;
+}
+
+static bool is_json(const char *p, size_t n)
+{
+    json_t *j = json_loadb(p, n, JSON_DECODE_ANY, NULL);
+    json_decref(j);
+    return j != NULL;
+}
+
+/* ksqlDB's guess of a key or value format from its bytes. */
+static const char *guess_format(const char *p, size_t n)
+{
+    bool text = printable_utf8(p, n) && n > 0;
+    if (text && is_json(p, n)) {
+        /* a bare string is not a JSON value: '"x"' is, 'x' is not */
+        return "JSON or KAFKA_STRING";
+    }
+    if (n == 4 && !text) return "KAFKA_INT";
+    if (n == 8 && !text) return "KAFKA_BIGINT or KAFKA_DOUBLE";
+    if (n > 0 && (unsigned char)p[0] == 0 && n >= 5) return "AVRO or PROTOBUF";
+    return "KAFKA_STRING";
+}
+
+static void print_bytes(StrBuf *sb, const char *p, size_t n)
+{
+    if (!p) {
+        sb_puts(sb, "<null>");
+        return;
+    }
+    bool text = printable_utf8(p, n);
+    if (text) {
+        sb_append(sb, p, n);
+    } else if (n == 4) {
+        uint32_t v = ((uint32_t)(unsigned char)p[0] << 24) | ((uint32_t)(unsigned char)p[1] << 16) |
+                     ((uint32_t)(unsigned char)p[2] << 8) | (uint32_t)(unsigned char)p[3];
+        sb_printf(sb, "%d", (int32_t)v);
+    } else if (n == 8) {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; i++)
+            v = (v << 8) | (unsigned char)p[i];
+        sb_printf(sb, "%lld", (long long)(int64_t)v);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if (c >= 0x20 && c < 0x7f)
+                sb_putc(sb, (char)c);
+            else
+                sb_printf(sb, "\\x%02x", c);
+        }
+    }
+}
+
+/* Engine or tap thread: one record as ksqlDB's PRINT writes it. */
+static int print_record(void *ctx, const RawRecord *rec)
+{
+    PushClient *pc = ctx;
+    if (pc->seen++ % pc->interval != 0) return 0;
+    StrBuf sb = STRBUF_INIT;
+    if (!pc->formats_sent) {
+        sb_printf(&sb, "Key format: %s\n",
+                  rec->key ? guess_format(rec->key, rec->key_len)
+                           : "\u00af\\_(\u30c4)_/\u00af - no data processed");
+        sb_printf(&sb, "Value format: %s\n",
+                  rec->value ? guess_format(rec->value, rec->value_len)
+                             : "\u00af\\_(\u30c4)_/\u00af - no data processed");
+        pc->formats_sent = true;
+    }
+    time_t secs = (time_t)(rec->timestamp / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    sb_printf(&sb, "rowtime: %04d/%02d/%02d %02d:%02d:%02d.%03d Z, key: ", tm.tm_year + 1900,
+              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+              (int)(rec->timestamp % 1000));
+    print_bytes(&sb, rec->key, rec->key_len);
+    sb_puts(&sb, ", value: ");
+    print_bytes(&sb, rec->value, rec->value_len);
+    sb_printf(&sb, ", partition: %d\n", (int)rec->partition);
+    return push_enqueue(pc, &sb);
 }
 
 static int push_next(void *ctx, StrBuf *out)
 {
     PushClient *pc = ctx;
     Server *s = pc->srv;
-    if (!pc->header_sent) {
+    if (!pc->header_sent && !pc->print) {
         write_header(out, pc->fmt, &pc->cols, pc->id, false);
         pc->header_sent = true;
         return 1;
@@ -427,10 +541,10 @@ static int push_next(void *ctx, StrBuf *out)
         write_error(out, pc->fmt, 50000, msg);
         rc = 0;
     } else if (pc->limit_reached) {
-        write_final(out, pc->fmt, "Limit Reached");
+        if (!pc->print) write_final(out, pc->fmt, "Limit Reached");
         rc = 0;
     } else if (pc->closed || s->shutting_down) {
-        write_final(out, pc->fmt, NULL);
+        if (!pc->print) write_final(out, pc->fmt, NULL);
         rc = 0;
     }
     pthread_mutex_unlock(&pc->mu);
@@ -442,11 +556,13 @@ static void push_done(void *ctx)
     PushClient *pc = ctx;
     Server *s = pc->srv;
     push_unregister(s, pc);
-    if (pc->pq) {
+    if (pc->pq || pc->tap) {
         engine_lock(s->engine);
         engine_push_stop(pc->pq);
+        engine_tap_stop(pc->tap);
         engine_unlock(s->engine);
         pc->pq = NULL;
+        pc->tap = NULL;
     }
     metrics_push_ended(s->metrics, pc->overflow);
     for (int i = 0; i < pc->count; i++)
@@ -516,6 +632,69 @@ static int run_push(HttpReq *r, PreparedQuery *pq, OutFmt fmt, const char *ctype
     return http_reply_stream(r, 200, ctype, &st);
 }
 
+/* PRINT topic [FROM BEGINNING] [INTERVAL n] [LIMIT n]: the topic's records as
+ * text lines, streamed like a push query's rows (same queue, same limits). */
+static int run_print(HttpReq *r, PreparedQuery *pq, const char *ctype)
+{
+    Server *s = r->srv;
+    pthread_mutex_lock(&s->push_lock);
+    bool full = s->npushes >= s->cfg->max_push_queries;
+    long seq = ++s->push_seq;
+    pthread_mutex_unlock(&s->push_lock);
+    if (full)
+        return http_reply_error(r, 400, 40003,
+                                "Not executing query(s) as the maximum number of push queries "
+                                "(%lld) has been reached",
+                                (long long)s->cfg->max_push_queries);
+    PushClient *pc = xcalloc(1, sizeof *pc);
+    pc->srv = s;
+    pc->fmt = OUT_DELIMITED;
+    pc->print = true;
+    pc->interval = pq->interval > 0 ? pq->interval : 1;
+    pc->limit = pq->limit;
+    pc->cap = (int)(s->cfg->push_buffer_rows > 1000000 ? 1000000 : s->cfg->push_buffer_rows);
+    pc->queue = xcalloc((size_t)pc->cap, sizeof(char *));
+    pthread_mutex_init(&pc->mu, NULL);
+    pthread_cond_init(&pc->cv, NULL);
+    snprintf(pc->id, sizeof pc->id, "print_%s_%ld", pq->print_topic, seq);
+    if (pc->limit == 0) pc->limit_reached = true;
+    EddyError err;
+    err_clear(&err);
+    push_register(s, pc);
+    engine_lock(s->engine);
+    /* An unquoted name is upper-cased by the parser: a topic whose name differs
+     * only in case is the one meant (PRINT pageviews). */
+    const char *topic = pq->print_topic;
+    char found[256] = "";
+    if (!engine_topic_exists(s->engine, topic, NULL)) {
+        TopicInfo *ti = NULL;
+        EddyError le;
+        err_clear(&le);
+        int n = engine_topic_list(s->engine, &ti, &le);
+        for (int i = 0; i < n; i++)
+            if (strcasecmp(ti[i].name, topic) == 0) snprintf(found, sizeof found, "%s", ti[i].name);
+        free(ti);
+        if (found[0]) topic = found;
+    }
+    if (!pc->limit_reached)
+        pc->tap = engine_tap_start(s->engine, topic, pq->from_beginning, print_record, pc, &err);
+    engine_unlock(s->engine);
+    if (!pc->tap && !pc->limit_reached) {
+        ExecError xe;
+        memset(&xe, 0, sizeof xe);
+        xe.status = 400;
+        xe.error_code = 40001;
+        xe.type = "statement_error";
+        snprintf(xe.message, sizeof xe.message, "%s", err.msg);
+        xe.statement = pq->text;
+        push_done(pc);
+        return ep_reply_exec_error(r, &xe, NULL);
+    }
+    metrics_push_started(s->metrics);
+    HttpStream st = {pc, push_next, push_done};
+    return http_reply_stream(r, 200, ctype, &st);
+}
+
 void push_stop_all(Server *s)
 {
     pthread_mutex_lock(&s->push_lock);
@@ -556,8 +735,11 @@ static int run_query(HttpReq *r, const char *sql_field, const char *props_field,
     ExecError err;
     if (executor_prepare_query(r->srv->exec, &req, &pq, &err) < 0) {
         rc = ep_reply_exec_error(r, &err, NULL);
+    } else if (pq.is_print && fmt == OUT_JSON) {
+        /* ksqlDB prints only in the delimited framing of /query-stream */
+        rc = http_reply_text(r, 406, "Not Acceptable");
     } else if (pq.is_print) {
-        rc = http_reply_error(r, 400, 40001, "PRINT is not supported by eddy yet");
+        rc = run_print(r, &pq, ctype);
     } else if (pq.plan->kind == PLAN_PULL) {
         rc = run_pull(r, &pq, fmt, ctype);
     } else {

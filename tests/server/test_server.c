@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,12 @@ static void srv_start(Srv *s, const char *dir, const char *extra)
         const char *argv[20];
         int n = 0;
         argv[n++] = bin;
-        argv[n++] = "--memory";
+        /* "kafka": the Kafka engine on the embedded broker instead of memory topics */
+        bool kafka = extra && strcmp(extra, "kafka") == 0;
+        if (kafka)
+            extra = NULL;
+        else
+            argv[n++] = "--memory";
         argv[n++] = "--quiet";
         argv[n++] = "--listeners";
         argv[n++] = "http://127.0.0.1:0";
@@ -132,7 +138,8 @@ static Resp req(const Srv *s, const char *method, const char *path, const char *
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
     struct curl_slist *h = NULL;
-    for (int i = 0; headers && headers[i]; i++) h = curl_slist_append(h, headers[i]);
+    for (int i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -202,8 +209,10 @@ START_TEST(ksql_and_pull)
     ck_assert_str_eq(r.ctype, "application/vnd.ksql.v1+json");
     json_t *j = js(&r);
     ck_assert_int_eq(json_array_size(j), 3);
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 1), "@type")), "currentStatus");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(j, 1), "commandStatus"), "queryId")),
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 1), "@type")),
+                     "currentStatus");
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(json_array_get(j, 1), "commandStatus"), "queryId")),
                      "CTAS_VIEWS_0");
     json_decref(j);
     free(r.body);
@@ -232,8 +241,9 @@ START_TEST(ksql_and_pull)
     /* /query-stream, delimited by default */
     r = post(&s, "/query-stream", "{\"sql\":\"SELECT * FROM VIEWS WHERE USERID='bob';\"}");
     ck_assert_str_eq(r.ctype, "application/vnd.ksqlapi.delimited.v1");
-    ck_assert_str_eq(r.body, "{\"columnNames\":[\"USERID\",\"N\"],\"columnTypes\":[\"STRING\",\"BIGINT\"]}\n"
-                             "[\"bob\",1]\n");
+    ck_assert_str_eq(
+        r.body, "{\"columnNames\":[\"USERID\",\"N\"],\"columnTypes\":[\"STRING\",\"BIGINT\"]}\n"
+                "[\"bob\",1]\n");
     free(r.body);
     /* errors */
     r = post(&s, "/query", "{\"ksql\":\"SELECT * FROM VIEWS WHERE N > 1 GROUP BY N;\"}");
@@ -241,10 +251,13 @@ START_TEST(ksql_and_pull)
     j = js(&r);
     ck_assert_str_eq(json_string_value(json_object_get(j, "@type")), "statement_error");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "error_code")), 40001);
-    ck_assert(strstr(json_string_value(json_object_get(j, "message")), "Pull queries don't support GROUP BY clauses"));
+    ck_assert(strstr(json_string_value(json_object_get(j, "message")),
+                     "Pull queries don't support GROUP BY clauses"));
     json_decref(j);
     free(r.body);
-    r = post(&s, "/ksql", "{\"ksql\":\"CREATE STREAM X (A INT) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON', PARTITIONS=1); DROP STREAM NOPE;\"}");
+    r = post(&s, "/ksql",
+             "{\"ksql\":\"CREATE STREAM X (A INT) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON', "
+             "PARTITIONS=1); DROP STREAM NOPE;\"}");
     ck_assert_int_eq(r.status, 400);
     j = js(&r);
     ck_assert_str_eq(json_string_value(json_object_get(j, "statementText")), "DROP STREAM NOPE;");
@@ -285,7 +298,8 @@ START_TEST(push_and_inserts)
     srv_start(&s, d, NULL);
     Resp r = post(&s, "/ksql", SETUP);
     free(r.body);
-    PushArgs a = {&s, {0}, "{\"ksql\":\"SELECT USERID, PAGE FROM PV EMIT CHANGES LIMIT 2;\"}", "/query"};
+    PushArgs a = {
+        &s, {0}, "{\"ksql\":\"SELECT USERID, PAGE FROM PV EMIT CHANGES LIMIT 2;\"}", "/query"};
     pthread_t th;
     pthread_create(&th, NULL, push_thread, &a);
     msleep(300);
@@ -299,8 +313,10 @@ START_TEST(push_and_inserts)
     pthread_join(th, NULL);
     ck_assert_int_eq(a.r.status, 200);
     ck_assert(strstr(a.r.body, "\"queryId\":\"transient_PV_"));
-    ck_assert(strstr(a.r.body, "{\"row\":{\"columns\":[\"carol\",\"x\"]}},\n{\"row\":{\"columns\":[\"dave\",\"y\"]}},\n"
-                               "{\"finalMessage\":\"Limit Reached\"}]"));
+    ck_assert(strstr(
+        a.r.body,
+        "{\"row\":{\"columns\":[\"carol\",\"x\"]}},\n{\"row\":{\"columns\":[\"dave\",\"y\"]}},\n"
+        "{\"finalMessage\":\"Limit Reached\"}]"));
     free(a.r.body);
     /* /close-query ends a /query-stream push query */
     PushArgs b = {&s, {0}, "{\"sql\":\"SELECT * FROM PV EMIT CHANGES;\"}", "/query-stream"};
@@ -329,7 +345,8 @@ START_TEST(http_surface)
     srv_start(&s, d, NULL);
     Resp r = req(&s, "GET", "/info", NULL, NULL);
     ck_assert_int_eq(r.status, 200);
-    ck_assert(strstr(r.body, "\"KsqlServerInfo\"") && strstr(r.body, "\"serverStatus\":\"RUNNING\""));
+    ck_assert(strstr(r.body, "\"KsqlServerInfo\"") &&
+              strstr(r.body, "\"serverStatus\":\"RUNNING\""));
     free(r.body);
     r = req(&s, "GET", "/healthcheck", NULL, NULL);
     ck_assert(strstr(r.body, "\"isHealthy\":true"));
@@ -356,7 +373,8 @@ START_TEST(http_surface)
     ck_assert_int_eq(r.status, 413);
     free(r.body);
     free(big);
-    const char *origin[] = {"Origin: http://dash.example", "Access-Control-Request-Method: POST", NULL};
+    const char *origin[] = {"Origin: http://dash.example", "Access-Control-Request-Method: POST",
+                            NULL};
     r = req(&s, "OPTIONS", "/ksql", NULL, origin);
     ck_assert_int_eq(r.status, 204);
     ck_assert_str_eq(r.acao, "http://dash.example");
@@ -365,11 +383,16 @@ START_TEST(http_surface)
     r = req(&s, "GET", "/info", NULL, other);
     ck_assert_str_eq(r.acao, "");
     free(r.body);
-    r = post(&s, "/ksql", "{\"ksql\":\"DEFINE t = 'pv'; CREATE STREAM S (A INT) WITH (KAFKA_TOPIC='${t}', VALUE_FORMAT='JSON', PARTITIONS=1); SHOW STREAMS; SHOW PROPERTIES; LIST FUNCTIONS; DESCRIBE S; SHOW TOPICS; SHOW QUERIES; SHOW VARIABLES;\"}");
+    r = post(&s, "/ksql",
+             "{\"ksql\":\"DEFINE t = 'pv'; CREATE STREAM S (A INT) WITH (KAFKA_TOPIC='${t}', "
+             "VALUE_FORMAT='JSON', PARTITIONS=1); SHOW STREAMS; SHOW PROPERTIES; LIST FUNCTIONS; "
+             "DESCRIBE S; SHOW TOPICS; SHOW QUERIES; SHOW VARIABLES;\"}");
     ck_assert_int_eq(r.status, 200);
     ck_assert(strstr(r.body, "\"topic\":\"pv\""));
-    ck_assert(strstr(r.body, "\"@type\":\"properties\"") && strstr(r.body, "\"@type\":\"function_names\"") &&
-              strstr(r.body, "\"@type\":\"sourceDescription\"") && strstr(r.body, "\"@type\":\"kafka_topics\"") &&
+    ck_assert(strstr(r.body, "\"@type\":\"properties\"") &&
+              strstr(r.body, "\"@type\":\"function_names\"") &&
+              strstr(r.body, "\"@type\":\"sourceDescription\"") &&
+              strstr(r.body, "\"@type\":\"kafka_topics\"") &&
               strstr(r.body, "\"@type\":\"queries\""));
     free(r.body);
     r = req(&s, "GET", "/status/stream/S/create", NULL, NULL);
@@ -389,8 +412,9 @@ START_TEST(restart_after_sigkill)
     srv_start(&s, d, NULL);
     Resp r = post(&s, "/ksql", SETUP);
     free(r.body);
-    r = post(&s, "/ksql", "{\"ksql\":\"CREATE STREAM BIG AS SELECT * FROM PV WHERE MS > 1;\","
-                          "\"streamsProperties\":{\"auto.offset.reset\":\"earliest\"}}");
+    r = post(&s, "/ksql",
+             "{\"ksql\":\"CREATE STREAM BIG AS SELECT * FROM PV WHERE MS > 1;\","
+             "\"streamsProperties\":{\"auto.offset.reset\":\"earliest\"}}");
     free(r.body);
     r = post(&s, "/test/produce", INPUTS);
     free(r.body);
@@ -410,13 +434,97 @@ START_TEST(restart_after_sigkill)
     ck_assert(strstr(r.body, "[\"alice\",2]"));
     free(r.body);
     /* and the queries go on: new ids continue after the replayed ones */
-    r = post(&s, "/ksql", "{\"ksql\":\"CREATE TABLE T2 AS SELECT PAGE, COUNT(*) AS C FROM PV GROUP BY PAGE;\"}");
+    r = post(&s, "/ksql",
+             "{\"ksql\":\"CREATE TABLE T2 AS SELECT PAGE, COUNT(*) AS C FROM PV GROUP BY PAGE;\"}");
     ck_assert(strstr(r.body, "CTAS_T2_3"));
     free(r.body);
-    r = post(&s, "/test/produce", "{\"records\":[{\"topic\":\"pv\",\"key\":\"alice\",\"value\":{\"PAGE\":\"z\"}}]}");
+    r = post(&s, "/test/produce",
+             "{\"records\":[{\"topic\":\"pv\",\"key\":\"alice\",\"value\":{\"PAGE\":\"z\"}}]}");
     free(r.body);
     r = post(&s, "/query", "{\"ksql\":\"SELECT * FROM VIEWS WHERE USERID='alice';\"}");
     ck_assert(strstr(r.body, "[\"alice\",3]"));
+    free(r.body);
+    srv_stop(&s, SIGTERM);
+    rmdir_all(d);
+}
+END_TEST
+
+/* Polls a pull query until its answer contains `want` (Kafka is asynchronous). */
+static Resp query_until(const Srv *s, const char *body, const char *want)
+{
+    Resp r = {0};
+    for (int i = 0; i < 100; i++) {
+        free(r.body);
+        r = post(s, "/query", body);
+        if (strstr(r.body, want)) break;
+        msleep(100);
+    }
+    return r;
+}
+
+START_TEST(kafka_engine_pull_and_print)
+{
+    char d[256];
+    tmpdir(d, sizeof d, "kafka");
+    Srv s;
+    srv_start(&s, d, "kafka");
+    Resp r =
+        post(&s, "/ksql",
+             "{\"ksql\":\"CREATE STREAM S (K STRING KEY, V INT) WITH (KAFKA_TOPIC='s', "
+             "VALUE_FORMAT='JSON', PARTITIONS=3); CREATE SOURCE TABLE T (K STRING PRIMARY KEY, V "
+             "INT) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON');\"}");
+    ck_assert_int_eq(r.status, 200);
+    free(r.body);
+    r = post(&s, "/ksql", "{\"ksql\":\"SHOW QUERIES;\"}");
+    ck_assert_msg(strstr(r.body, "\"CST_T_0\""), "%s", r.body);
+    free(r.body);
+    r = post(
+        &s, "/ksql",
+        "{\"ksql\":\"INSERT INTO S (K, V) VALUES ('a', 1); INSERT INTO S (K, V) VALUES ('b', 2); "
+        "INSERT INTO S (K, V) VALUES ('c', 3); INSERT INTO S (K, V) VALUES ('a', 4);\"}");
+    ck_assert_int_eq(r.status, 200);
+    free(r.body);
+    /* a pull query on a stream reads every partition to its end, then finishes */
+    r = query_until(&s, "{\"ksql\":\"SELECT * FROM S;\"}", "[\"a\",4]");
+    ck_assert_msg(strstr(r.body, "[\"a\",1]") && strstr(r.body, "[\"b\",2]") &&
+                      strstr(r.body, "[\"c\",3]") &&
+                      strstr(r.body, "{\"finalMessage\":\"Query Completed\"}]"),
+                  "%s", r.body);
+    free(r.body);
+    r = post(&s, "/query", "{\"ksql\":\"SELECT V FROM S WHERE V > 1 LIMIT 1;\"}");
+    ck_assert_msg(strstr(r.body, "{\"finalMessage\":\"Limit Reached\"}]"), "%s", r.body);
+    free(r.body);
+    /* the source table is materialized: pull queries read it */
+    r = query_until(&s, "{\"ksql\":\"SELECT * FROM T WHERE K='a';\"}", "[\"a\",4]");
+    ck_assert_msg(strstr(r.body, "`K` STRING KEY, `V` INTEGER") && strstr(r.body, "[\"a\",4]"),
+                  "%s", r.body);
+    free(r.body);
+    /* PRINT: the formats, then one line per record */
+    r = post(&s, "/query", "{\"ksql\":\"PRINT 's' FROM BEGINNING LIMIT 2;\"}");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "Key format: KAFKA_STRING\nValue format: JSON or KAFKA_STRING\n"
+                                 "rowtime: ") &&
+                      strstr(r.body, ", partition: "),
+                  "%s", r.body);
+    int lines = 0;
+    for (const char *p = r.body; (p = strstr(p, "rowtime: ")); p++)
+        lines++;
+    ck_assert_int_eq(lines, 2);
+    free(r.body);
+    r = post(&s, "/query-stream", "{\"sql\":\"PRINT s FROM BEGINNING INTERVAL 2 LIMIT 2;\"}");
+    ck_assert_msg(strstr(r.body, "value: {\"V\":"), "%s", r.body);
+    free(r.body);
+    const char *json[] = {"Accept: application/json", NULL};
+    r = req(&s, "POST", "/query-stream", "{\"sql\":\"PRINT s;\"}", json);
+    ck_assert_int_eq(r.status, 406);
+    free(r.body);
+    r = post(&s, "/query", "{\"ksql\":\"PRINT nope;\"}");
+    ck_assert_int_eq(r.status, 400);
+    ck_assert(strstr(r.body, "Could not find topic 'NOPE'"));
+    free(r.body);
+    /* dropping the source table ends its query */
+    r = post(&s, "/ksql", "{\"ksql\":\"DROP TABLE T; SHOW QUERIES;\"}");
+    ck_assert_msg(r.status == 200 && !strstr(r.body, "CST_T_0\""), "%s", r.body);
     free(r.body);
     srv_stop(&s, SIGTERM);
     rmdir_all(d);
@@ -433,6 +541,7 @@ int main(void)
     tcase_add_test(tc, push_and_inserts);
     tcase_add_test(tc, http_surface);
     tcase_add_test(tc, restart_after_sigkill);
+    tcase_add_test(tc, kafka_engine_pull_and_print);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
