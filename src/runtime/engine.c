@@ -216,6 +216,20 @@ static int mem_replay(Engine *e, RunningQuery *rq, EddyError *err)
     return engine_mem_feed(e, rq->q, err);
 }
 
+int engine_read_topic(Engine *e, const char *topic, int (*fn)(void *ctx, const RawRecord *rec),
+                      void *ctx, EddyError *err)
+{
+    if (e->mode == ENGINE_KAFKA) return engine_kafka_read_topic(e, topic, NULL, 0, fn, ctx, err);
+    MemTopic *t = mem_find(e, topic);
+    for (int i = 0; t && i < t->n; i++) {
+        RawRecord copy = t->recs[i].rec;
+        int rc = fn(ctx, &copy);
+        if (rc < 0) return rc;
+        if (rc > 0) break;
+    }
+    return 0;
+}
+
 int engine_memory_records(Engine *e, const char *topic, const RawRecord **out)
 {
     MemTopic *t = mem_find(e, topic);

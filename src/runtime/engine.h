@@ -79,6 +79,12 @@ int engine_topic_list(Engine *e, TopicInfo **out, EddyError *err);
 int engine_produce(Engine *e, const char *topic, int32_t partition, const RawRecord *rec,
                    EddyError *err);
 
+/* Reads a topic from its beginning to its end offsets of the moment of the call
+ * (every partition), fn per record (fn: < 0 fails, > 0 stops). Returns 0 or
+ * < 0. Memory topics: call with the engine lock held. */
+int engine_read_topic(Engine *e, const char *topic, int (*fn)(void *ctx, const RawRecord *rec),
+                      void *ctx, EddyError *err);
+
 /* ENGINE_MEMORY: every record written to a topic so far, in order. */
 int engine_memory_records(Engine *e, const char *topic, const RawRecord **out);
 

@@ -3,11 +3,19 @@
  * properties it ran with, appended in order and replayed at start so streams,
  * tables and persistent queries come back with the same names and query ids.
  *
- * The log is kept in the data directory's LMDB environment (store
- * `_eddy_commands`, key = big-endian sequence number, value = JSON
- * {"statement","properties"}). Mirroring it to a Kafka command topic
- * (`_confluent-ksql-<service id>_command_topic`, as ksqlDB names it) so several
- * servers share it is not done yet: command_log_topic names it.
+ * The log lives in two places that mirror each other:
+ *   - the data directory's LMDB environment (store `_eddy_commands`, key =
+ *     big-endian sequence number, value = JSON {"statement","properties"});
+ *   - on the Kafka engine, the command topic `_confluent-ksql-<service id>_command_topic`
+ *     (ksqlDB's name; 1 partition, kept forever), one record per command (key =
+ *     the sequence number as text, value = the same JSON). Clearing the log
+ *     (POST /ksql/terminate) appends a {"clear":true} record: what precedes it
+ *     is void (the embedded broker cannot delete topics).
+ * Every append goes to both, LMDB first (synced), then the topic (acknowledged),
+ * before the client hears that the statement succeeded. At start the longer of
+ * the two is replayed and the other is brought up to it: a lost data directory
+ * is rebuilt from the topic, and a topic that is empty (the embedded broker
+ * starts empty) is filled again from LMDB.
  */
 #ifndef EDDY_COMMAND_LOG_H
 #define EDDY_COMMAND_LOG_H
@@ -19,17 +27,19 @@
 
 typedef struct CommandLog CommandLog;
 
-/* Opens the log in the engine's state environment. Returns NULL with err set. */
+/* Opens the log in the engine's state environment, and on the Kafka engine
+ * creates the command topic if it is missing. Returns NULL with err set. */
 CommandLog *command_log_open(Engine *e, const char *service_id, EddyError *err);
 void command_log_close(CommandLog *l);
 
 /* Appends a statement (the executor's ExecCommandFn: ctx is the CommandLog). */
 void command_log_append(void *ctx, const char *stmt, const Props *overrides);
 
-/* Replays every logged statement through the executor, in order. Statements
- * that fail now are reported through `warn` and skipped. Returns the number
- * replayed. */
-int command_log_replay(CommandLog *l, Executor *x, void (*warn)(const char *msg));
+/* Replays every logged statement through the executor, in order (from LMDB or
+ * from the command topic, whichever holds more; see above). Statements that
+ * fail now are reported through `warn` and skipped. Returns the number
+ * replayed; *total (may be NULL) receives the number logged. */
+int command_log_replay(CommandLog *l, Executor *x, void (*warn)(const char *msg), long *total);
 
 /* Number of commands in the log. */
 long command_log_size(CommandLog *l);

@@ -158,11 +158,9 @@ int main(int argc, char **argv)
         logf_("processing log not set up: %s", err.msg);
         err_clear(&err);
     }
-    long logged = command_log_size(srv.clog);
-    if (logged > 0) {
-        int n = command_log_replay(srv.clog, srv.exec, warn_replay);
-        logf_("replayed %d of %ld logged statements", n, logged);
-    }
+    long logged = 0;
+    int replayed = command_log_replay(srv.clog, srv.exec, warn_replay, &logged);
+    if (logged > 0) logf_("replayed %d of %ld logged statements", replayed, logged);
     executor_on_command(srv.exec, command_log_append, srv.clog);
 
     char msg[512];

@@ -101,8 +101,10 @@ json_t *ent_fields(const Schema *s, bool is_table)
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(c->name));
         json_object_set_new(f, "schema", ent_schema(c->type));
-        if (c->role == COL_KEY) json_object_set_new(f, "type", json_string(is_table ? "PRIMARY_KEY" : "KEY"));
-        else if (c->role == COL_HEADERS || c->role == COL_HEADER) json_object_set_new(f, "type", json_string("HEADER"));
+        if (c->role == COL_KEY)
+            json_object_set_new(f, "type", json_string(is_table ? "PRIMARY_KEY" : "KEY"));
+        else if (c->role == COL_HEADERS || c->role == COL_HEADER)
+            json_object_set_new(f, "type", json_string("HEADER"));
         json_array_append_new(a, f);
     }
     return a;
@@ -145,7 +147,8 @@ json_t *ent_source_list(Engine *e, bool tables, const char *stmt, bool extended)
 static json_t *query_refs(Engine *e, const char *source, bool writing)
 {
     const char **ids;
-    int n = writing ? engine_queries_writing(e, source, &ids) : engine_queries_reading(e, source, &ids);
+    int n =
+        writing ? engine_queries_writing(e, source, &ids) : engine_queries_reading(e, source, &ids);
     json_t *a = json_array();
     for (int i = 0; i < n; i++) {
         RunningQuery *rq = engine_query_find(e, ids[i]);
@@ -233,7 +236,8 @@ static json_t *query_entry(RunningQuery *rq)
     json_t *sinks = json_array(), *topics = json_array();
     if (p && p->sink) {
         json_array_append_new(sinks, json_string(p->sink));
-        if (p->root && p->root->sink_topic) json_array_append_new(topics, json_string(p->root->sink_topic));
+        if (p->root && p->root->sink_topic)
+            json_array_append_new(topics, json_string(p->root->sink_topic));
     }
     json_object_set_new(q, "sinks", sinks);
     json_object_set_new(q, "sinkKafkaTopics", topics);
@@ -275,7 +279,8 @@ static void plan_text(StrBuf *sb, const Plan *p)
     for (int i = p->nsteps - 1; i >= 0; i--) {
         const Step *s = p->steps[i];
         int depth = p->nsteps - 1 - i;
-        for (int k = 0; k < depth; k++) sb_puts(sb, "\t");
+        for (int k = 0; k < depth; k++)
+            sb_puts(sb, "\t");
         sb_printf(sb, " > [ %s ] | Schema: ", s->name ? s->name : "STEP");
         schema_print(sb, &s->schema, s->is_table);
         sb_putc(sb, '\n');
@@ -293,7 +298,8 @@ json_t *ent_query_description(Engine *e, RunningQuery *rq)
     json_object_set_new(d, "windowType", wn ? json_string(wn) : json_null());
     json_object_set_new(d, "fields", p ? ent_fields(&p->output, p->output_is_table) : json_array());
     json_t *sources = json_array(), *sinks = json_array();
-    for (int i = 0; p && i < p->nsources; i++) json_array_append_new(sources, json_string(p->sources[i]));
+    for (int i = 0; p && i < p->nsources; i++)
+        json_array_append_new(sources, json_string(p->sources[i]));
     if (p && p->sink) json_array_append_new(sinks, json_string(p->sink));
     json_object_set_new(d, "sources", sources);
     json_object_set_new(d, "sinks", sinks);
@@ -311,7 +317,10 @@ json_t *ent_query_description(Engine *e, RunningQuery *rq)
     json_object_set_new(d, "queryType", json_string("PERSISTENT"));
     json_object_set_new(d, "queryErrors", json_array());
     json_object_set_new(d, "tasksMetadata", json_array());
-    json_object_set_new(d, "state", json_string(rq_state(rq) == QS_RUNNING ? "RUNNING" : rq_state(rq) == QS_PAUSED ? "PAUSED" : "ERROR"));
+    json_object_set_new(d, "state",
+                        json_string(rq_state(rq) == QS_RUNNING  ? "RUNNING"
+                                    : rq_state(rq) == QS_PAUSED ? "PAUSED"
+                                                                : "ERROR"));
     json_t *o = json_object();
     json_object_set_new(o, "@type", json_string("queryDescription"));
     json_object_set_new(o, "queryDescription", d);
@@ -319,17 +328,21 @@ json_t *ent_query_description(Engine *e, RunningQuery *rq)
     return o;
 }
 
-json_t *ent_topic_list(Engine *e, const char *stmt, bool extended, EddyError *err)
+json_t *ent_topic_list(Engine *e, const char *stmt, bool all, bool extended, EddyError *err)
 {
     TopicInfo *ti = NULL;
     int n = engine_topic_list(e, &ti, err);
     if (n < 0) return NULL;
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
+        if (!all &&
+            (strncmp(ti[i].name, "__", 2) == 0 || strncmp(ti[i].name, "_confluent", 10) == 0))
+            continue;
         json_t *t = json_object();
         json_object_set_new(t, "name", json_string(ti[i].name));
         json_t *ri = json_array();
-        for (int p = 0; p < ti[i].partitions; p++) json_array_append_new(ri, json_integer(ti[i].replicas ? ti[i].replicas : 1));
+        for (int p = 0; p < ti[i].partitions; p++)
+            json_array_append_new(ri, json_integer(ti[i].replicas ? ti[i].replicas : 1));
         json_object_set_new(t, "replicaInfo", ri);
         if (extended) {
             json_object_set_new(t, "consumerCount", json_integer(0));
@@ -339,7 +352,8 @@ json_t *ent_topic_list(Engine *e, const char *stmt, bool extended, EddyError *er
     }
     free(ti);
     json_t *o = json_object();
-    json_object_set_new(o, "@type", json_string(extended ? "kafka_topics_extended" : "kafka_topics"));
+    json_object_set_new(o, "@type",
+                        json_string(extended ? "kafka_topics_extended" : "kafka_topics"));
     json_object_set_new(o, "statementText", json_string(stmt));
     json_object_set_new(o, "topics", list);
     json_object_set_new(o, "warnings", warnings());
@@ -363,7 +377,8 @@ json_t *ent_function_list(const char *stmt)
     for (int i = 0; i < n; i++) {
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(defs[i]->name));
-        json_object_set_new(f, "category", json_string(defs[i]->category ? defs[i]->category : "OTHER"));
+        json_object_set_new(f, "category",
+                            json_string(defs[i]->category ? defs[i]->category : "OTHER"));
         json_object_set_new(f, "type", json_string(ent_fn_kind(defs[i]->kind)));
         json_array_append_new(list, f);
     }
@@ -398,7 +413,8 @@ json_t *ent_describe_function(const FnDef *d, const char *stmt)
             memcpy(buf, p, len);
             buf[len] = 0;
             char *s = buf;
-            while (*s == ' ') s++;
+            while (*s == ' ')
+                s++;
             json_t *a = json_object();
             json_object_set_new(a, "name", json_string(""));
             json_object_set_new(a, "type", json_string(s));
@@ -458,7 +474,8 @@ json_t *ent_properties(const Props *effective, const Props *overrides, const cha
         json_array_append_new(list, p);
     }
     json_t *ow = json_array();
-    for (int i = 0; overrides && i < overrides->n; i++) json_array_append_new(ow, json_string(overrides->names[i]));
+    for (int i = 0; overrides && i < overrides->n; i++)
+        json_array_append_new(ow, json_string(overrides->names[i]));
     json_t *o = json_object();
     json_object_set_new(o, "@type", json_string("properties"));
     json_object_set_new(o, "statementText", json_string(stmt));

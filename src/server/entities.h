@@ -27,7 +27,9 @@ json_t *ent_source_list(Engine *e, bool tables, const char *stmt, bool extended)
 json_t *ent_source_description(Engine *e, const Source *s, bool extended);
 json_t *ent_query_list(Engine *e, const char *stmt, bool extended);
 json_t *ent_query_description(Engine *e, RunningQuery *rq);
-json_t *ent_topic_list(Engine *e, const char *stmt, bool extended, EddyError *err);
+/* SHOW [ALL] TOPICS: without all, Kafka's and ksqlDB's internal topics (names
+ * starting "__" or "_confluent") are left out, as ksqlDB does. */
+json_t *ent_topic_list(Engine *e, const char *stmt, bool all, bool extended, EddyError *err);
 json_t *ent_function_list(const char *stmt);
 json_t *ent_describe_function(const FnDef *d, const char *stmt);
 json_t *ent_type_list(Catalog *c, const char *stmt);

@@ -825,7 +825,8 @@ static int exec_list(Ctx *c, const AstStmt *st, ExecError *err)
     case AST_LIST_ALL_TOPICS: {
         EddyError te;
         err_clear(&te);
-        ent = ent_topic_list(c->e, c->text, st->extended, &te);
+        ent =
+            ent_topic_list(c->e, c->text, st->list_what == AST_LIST_ALL_TOPICS, st->extended, &te);
         if (!ent) return fail(err, 500, 50000, c->text, "%s", te.msg);
         break;
     }
