@@ -552,12 +552,6 @@ static int lambda_invoke(FnCtx *fc, int arg_index, int nparams, const Value *par
 
 /* ---------------------------------------------------------------- main */
 
-static bool val_truthy(const Value *v, bool *is_null)
-{
-    *is_null = v->kind == TYPE_NULL;
-    return v->kind == TYPE_BOOLEAN && v->u.b;
-}
-
 static bool has_nan(const Value *a, const Value *b)
 {
     return (a->kind == TYPE_DOUBLE && isnan(a->u.d)) || (b->kind == TYPE_DOUBLE && isnan(b->u.d));
@@ -700,29 +694,23 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
     }
     case EX_AND:
     case EX_OR: {
-        Value l;
-        bool ln, rn;
-        eval_expr(ctx, e->args[0], &l);
-        bool lt = val_truthy(&l, &ln);
-        if (e->kind == EX_AND && !ln && !lt) {
-            *out = val_bool(false);
-            return;
-        }
-        if (e->kind == EX_OR && lt) {
-            *out = val_bool(true);
-            return;
-        }
-        Value r;
-        eval_expr(ctx, e->args[1], &r);
-        bool rt = val_truthy(&r, &rn);
-        if (e->kind == EX_AND) {
-            if (!rn && !rt) *out = val_bool(false);
-            else if (ln || rn) *out = val_null();
-            else *out = val_bool(true);
-        } else {
-            if (rt) *out = val_bool(true);
-            else if (ln || rn) *out = val_null();
-            else *out = val_bool(false);
+        /* ksqlDB generates Java's `(l && r)` / `(l || r)` over Boolean objects: the left
+         * operand short-circuits, and a NULL operand that is evaluated fails the
+         * expression (unboxing), which the query logs and reads as NULL. */
+        bool is_and = e->kind == EX_AND;
+        for (int i = 0; i < 2; i++) {
+            Value v;
+            eval_expr(ctx, e->args[i], &v);
+            if (v.kind != TYPE_BOOLEAN) {
+                eval_fail(ctx, "Cannot evaluate %s: operand %d is NULL", is_and ? "AND" : "OR",
+                          i + 1);
+                *out = val_null();
+                return;
+            }
+            if (i == 1 || v.u.b != is_and) {
+                *out = v;
+                return;
+            }
         }
         return;
     }
@@ -803,7 +791,14 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         for (int i = 0; i < nwhen; i++) {
             Value c;
             eval_expr(ctx, e->args[2 * i], &c);
-            if (c.kind == TYPE_BOOLEAN && c.u.b) {
+            /* SearchedCaseFunction tests `operand.get()`, a Boolean: NULL fails. */
+            if (c.kind != TYPE_BOOLEAN) {
+                eval_fail(ctx, "Cannot evaluate CASE: the condition of WHEN clause %d is NULL",
+                          i + 1);
+                *out = val_null();
+                return;
+            }
+            if (c.u.b) {
                 eval_expr(ctx, e->args[2 * i + 1], out);
                 return;
             }
