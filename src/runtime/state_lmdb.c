@@ -16,16 +16,44 @@ struct StateEnv {
     MDB_dbi offsets; /* the offsets database */
 };
 
+/* A transaction keeps the iterators it opened: closing one returns it (and its
+ * LMDB cursor) to the transaction, so operators that scan once per record (session
+ * windows, stream-stream joins) allocate cursors once per batch, not per record. */
 struct StateTxn {
     StateEnv *env;
     MDB_txn *txn;
+    bool rdonly;
+    StateIter *iters;
 };
 
 struct StateIter {
     MDB_cursor *cur;
     bool started;
+    bool busy;
+    bool rdonly;
     MDB_val from;
+    MDB_dbi dbi;
+    StateTxn *txn;
+    StateIter *next;
 };
+
+/* Frees the transaction's idle iterators (before the transaction ends, as LMDB
+ * wants for read-only cursors). */
+static void release_iters(StateTxn *t)
+{
+    StateIter *it = t->iters;
+    while (it) {
+        StateIter *next = it->next;
+        if (!it->busy) {
+            mdb_cursor_close(it->cur);
+            free(it);
+        } else {
+            it->txn = NULL; /* closed later: only the struct is freed */
+        }
+        it = next;
+    }
+    t->iters = NULL;
+}
 
 static int lmdb_err(EddyError *err, int rc, const char *what)
 {
@@ -124,6 +152,8 @@ int state_txn_begin(StateEnv *env, bool write, StateTxn **out, EddyError *err)
 {
     StateTxn *t = xmalloc(sizeof *t);
     t->env = env;
+    t->iters = NULL;
+    t->rdonly = !write;
     int rc = mdb_txn_begin(env->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc) {
         free(t);
@@ -135,6 +165,7 @@ int state_txn_begin(StateEnv *env, bool write, StateTxn **out, EddyError *err)
 
 int state_txn_commit(StateTxn *t, EddyError *err)
 {
+    release_iters(t);
     int rc = mdb_txn_commit(t->txn);
     free(t);
     if (rc) return lmdb_err(err, rc, "commit");
@@ -144,6 +175,7 @@ int state_txn_commit(StateTxn *t, EddyError *err)
 void state_txn_abort(StateTxn *t)
 {
     if (!t) return;
+    release_iters(t);
     mdb_txn_abort(t->txn);
     free(t);
 }
@@ -175,11 +207,23 @@ int state_del(StateTxn *t, StateStore s, const void *k, size_t kl)
 
 int state_iter_open(StateTxn *t, StateStore s, const void *from, size_t fl, StateIter **out)
 {
-    StateIter *it = xcalloc(1, sizeof *it);
-    if (mdb_cursor_open(t->txn, s, &it->cur)) {
-        free(it);
-        return ERR_IO;
+    StateIter *it = t->iters;
+    while (it && (it->busy || it->dbi != s))
+        it = it->next;
+    if (!it) {
+        it = xcalloc(1, sizeof *it);
+        if (mdb_cursor_open(t->txn, s, &it->cur)) {
+            free(it);
+            return ERR_IO;
+        }
+        it->dbi = s;
+        it->rdonly = t->rdonly;
+        it->txn = t;
+        it->next = t->iters;
+        t->iters = it;
     }
+    it->busy = true;
+    it->started = false;
     it->from.mv_data = (void *)from;
     it->from.mv_size = from ? fl : 0;
     *out = it;
@@ -218,7 +262,13 @@ int state_iter_del(StateIter *it)
 void state_iter_close(StateIter *it)
 {
     if (!it) return;
-    mdb_cursor_close(it->cur);
+    if (it->txn) {
+        it->busy = false; /* back to its transaction, for the next scan */
+        return;
+    }
+    /* Its transaction ended first: LMDB freed a write cursor with it; a
+     * read-only one is closed here. */
+    if (it->rdonly) mdb_cursor_close(it->cur);
     free(it);
 }
 
@@ -235,7 +285,8 @@ int state_offset_put(StateTxn *t, const char *group, const char *topic, int part
     return state_put(t, t->env->offsets, k, kl, &next, sizeof next);
 }
 
-int state_offset_get(StateTxn *t, const char *group, const char *topic, int partition, int64_t *next)
+int state_offset_get(StateTxn *t, const char *group, const char *topic, int partition,
+                     int64_t *next)
 {
     char k[1024];
     size_t kl = offset_key(k, sizeof k, group, topic, partition);
