@@ -27,6 +27,7 @@ void sb_reserve(StrBuf *sb, size_t n)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < need) cap *= 2;
     sb->data = xrealloc(sb->data, cap);
+    sb->data[sb->len] = 0; /* sb_cstr() is valid even when nothing is appended */
     sb->cap = cap;
 }
 

@@ -633,6 +633,11 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         Value l, r;
         eval_expr(ctx, e->args[0], &l);
         eval_expr(ctx, e->args[1], &r);
+        if (e->type->kind == TYPE_STRING) {
+            /* STRING + STRING is Java's string concatenation: NULL reads "null". */
+            if (l.kind == TYPE_NULL) l = val_string("null", 4);
+            if (r.kind == TYPE_NULL) r = val_string("null", 4);
+        }
         if (l.kind == TYPE_NULL || r.kind == TYPE_NULL) {
             /* Compiled lambdas unbox their operands: NULL arithmetic throws there. */
             if (ctx->lambda_depth > 0) eval_fail(ctx, "Cannot apply arithmetic to a NULL value in a lambda");
