@@ -42,19 +42,19 @@ struct Op {
     const OpVtab *vt;
     const Step *step;
     Task *task;
-    Op *down;       /* downstream operator, NULL at the root */
+    Op *down; /* downstream operator, NULL at the root */
     int down_port;
-    int segment;    /* sub-topology: stream time is tracked per segment */
+    int segment; /* sub-topology: stream time is tracked per segment */
 };
 
 /* A task: one instance of the plan for one input partition. */
 struct Task {
     Query *q;
     int partition;
-    Op **ops;               /* per step id */
+    Op **ops; /* per step id */
     int nops;
-    int64_t *stream_time;   /* per segment */
-    Arena scratch;          /* per batch */
+    int64_t *stream_time; /* per segment */
+    Arena scratch;        /* per batch */
     EvalCtx eval;
 };
 
@@ -76,6 +76,10 @@ StateTxn *task_txn(Task *t);
 
 /* Records a processing error (processing log + counters) for the current record. */
 void task_processing_error(Task *t, const Step *step, const char *msg, const RawRecord *rec);
+
+/* True when a state key of len bytes (plus overhead bytes the store adds) fits
+ * LMDB; otherwise reports the record to the processing log and returns false. */
+bool task_key_fits(Task *t, const Step *step, size_t len, size_t overhead);
 
 /* Opens (creating) a state store of this query, named "<query id>#<name>". */
 int task_store(Task *t, const char *name, StateStore *out);

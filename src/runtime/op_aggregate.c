@@ -510,6 +510,9 @@ static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
                 NULL);
             continue;
         }
+        /* The longest state key this group makes: the window index's. */
+        make_key(a, t, keys, 0, 0);
+        if (!task_key_fits(t, s, a->kbuf.len, a->windowed ? 8 : 0)) continue;
         switch (s->win.type) {
         case WIN_NONE: update_one(a, t, txn, r, keys, 0, 0, retract, &em, arena); break;
         case WIN_TUMBLING:

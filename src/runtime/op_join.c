@@ -97,7 +97,13 @@ bool jo_eval_key(JoinOp *j, Task *t, int side, const Row *r, const Value *cols, 
     eval_reset_errors(ev);
     eval_expr(ev, side == 0 ? st->left_key : st->right_key, kv);
     if (ev->nerrors) task_processing_error(t, st, ev->err.msg, NULL);
-    return kv->kind != TYPE_NULL;
+    if (kv->kind == TYPE_NULL) return false;
+    /* Room for the stores' prefixes, window bounds, timestamps and, in foreign-key
+     * joins, the primary key beside the foreign one. */
+    sb_clear(&j->lbuf);
+    rowcodec_put(&j->lbuf, kv);
+    size_t overhead = st->join_kind == JOIN_TABLE_TABLE_FK ? STATE_MAX_KEY / 2 : 48;
+    return task_key_fits(t, st, j->lbuf.len, overhead);
 }
 
 static void fill_side(const JoinOp *j, Value *out, int base, int n, const JoinSide *s)
@@ -339,6 +345,7 @@ static void join_close(Op *op)
     JoinOp *j = (JoinOp *)op;
     sb_free(&j->kbuf);
     sb_free(&j->k2buf);
+    sb_free(&j->lbuf);
     sb_free(&j->vbuf);
     sb_free(&j->ibuf);
     sb_free(&j->pbuf);
@@ -358,6 +365,7 @@ Op *op_join_new(Task *t, const Step *s)
     j->op.step = s;
     sb_init(&j->kbuf);
     sb_init(&j->k2buf);
+    sb_init(&j->lbuf);
     sb_init(&j->vbuf);
     sb_init(&j->ibuf);
     sb_init(&j->pbuf);

@@ -38,6 +38,7 @@ typedef struct JoinOp {
     StateStore store[4];
     bool have_store;
     StrBuf kbuf, k2buf, vbuf, ibuf; /* reused encode buffers (no allocation per record) */
+    StrBuf lbuf;                    /* the join key alone, to check its length */
     StrBuf pbuf, p2buf, xbuf, ybuf;
     /* output of the current process() call (scratch memory) */
     Row *out;

@@ -126,6 +126,8 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
                 rowcodec_put_be64(&s->skey, r->win_start);
                 rowcodec_put_be64(&s->skey, r->win_end);
             }
+            /* The record is in the topic; only the pull-query copy is skipped. */
+            if (!task_key_fits(t, st, s->skey.len, 0)) continue;
             if (tomb) {
                 sc_del(&s->cache, ctx->scratch, s->skey.data, s->skey.len);
             } else {

@@ -290,6 +290,7 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                     rowcodec_put_be64(&s->kbuf, row->win_start);
                     rowcodec_put_be64(&s->kbuf, row->win_end);
                 }
+                if (!task_key_fits(t, op->step, s->kbuf.len, 0)) goto observed;
                 const void *old;
                 size_t ol;
                 row->flags |= ROW_OLD_KNOWN;
@@ -312,6 +313,7 @@ int op_source_feed(Op *op, const RawRecord *recs, int n, ExecCtx *ctx)
                 }
             }
         }
+    observed:
         row->stream_time = task_observe_time(t, op->segment, row->ts);
         m++;
     }

@@ -49,7 +49,7 @@ struct Query {
         const char *topic;
         int32_t partition;
         int64_t next;
-    } *offs; /* scratch for batch_finish */
+    } * offs; /* scratch for batch_finish */
     int capoffs;
 };
 
@@ -124,7 +124,8 @@ Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO 
         q->segment_of[i] = seg;
         if (seg + 1 > q->nsegments) q->nsegments = seg + 1;
         /* A repartition's rows enter the next segment. */
-        if (s->kind == STEP_REKEY && s->repartition && seg + 2 > q->nsegments) q->nsegments = seg + 2;
+        if (s->kind == STEP_REKEY && s->repartition && seg + 2 > q->nsegments)
+            q->nsegments = seg + 2;
         if (s->kind == STEP_SOURCE) add_route(q, s->topic, i, false);
         if (s->kind == STEP_REKEY && s->repartition && !env->inprocess_repartition)
             add_route(q, s->repartition_topic, i, true);
@@ -277,6 +278,18 @@ int64_t task_observe_time(Task *t, int segment, int64_t ts)
 }
 
 /* The processing log record, in ksqlDB's shape. */
+bool task_key_fits(Task *t, const Step *step, size_t len, size_t overhead)
+{
+    if (len + overhead <= STATE_MAX_KEY) return true;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "The record's key takes %zu bytes in the state store, which holds keys of at most "
+             "%zu bytes. The record is dropped.",
+             len, (size_t)STATE_MAX_KEY - overhead);
+    task_processing_error(t, step, msg, NULL);
+    return false;
+}
+
 void task_processing_error(Task *t, const Step *step, const char *msg, const RawRecord *rec)
 {
     Query *q = t->q;

@@ -21,6 +21,11 @@ typedef struct StateTxn StateTxn;
 typedef struct StateIter StateIter;
 typedef unsigned int StateStore; /* an LMDB database handle */
 
+/* LMDB's longest key (its compile-time MDB_MAXKEYSIZE). Operators check the keys
+ * they build against it and report a record whose key is longer to the
+ * processing log (task_key_fits) instead of failing the batch. */
+#define STATE_MAX_KEY 511
+
 /* Opens (creating) the environment in dir. map_mb bounds its size. durable=false
  * skips fsync at commit (a crashed process loses nothing; a crashed machine may
  * lose the last transactions, which the offsets committed with them account for). */
@@ -53,9 +58,11 @@ int state_iter_del(StateIter *it);
 void state_iter_close(StateIter *it);
 
 /* Offsets consumed by a task: next offset to read for (group, topic, partition). */
-int state_offset_put(StateTxn *t, const char *group, const char *topic, int partition, int64_t next);
+int state_offset_put(StateTxn *t, const char *group, const char *topic, int partition,
+                     int64_t next);
 /* 0 when found, 1 when not. */
-int state_offset_get(StateTxn *t, const char *group, const char *topic, int partition, int64_t *next);
+int state_offset_get(StateTxn *t, const char *group, const char *topic, int partition,
+                     int64_t *next);
 
 /* Bytes used by the environment (for metrics). */
 uint64_t state_env_size(StateEnv *env);
