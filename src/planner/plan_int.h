@@ -79,7 +79,7 @@ int qb_pull_analyze(QB *qb);
 int qb_pull_finish(QB *qb);
 int qb_validate_sink_formats(QB *qb, const Source *snk);
 void qb_sanitized_sql(QB *qb, StrBuf *sb);
-int qb_check_insert_schema(QB *qb, const Step *last, const Source *target);
+int qb_check_insert_schema(QB *qb, Step *last, const Source *target);
 void scope_from_schema(Arena *a, Scope *s, const Schema *sc, const char *qual, const char *alias);
 Expr *expr_shift(Arena *a, const Expr *e, int delta);
 

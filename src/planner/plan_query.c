@@ -1299,14 +1299,63 @@ fail:
     return err->code ? err->code : ERR_SEMANTIC;
 }
 
-int qb_check_insert_schema(QB *qb, const Step *last, const Source *target)
+/* ksqlDB's SqlType.canImplicitlyCast: numbers widen (INT to BIGINT, DECIMAL or
+ * DOUBLE; BIGINT to DECIMAL or DOUBLE; DECIMAL to DOUBLE, or to a DECIMAL with as
+ * many integer digits and at least its scale); collections and structs cast
+ * element by element. */
+static bool implicitly_castable(const Type *from, const Type *to)
+{
+    if (from == to) return true;
+    switch (from->kind) {
+    case TYPE_INT:
+        return to->kind == TYPE_BIGINT || to->kind == TYPE_DECIMAL || to->kind == TYPE_DOUBLE;
+    case TYPE_BIGINT: return to->kind == TYPE_DECIMAL || to->kind == TYPE_DOUBLE;
+    case TYPE_DECIMAL:
+        if (to->kind == TYPE_DOUBLE) return true;
+        return to->kind == TYPE_DECIMAL && from->scale <= to->scale &&
+               from->precision - from->scale <= to->precision - to->scale;
+    case TYPE_ARRAY: return to->kind == TYPE_ARRAY && implicitly_castable(from->elem, to->elem);
+    case TYPE_MAP:
+        return to->kind == TYPE_MAP && implicitly_castable(from->key, to->key) &&
+               implicitly_castable(from->elem, to->elem);
+    case TYPE_STRUCT:
+        if (to->kind != TYPE_STRUCT || to->nfields != from->nfields) return false;
+        for (int i = 0; i < from->nfields; i++)
+            if (strcmp(from->fields[i].name, to->fields[i].name) != 0 ||
+                !implicitly_castable(from->fields[i].type, to->fields[i].type))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+int qb_check_insert_schema(QB *qb, Step *last, const Source *target)
 {
     const Schema *r = &last->schema, *s = &target->schema;
-    bool same = r->ncols == s->ncols && r->nkey == s->nkey;
-    for (int i = 0; same && i < r->ncols; i++)
-        if (strcmp(r->cols[i].name, s->cols[i].name) != 0 || r->cols[i].type != s->cols[i].type)
+    bool same = r->ncols == s->ncols && r->nkey == s->nkey, exact = same;
+    for (int i = 0; same && i < r->ncols; i++) {
+        if (strcmp(r->cols[i].name, s->cols[i].name) != 0 ||
+            !implicitly_castable(r->cols[i].type, s->cols[i].type))
             same = false;
-    if (same) return 0;
+        else if (r->cols[i].type != s->cols[i].type)
+            exact = false;
+    }
+    if (same && !exact && last->kind == STEP_SELECT) {
+        /* The projection casts to the sink's types (INSERT INTO ... SELECT 1 AS D
+         * into a DECIMAL column writes 1.00). */
+        for (int i = 0; i < r->ncols; i++) {
+            if (r->cols[i].type == s->cols[i].type) continue;
+            Expr *c = expr_new(qb->a, EX_CAST, s->cols[i].type, last->exprs[i]->offset);
+            c->nargs = 1;
+            c->args = arena_zalloc(qb->a, sizeof(Expr *));
+            c->args[0] = last->exprs[i];
+            c->text = last->exprs[i]->text;
+            last->exprs[i] = c;
+            last->schema.cols[i].type = s->cols[i].type;
+        }
+        exact = true;
+    }
+    if (same && exact) return 0;
     StrBuf a = STRBUF_INIT, b = STRBUF_INIT;
     schema_print(&a, r, false);
     schema_print(&b, s, false);
