@@ -644,7 +644,11 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
                       (x->type->kind == TYPE_STRING &&
                        (want->kind == TYPE_TIMESTAMP || want->kind == TYPE_DATE ||
                         want->kind == TYPE_TIME)) ||
-                      (x->type->kind == TYPE_DECIMAL && want->kind == TYPE_DECIMAL);
+                      (x->type->kind == TYPE_DECIMAL && want->kind == TYPE_DECIMAL) ||
+                      /* ksqlDB's lax value coercion: whole numbers into any DECIMAL
+                       * they fit */
+                      ((x->type->kind == TYPE_INT || x->type->kind == TYPE_BIGINT) &&
+                       want->kind == TYPE_DECIMAL);
             EddyError ce;
             err_clear(&ce);
             if (!ok || eval_cast(&c->arena, &v, want, &out, &ce) < 0)
