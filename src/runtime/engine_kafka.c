@@ -37,6 +37,7 @@ struct KafkaEngine {
     int nprops;
     char *service_id;
     int push_seq;
+    bool groups; /* persistent queries join consumer groups (else: assign mode) */
 };
 
 /* A processed batch of a stateless query: the offsets to commit once every record
@@ -92,7 +93,14 @@ int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err)
     pthread_mutex_init(&k->produce_lock, NULL);
     k->service_id = xstrdup(props_get_str(&e->props, "ksql.service.id", "default_"));
     /* Client properties: everything the user set; kafka_io skips what it does not know. */
-    k->props = xcalloc((size_t)e->props.n + 4, sizeof(KafkaProp));
+    k->props = xcalloc((size_t)e->props.n + 6, sizeof(KafkaProp));
+    /* librdkafka's mock cluster (the embedded broker, eddy-broker) answers a fetch
+     * only when its max wait is over, even when records arrive meanwhile: with
+     * the default 500 ms a record waited up to half a second at every query it
+     * went through. A real broker answers as soon as data is there. */
+    bool mock =
+        cfg->embedded_broker || cfg->broker_control || props_get(&e->props, "eddy.broker.control");
+    if (mock) k->props[k->nprops++] = (KafkaProp){"consumer.fetch.wait.max.ms", "20"};
     /* The embedded broker notices a departed group member only after its session
      * timeout; a short one lets a restarted eddyd rejoin in seconds, not 45 s. */
     if (cfg->embedded_broker && !props_get(&e->props, "session.timeout.ms") &&
@@ -109,6 +117,15 @@ int engine_kafka_init(Engine *e, const EngineConfig *cfg, EddyError *err)
         k->props[k->nprops].value = e->props.values[i];
         k->nprops++;
     }
+    /* Consumer groups let several servers share a query's partitions, at a price:
+     * a new group gets its first assignment only after the broker's initial
+     * rebalance delay (Kafka's group.initial.rebalance.delay.ms, 3 s by default;
+     * fixed at 3 s in librdkafka's mock cluster behind the embedded broker and
+     * eddy-broker), and a server killed with SIGKILL holds its partitions until
+     * its session times out. On those mock brokers (a development or test
+     * setup) queries assign themselves every partition and start at once;
+     * eddy.kafka.consumer.groups overrides either way. */
+    k->groups = props_get_bool(&e->props, "eddy.kafka.consumer.groups", !mock);
     TopicAdminConfig ac = {0};
     ac.embedded = cfg->embedded_broker;
     ac.broker_control = cfg->broker_control;
@@ -673,6 +690,57 @@ static void commit_batch(KafkaQuery *kq, const RawRecord *recs, int n)
     free(parts);
 }
 
+/* Assign mode (push queries; persistent queries without consumer groups): every
+ * partition of every input topic, each from where the query stands: the offset
+ * kept with its state, else (persistent) the group's committed offset, else the
+ * start of an internal topic, else the beginning or end as auto.offset.reset
+ * says. Offsets are absolute (see kafka_consumer_assign_topic on why). */
+static int kq_assign_all(KafkaQuery *kq, const char *const *topics, int nt, EddyError *err)
+{
+    Engine *e = kq->e;
+    KafkaPartition *parts = NULL;
+    int np = 0;
+    for (int i = 0; i < nt; i++) {
+        int n = 0;
+        if (!engine_kafka_topic_exists(e, topics[i], &n) || n <= 0) continue;
+        parts = xrealloc(parts, sizeof(KafkaPartition) * (size_t)(np + n));
+        for (int p = 0; p < n; p++)
+            parts[np++] = (KafkaPartition){topics[i], p, KAFKA_OFFSET_INVALID};
+    }
+    if (np == 0) {
+        free(parts);
+        return 0;
+    }
+    EddyError ce;
+    err_clear(&ce);
+    if (!kq->transient && kafka_consumer_committed(kq->consumer, parts, np, 10000, &ce) < 0)
+        for (int i = 0; i < np; i++)
+            parts[i].offset = KAFKA_OFFSET_INVALID;
+    bool stateful = kq->q && query_is_stateful(kq->q);
+    int rc = 0;
+    for (int i = 0; i < np && rc == 0; i++) {
+        /* Asking every partition's leader also connects to it now: a consumer
+         * otherwise first fetches up to a second after the assignment. */
+        int64_t next, lo = 0, hi = 0;
+        if (kafka_consumer_watermarks(kq->consumer, parts[i].topic, parts[i].partition, &lo, &hi,
+                                      5000, err) < 0) {
+            rc = ERR_IO;
+            break;
+        }
+        if (stateful &&
+            query_committed_offset(kq->q, parts[i].topic, parts[i].partition, &next) == 0)
+            parts[i].offset = next;
+        bool internal = strncmp(parts[i].topic, "_confluent-ksql-", 16) == 0;
+        if (parts[i].offset < 0) parts[i].offset = (stateful && internal) || kq->earliest ? lo : hi;
+        /* Records before lo are gone (retention): resume at the oldest kept. */
+        if (parts[i].offset < lo) parts[i].offset = lo;
+        if (parts[i].offset > hi) parts[i].offset = hi;
+    }
+    if (rc == 0) rc = kafka_consumer_assign(kq->consumer, parts, np, err);
+    free(parts);
+    return rc;
+}
+
 static void *kq_main(void *arg)
 {
     KafkaQuery *kq = arg;
@@ -680,11 +748,13 @@ static void *kq_main(void *arg)
     err_clear(&err);
     const char *const *topics;
     int nt = query_input_topics(kq->q, &topics);
-    if (kq->transient) {
-        for (int i = 0; i < nt; i++)
-            kafka_consumer_assign_topic(kq->consumer, topics[i],
-                                        kq->earliest ? KAFKA_OFFSET_BEGINNING : KAFKA_OFFSET_END,
-                                        5000, &err);
+    if (kq->transient || !kq->e->kafka->groups) {
+        if (kq_assign_all(kq, topics, nt, &err) < 0) {
+            fprintf(stderr, "eddyd: query %s: %s\n", kq->id, err.msg);
+            if (kq->rq) kq->rq->state = QS_ERROR;
+            kq->finished = 1;
+            return NULL;
+        }
     } else if (kafka_consumer_subscribe(kq->consumer, topics, nt, &err) < 0) {
         if (kq->rq) kq->rq->state = QS_ERROR;
         kq->finished = 1;
