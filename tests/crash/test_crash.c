@@ -10,7 +10,7 @@
  * from LMDB (a pull query over the windowed table) must equal the exact values
  * computed here from the input: no update lost, none applied twice.
  *
- * Usage: test_crash [RECORDS [KILLS]]   (defaults 200000 and 6; EDDY_BUILD_DIR
+ * Usage: test_crash [RECORDS [KILLS]]   (defaults 200000 and 10; EDDY_BUILD_DIR
  * names the directory holding eddyd and eddy-broker). EDDY_CRASH_SEED fixes the
  * random kill moments; the seed is printed so a failure can be replayed.
  */
@@ -353,7 +353,7 @@ static void *paced_producer(void *arg)
 int main(int argc, char **argv)
 {
     long nrec = argc > 1 ? atol(argv[1]) : 200000;
-    int kills = argc > 2 ? atoi(argv[2]) : 6;
+    int kills = argc > 2 ? atoi(argv[2]) : 10;
     const char *bd = getenv("EDDY_BUILD_DIR");
     snprintf(g_build, sizeof g_build, "%s", bd ? bd : ".");
     const char *seed_env = getenv("EDDY_CRASH_SEED");
