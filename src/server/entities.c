@@ -101,8 +101,11 @@ json_t *ent_fields(const Schema *s, bool is_table)
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(c->name));
         json_object_set_new(f, "schema", ent_schema(c->type));
+        /* ksqlDB's FieldType: KEY for streams and tables alike (the CLI says
+         * "primary key" for tables; Cube's driver looks for "KEY"). */
+        (void)is_table;
         if (c->role == COL_KEY)
-            json_object_set_new(f, "type", json_string(is_table ? "PRIMARY_KEY" : "KEY"));
+            json_object_set_new(f, "type", json_string("KEY"));
         else if (c->role == COL_HEADERS || c->role == COL_HEADER)
             json_object_set_new(f, "type", json_string("HEADER"));
         json_array_append_new(a, f);
@@ -158,7 +161,11 @@ static json_t *query_refs(Engine *e, const char *source, bool writing)
         const Plan *p = rq ? rq_plan(rq) : NULL;
         if (p && p->sink) json_array_append_new(sinks, json_string(p->sink));
         json_object_set_new(q, "sinks", sinks);
-        json_object_set_new(q, "sinkKafkaTopics", json_array());
+        json_t *topics = json_array();
+        if (p && p->root && p->root->kind == STEP_SINK && p->root->sink_topic &&
+            !p->root->materialize_only)
+            json_array_append_new(topics, json_string(p->root->sink_topic));
+        json_object_set_new(q, "sinkKafkaTopics", topics);
         json_object_set_new(q, "id", json_string(ids[i]));
         json_t *sc = json_object();
         json_object_set_new(sc, "RUNNING", json_integer(1));

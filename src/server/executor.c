@@ -184,6 +184,17 @@ static const char *var_lookup(void *ctx, const char *name)
     return vars ? props_get(vars, name) : NULL;
 }
 
+/* A new query id: ksqlDB upper-cases the sink name in it (CSAS_LOWER_0 for a
+ * sink named `lower`). */
+static char *next_query_id(Ctx *c, const char *prefix, const char *sink)
+{
+    if (!sink) return engine_next_query_id(c->e, prefix, NULL);
+    char *up = arena_strdup(&c->arena, sink);
+    for (char *p = up; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return engine_next_query_id(c->e, prefix, up);
+}
+
 /* ---------------------------------------------------------------- DDL */
 
 static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
@@ -263,7 +274,7 @@ static int exec_create_source(Ctx *c, const AstStmt *st, ExecError *err)
     char *cst_id = NULL;
     if (src->is_table && src->is_source) {
         const char *old_id = existing && existing->writer_query ? existing->writer_query : NULL;
-        cst_id = old_id ? xstrdup(old_id) : engine_next_query_id(c->e, "CST", st->name);
+        cst_id = old_id ? xstrdup(old_id) : next_query_id(c, "CST", st->name);
         PlanRequest cr = {cat, &c->props, st, c->text, cst_id};
         EddyError ce;
         err_clear(&ce);
@@ -330,8 +341,10 @@ static int exec_drop_source(Ctx *c, const AstStmt *st, ExecError *err)
     const char **rids, **wids;
     int nr = engine_queries_reading(c->e, st->name, &rids);
     int nw = engine_queries_writing(c->e, st->name, &wids);
-    /* A source table's own materializing query goes with it. */
-    const char *own = s->is_source && s->writer_query ? s->writer_query : NULL;
+    /* The query that created the source (CSAS/CTAS, or a source table's
+     * materializing query) is terminated with it, as ksqlDB does; other
+     * readers and writers (INSERT INTO) must be terminated first. */
+    const char *own = s->writer_query;
     if (own) {
         int k = 0;
         for (int i = 0; i < nr; i++)
@@ -414,9 +427,8 @@ static int exec_persistent(Ctx *c, const AstStmt *st, ExecError *err)
         Source *old = catalog_find(cat, st->name);
         if (old && old->writer_query) replaced = old->writer_query;
     }
-    id = replaced
-             ? xstrdup(replaced)
-             : engine_next_query_id(c->e, prefix, st->kind == AST_INSERT_SELECT ? NULL : st->name);
+    id = replaced ? xstrdup(replaced)
+                  : next_query_id(c, prefix, st->kind == AST_INSERT_SELECT ? NULL : st->name);
     PlanRequest pr = {cat, &c->props, st, c->text, id};
     Plan *plan = NULL;
     Source *sink = NULL;
@@ -968,7 +980,39 @@ static int exec_assert_topic(Ctx *c, const AstStmt *st, ExecError *err)
 
 /* ---------------------------------------------------------------- dispatch */
 
+static int exec_stmt_kind(Ctx *c, const AstStmt *st, ExecError *err);
+
+/* Statements ksqlDB runs without preparing them through its engine (DESCRIBE,
+ * SHOW, EXPLAIN, TERMINATE, ...; DROP fails in its DDL factory): their errors
+ * come without "Failed to prepare statement: ". */
+static bool plain_errors(AstStmtKind k)
+{
+    switch (k) {
+    case AST_DESCRIBE:
+    case AST_DESCRIBE_FUNCTION:
+    case AST_LIST:
+    case AST_EXPLAIN:
+    case AST_TERMINATE:
+    case AST_PAUSE:
+    case AST_RESUME:
+    case AST_DROP_SOURCE:
+    case AST_DROP_TYPE:
+    case AST_CREATE_TYPE: return true;
+    default: return false;
+    }
+}
+
 static int exec_stmt(Ctx *c, const AstStmt *st, ExecError *err)
+{
+    int rc = exec_stmt_kind(c, st, err);
+    static const char prefix[] = "Failed to prepare statement: ";
+    if (rc < 0 && plain_errors(st->kind) && strncmp(err->message, prefix, sizeof prefix - 1) == 0)
+        memmove(err->message, err->message + sizeof prefix - 1,
+                strlen(err->message + sizeof prefix - 1) + 1);
+    return rc;
+}
+
+static int exec_stmt_kind(Ctx *c, const AstStmt *st, ExecError *err)
 {
     switch (st->kind) {
     case AST_CREATE_SOURCE: return exec_create_source(c, st, err);
