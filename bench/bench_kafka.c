@@ -3,10 +3,10 @@
  * librdkafka (see bench_kafka.h).
  *
  * The ceilings use the client settings eddy's own consumer and producer use
- * (src/runtime/kafka_io.c: librdkafka's defaults, plus fetch.error.backoff.ms 20 on
- * the consumer, and linger.ms 5, idempotence and the murmur2 partitioner on the
- * producer), so the only difference left between a ceiling and eddy is the work eddy
- * does per record.
+ * (src/runtime/kafka_io.c: librdkafka's defaults, plus fetch.error.backoff.ms 20 and
+ * queued.min.messages 1000000 on the consumer, and linger.ms 5, idempotence and the murmur2
+ * partitioner on the producer), so the only difference left between a ceiling and eddy is the work
+ * eddy does per record.
  */
 #include "bench_kafka.h"
 
@@ -309,8 +309,14 @@ int bk_ceiling(const char *bootstrap, CeilingKind kind, const char *topic, const
     if (bk_watermarks(bootstrap, topic, &lo, &hi, err, errsz) < 0) return -1;
     uint64_t target = (uint64_t)(hi - lo);
     if (max && max < target) target = max;
-    const char *cprops[] = {"group.id", "eddy-bench-ceiling",     "enable.auto.commit",
-                            "false",    "fetch.error.backoff.ms", "20",
+    const char *cprops[] = {"group.id",
+                            "eddy-bench-ceiling",
+                            "enable.auto.commit",
+                            "false",
+                            "fetch.error.backoff.ms",
+                            "20",
+                            "queued.min.messages",
+                            "1000000",
                             NULL};
     rd_kafka_t *c = client_new(RD_KAFKA_CONSUMER, bootstrap, cprops, err, errsz);
     if (!c) return -1;
