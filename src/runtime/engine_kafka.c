@@ -763,7 +763,7 @@ static void *kq_main(void *arg)
     int64_t last_punct = now_ms();
     while (!kq->stop) {
         const RawRecord *recs;
-        int n = kafka_consumer_poll_batch(kq->consumer, 2000, 100, &recs, &err);
+        int n = kafka_consumer_poll_batch(kq->consumer, 10000, 100, &recs, &err);
         if (n < 0) {
             if (kq->rq) kq->rq->state = QS_ERROR;
             break;
