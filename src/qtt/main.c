@@ -52,10 +52,12 @@ int main(int argc, char **argv)
             min_pass = strtol(argv[++i], &end, 10);
             if (*end || min_pass < 0) {
                 usage();
+                free(paths_in);
                 return 2;
             }
         } else if (argv[i][0] == '-' && argv[i][1]) {
             usage();
+            free(paths_in);
             return 2;
         } else {
             paths_in[npaths++] = argv[i];
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
     }
     if (npaths == 0) {
         usage();
+        free(paths_in);
         return 2;
     }
     long passed = 0, failed = 0, skipped = 0, broken = 0;
