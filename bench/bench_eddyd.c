@@ -81,15 +81,18 @@ int eddyd_start(const char *binary, const char *work_dir, const char *bootstrap,
         return -1;
     }
     char port_file[600], ctl[300];
+    /* A service id of its own: eddyd replays the command topic of its service id at
+     * start, and earlier runs' statements must not come back. */
+    snprintf(d->service_id, sizeof d->service_id, "bench%d_%d_", (int)getpid(), seq);
     snprintf(port_file, sizeof port_file, "%s/port", d->state_dir);
     snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", control);
     const char *argv[32] = {binary, "--listeners", "http://127.0.0.1:0", "--port-file", port_file,
-                            "--state-dir", d->state_dir, "--bootstrap-servers", bootstrap, "--set",
-                            ctl,
+                            "--state-dir", d->state_dir, "--service-id", d->service_id,
+                            "--bootstrap-servers", bootstrap, "--set", ctl,
                             /* Also server-wide: eddyd applies streamsProperties of a
                              * request to its pull/push queries only (for now). */
                             "--set", "ksql.streams.auto.offset.reset=earliest", NULL};
-    for (int i = 0, n = 13; extra_args && extra_args[i] && n < 31; i++)
+    for (int i = 0, n = 15; extra_args && extra_args[i] && n < 31; i++)
         argv[n++] = extra_args[i];
     int64_t t0 = bk_mono_us();
     Proc p;

@@ -15,6 +15,8 @@ typedef struct Eddyd {
     char url[128];       /* http://127.0.0.1:PORT */
     char state_dir[512]; /* removed by eddyd_stop */
     double startup_ms;   /* exec -> GET /info answered */
+    char service_id[64]; /* ksql.service.id, new for every start: each eddyd has
+                            its own command topic and consumer groups */
 } Eddyd;
 
 /* Starts `binary` (eddyd) with a fresh state directory under work_dir, the given

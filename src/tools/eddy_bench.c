@@ -524,10 +524,11 @@ typedef struct Run {
     int qi; /* index in QUERIES */
     QueryResult *res;
     char sink[64], live_sink[64];
-    char qid[128];      /* eddyd's query id */
-    GroupWatch *watch;  /* the query's group on its input topics */
-    GroupWatch *iwatch; /* ... on its repartition topics, once the inputs are in */
-    char itopics[1024]; /* those topics, comma-separated */
+    char qid[128];          /* eddyd's query id */
+    const char *service_id; /* eddyd's ksql.service.id */
+    GroupWatch *watch;      /* the query's group on its input topics */
+    GroupWatch *iwatch;     /* ... on its repartition topics, once the inputs are in */
+    char itopics[1024];     /* those topics, comma-separated */
     bool inputs_in;
     SinkReader *sink_r, *live_r;
     int64_t start_us, end_us;
@@ -621,7 +622,7 @@ static void repartition_watch(Ctx *c, Run *r)
 {
     if (!r->qid[0]) return;
     char prefix[256];
-    snprintf(prefix, sizeof prefix, "_confluent-ksql-default_query_%s-", r->qid);
+    snprintf(prefix, sizeof prefix, "_confluent-ksql-%squery_%s-", r->service_id, r->qid);
     EddyError e2;
     err_clear(&e2);
     TopicDesc *list;
@@ -639,7 +640,7 @@ static void repartition_watch(Ctx *c, Run *r)
     if (nt > 0) topic_desc_free(list, nt);
     if (!r->itopics[0]) return;
     char group[256], err[512];
-    snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", r->qid);
+    snprintf(group, sizeof group, "_confluent-ksql-%squery_%s", r->service_id, r->qid);
     r->iwatch = bk_group_watch(c->bootstrap, group, r->itopics, err, sizeof err);
 }
 
@@ -741,9 +742,10 @@ static void eddy_session(Ctx *c, Run *runs, int n, bool with_live)
         }
         const char *qid = eddyd_query_id(resp);
         if (qid) snprintf(r->qid, sizeof r->qid, "%s", qid);
+        r->service_id = d.service_id;
         if (qid) {
             char group[256];
-            snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", qid);
+            snprintf(group, sizeof group, "_confluent-ksql-%squery_%s", d.service_id, qid);
             char topics[400];
             input_topics(QUERIES[r->qi].inputs, &c->topics, topics, sizeof topics);
             r->watch = bk_group_watch(c->bootstrap, group, topics, err, sizeof err);
@@ -857,6 +859,11 @@ static void eddy_session(Ctx *c, Run *runs, int n, bool with_live)
             while (k <= 5 && sc[a + k] - sc[a + k - 1] >= 2 * busy)
                 k++;
             if (k > 5) break;
+        }
+        if (a + 5 > last) { /* a short run: from the first busy sample */
+            a = 0;
+            while (a + 1 < last && sc[a + 1] - sc[a] < busy)
+                a++;
         }
         while (last > a + 1 && sc[last] - sc[last - 1] < busy)
             last--;
