@@ -744,6 +744,12 @@ static int kq_assign_all(KafkaQuery *kq, const char *const *topics, int nt, Eddy
 static void *kq_main(void *arg)
 {
     KafkaQuery *kq = arg;
+    /* Named for perf and top (it would inherit the name of the HTTP thread that
+     * started it): "q:" and the end of the query id, 15 bytes at most. */
+    char tname[16];
+    size_t idl = strlen(kq->id);
+    snprintf(tname, sizeof tname, "q:%s", kq->id + (idl > 13 ? idl - 13 : 0));
+    pthread_setname_np(pthread_self(), tname);
     EddyError err;
     err_clear(&err);
     const char *const *topics;
