@@ -965,8 +965,11 @@ static int exec_assert_topic(Ctx *c, const AstStmt *st, ExecError *err)
             if (st->not_exists) return fail(err, 417, 41700, c->text, "Topic %s exists", st->name);
             return fail(err, 417, 41700, c->text, "Topic %s does not exist", st->name);
         }
+        /* Wait without the engine lock: other statements and queries go on. */
         struct timespec ts = {0, 100000000};
+        engine_unlock(c->e);
         nanosleep(&ts, NULL);
+        engine_lock(c->e);
     }
     json_t *o = json_object();
     json_object_set_new(o, "@type", json_string("assert_topic"));
