@@ -618,6 +618,13 @@ static int plan_where(QB *qb)
     bctx_init(qb, &c, "WHERE", &qb->scope);
     Expr *p = bind_expr(&c, w);
     if (!p) {
+        /* The bounds of the query's own WINDOW do not exist before it. */
+        const char *bound = strstr(qb->err->msg, "column 'WINDOWSTART'") ? "WINDOWSTART"
+                            : strstr(qb->err->msg, "column 'WINDOWEND'") ? "WINDOWEND"
+                                                                         : NULL;
+        if (qb->sel->window && bound)
+            return err_set(qb->err, qb->err->code, qb->err->offset,
+                           "Error in WHERE expression: Unknown column %s.", bound);
         if (strstr(qb->err->msg, "cannot be resolved") || strstr(qb->err->msg, "is not a valid"))
             return qb->err->code;
         char msg[ERR_MSG_MAX];
@@ -892,6 +899,16 @@ static int plan_aggregate(QB *qb)
         c.allow_aggs = true;
         ab.bad = NULL;
         having = bind_expr(&c, sel->having);
+        if (!having && sel->window && strstr(qb->err->msg, "cannot be resolved")) {
+            const char *bound = strstr(qb->err->msg, "'WINDOWSTART'") ? "WINDOWSTART"
+                                : strstr(qb->err->msg, "'WINDOWEND'") ? "WINDOWEND"
+                                                                      : NULL;
+            if (bound)
+                return err_set(qb->err, qb->err->code, qb->err->offset,
+                               "Window bounds column %s can only be used in the SELECT clause "
+                               "of windowed aggregations",
+                               bound);
+        }
         if (!having) return qb->err->code;
         having_bad = ab.bad;
         if (!having_bad && having->type->kind != TYPE_BOOLEAN && having->type->kind != TYPE_NULL)
