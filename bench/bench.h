@@ -24,6 +24,7 @@ double rate_per_cpu(const Rate *r);
 typedef enum CompareKind {
     COMPARE_COUNT, /* the sink holds as many records as sqlite's count */
     COMPARE_ROWS,  /* the last value per (auction, window) equals sqlite's rows */
+    COMPARE_FINAL, /* EMIT FINAL: every emitted window equals sqlite's; all closed ones are in */
 } CompareKind;
 
 typedef struct QueryResult {
