@@ -5,7 +5,6 @@
 #include "value.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +60,8 @@ Value val_copy(Arena *a, const Value *v)
         size_t n = v->kind == TYPE_MAP ? 2 * (size_t)v->len : v->len;
         if (n) {
             r.u.items = arena_alloc(a, sizeof(Value) * n);
-            for (size_t i = 0; i < n; i++) r.u.items[i] = val_copy(a, &v->u.items[i]);
+            for (size_t i = 0; i < n; i++)
+                r.u.items[i] = val_copy(a, &v->u.items[i]);
         }
         break;
     }
@@ -72,21 +72,51 @@ Value val_copy(Arena *a, const Value *v)
 
 /* ---------------------------------------------------------------- DECIMAL */
 
-static int128_t pow10_tab[39];
-static pthread_once_t pow10_once = PTHREAD_ONCE_INIT;
-
-static void pow10_init(void)
-{
-    int128_t p = 1;
-    for (int i = 0; i < 39; i++) {
-        pow10_tab[i] = p;
-        if (i < 38) p *= 10; /* 10^39 does not fit in __int128 */
-    }
-}
+/* 10^0 .. 10^38 (10^39 does not fit in __int128), folded at compile time. */
+static const int128_t pow10_tab[39] = {
+    (int128_t)1ULL,
+    (int128_t)10ULL,
+    (int128_t)100ULL,
+    (int128_t)1000ULL,
+    (int128_t)10000ULL,
+    (int128_t)100000ULL,
+    (int128_t)1000000ULL,
+    (int128_t)10000000ULL,
+    (int128_t)100000000ULL,
+    (int128_t)1000000000ULL,
+    (int128_t)10000000000ULL,
+    (int128_t)100000000000ULL,
+    (int128_t)1000000000000ULL,
+    (int128_t)10000000000000ULL,
+    (int128_t)100000000000000ULL,
+    (int128_t)1000000000000000ULL,
+    (int128_t)10000000000000000ULL,
+    (int128_t)100000000000000000ULL,
+    (int128_t)1000000000000000000ULL,
+    (int128_t)10000000000000000000ULL,
+    (int128_t)10000000000000000000ULL * 10ULL,
+    (int128_t)10000000000000000000ULL * 100ULL,
+    (int128_t)10000000000000000000ULL * 1000ULL,
+    (int128_t)10000000000000000000ULL * 10000ULL,
+    (int128_t)10000000000000000000ULL * 100000ULL,
+    (int128_t)10000000000000000000ULL * 1000000ULL,
+    (int128_t)10000000000000000000ULL * 10000000ULL,
+    (int128_t)10000000000000000000ULL * 100000000ULL,
+    (int128_t)10000000000000000000ULL * 1000000000ULL,
+    (int128_t)10000000000000000000ULL * 10000000000ULL,
+    (int128_t)10000000000000000000ULL * 100000000000ULL,
+    (int128_t)10000000000000000000ULL * 1000000000000ULL,
+    (int128_t)10000000000000000000ULL * 10000000000000ULL,
+    (int128_t)10000000000000000000ULL * 100000000000000ULL,
+    (int128_t)10000000000000000000ULL * 1000000000000000ULL,
+    (int128_t)10000000000000000000ULL * 10000000000000000ULL,
+    (int128_t)10000000000000000000ULL * 100000000000000000ULL,
+    (int128_t)10000000000000000000ULL * 1000000000000000000ULL,
+    (int128_t)10000000000000000000ULL * 10000000000000000000ULL,
+};
 
 int128_t dec_pow10(int n)
 {
-    pthread_once(&pow10_once, pow10_init);
     if (n < 0) n = 0;
     if (n > 38) n = 38;
     return pow10_tab[n];
@@ -95,16 +125,26 @@ int128_t dec_pow10(int n)
 int dec_digits(int128_t v)
 {
     if (v < 0) v = -v;
-    int d = 1;
-    while (d < 39 && v >= dec_pow10(d)) d++;
+    if (v < (int128_t)10000000000000000000ULL) { /* fits 64 bits: the common case */
+        uint64_t u = (uint64_t)v;
+        int d = 1;
+        while (d < 20 && u >= (uint64_t)pow10_tab[d])
+            d++;
+        return d;
+    }
+    int d = 20;
+    while (d < 39 && v >= pow10_tab[d])
+        d++;
     return d;
 }
 
 int dec_parse(const char *s, size_t n, int128_t *unscaled, int *precision, int *scale)
 {
     size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
     bool neg = false;
     if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
     int128_t v = 0;
@@ -164,14 +204,24 @@ void dec_format(StrBuf *sb, int128_t unscaled, int scale)
     char tmp[64];
     char *p = tmp + sizeof tmp;
     bool neg = unscaled < 0;
-    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
-                              : (unsigned __int128)unscaled;
+    unsigned __int128 u =
+        neg ? (unsigned __int128)0 - (unsigned __int128)unscaled : (unsigned __int128)unscaled;
     int nd = 0;
+    /* 128-bit division is slow: peel 19-digit chunks off, then divide in 64 bits. */
+    while (u > UINT64_MAX) {
+        uint64_t chunk = (uint64_t)(u % 10000000000000000000ULL);
+        u /= 10000000000000000000ULL;
+        for (int i = 0; i < 19; i++, nd++) {
+            *--p = (char)('0' + (int)(chunk % 10));
+            chunk /= 10;
+        }
+    }
+    uint64_t w = (uint64_t)u;
     do {
-        *--p = (char)('0' + (int)(u % 10));
-        u /= 10;
+        *--p = (char)('0' + (int)(w % 10));
+        w /= 10;
         nd++;
-    } while (u);
+    } while (w);
     while (nd <= scale) { /* ensure at least one digit before the point */
         *--p = '0';
         nd++;
@@ -216,8 +266,8 @@ double dec_to_double(int128_t unscaled, int scale)
     char *p = buf + sizeof buf;
     *--p = 0;
     bool neg = unscaled < 0;
-    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)unscaled
-                              : (unsigned __int128)unscaled;
+    unsigned __int128 u =
+        neg ? (unsigned __int128)0 - (unsigned __int128)unscaled : (unsigned __int128)unscaled;
     do {
         *--p = (char)('0' + (int)(u % 10));
         u /= 10;
@@ -402,10 +452,14 @@ uint64_t val_hash(const Value *v)
     case TYPE_DOUBLE: {
         /* Equal numbers of different kinds must hash alike. */
         double d;
-        if (v->kind == TYPE_INT) d = v->u.i;
-        else if (v->kind == TYPE_BIGINT) d = (double)v->u.l;
-        else if (v->kind == TYPE_DOUBLE) d = v->u.d;
-        else d = dec_to_double(v->u.dec, v->scale);
+        if (v->kind == TYPE_INT)
+            d = v->u.i;
+        else if (v->kind == TYPE_BIGINT)
+            d = (double)v->u.l;
+        else if (v->kind == TYPE_DOUBLE)
+            d = v->u.d;
+        else
+            d = dec_to_double(v->u.dec, v->scale);
         if (d == 0) d = 0; /* -0.0 */
         uint64_t bits;
         memcpy(&bits, &d, 8);
@@ -425,7 +479,8 @@ uint64_t val_hash(const Value *v)
     case TYPE_ARRAY:
     case TYPE_STRUCT: {
         uint64_t h = (uint64_t)v->kind;
-        for (uint32_t i = 0; i < v->len; i++) h = mix(h, val_hash(&v->u.items[i]));
+        for (uint32_t i = 0; i < v->len; i++)
+            h = mix(h, val_hash(&v->u.items[i]));
         return h;
     }
     default: return 0;
@@ -467,7 +522,8 @@ void fmt_java_double(StrBuf *sb, double d)
     for (; *q && *q != 'e'; q++)
         if (*q >= '0' && *q <= '9') digits[nd++] = *q;
     int exp = atoi(q + 1);
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
     if (nd == 1) {
         /* Java prints at least two significant digits and picks the two-digit value
          * closest to the double (Double.MIN_VALUE is 4.9E-324, not 5.0E-324). */
@@ -484,20 +540,26 @@ void fmt_java_double(StrBuf *sb, double d)
     double ad = fabs(d);
     if (ad >= 1e-3 && ad < 1e7) {
         if (exp >= 0) {
-            for (int i = 0; i <= exp; i++) sb_putc(sb, i < nd ? digits[i] : '0');
+            for (int i = 0; i <= exp; i++)
+                sb_putc(sb, i < nd ? digits[i] : '0');
             sb_putc(sb, '.');
-            if (nd > exp + 1) sb_append(sb, digits + exp + 1, (size_t)(nd - exp - 1));
-            else sb_putc(sb, '0');
+            if (nd > exp + 1)
+                sb_append(sb, digits + exp + 1, (size_t)(nd - exp - 1));
+            else
+                sb_putc(sb, '0');
         } else {
             sb_puts(sb, "0.");
-            for (int i = 0; i < -exp - 1; i++) sb_putc(sb, '0');
+            for (int i = 0; i < -exp - 1; i++)
+                sb_putc(sb, '0');
             sb_append(sb, digits, (size_t)nd);
         }
     } else {
         sb_putc(sb, digits[0]);
         sb_putc(sb, '.');
-        if (nd > 1) sb_append(sb, digits + 1, (size_t)(nd - 1));
-        else sb_putc(sb, '0');
+        if (nd > 1)
+            sb_append(sb, digits + 1, (size_t)(nd - 1));
+        else
+            sb_putc(sb, '0');
         sb_printf(sb, "E%d", exp);
     }
 }
@@ -804,8 +866,7 @@ void base64_encode(StrBuf *sb, const void *p, size_t n)
     }
     if (i < n) {
         unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
-        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], i + 1 < n ? b64[(x >> 6) & 63] : '=',
-                     '='};
+        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], i + 1 < n ? b64[(x >> 6) & 63] : '=', '='};
         sb_append(sb, o, 4);
     }
 }
@@ -822,7 +883,8 @@ static int b64val(char c)
 
 long base64_decode(Arena *a, const char *s, size_t n, char **out)
 {
-    while (n && s[n - 1] == '=') n--;
+    while (n && s[n - 1] == '=')
+        n--;
     if (n % 4 == 1) return -1;
     char *o = arena_alloc(a, n * 3 / 4 + 3);
     size_t k = 0;

@@ -61,6 +61,16 @@ START_TEST(decimal_parse_format)
     ck_assert_str_eq(dec("1.5e2"), "150 p3 s0");
     ck_assert_str_eq(dec("abc"), "ERR");
     ck_assert_str_eq(dec("1.2.3"), "ERR");
+    /* beyond 64 bits: digits and formatting across the 19-digit chunks */
+    ck_assert_str_eq(dec("12345678901234567890123.45678901234567"),
+                     "12345678901234567890123.45678901234567 p37 s14");
+    ck_assert_str_eq(dec("-10000000000000000000"), "-10000000000000000000 p20 s0");
+    ck_assert_str_eq(dec("0.00000000000000000000000000000000000001"),
+                     "0.00000000000000000000000000000000000001 p38 s38");
+    ck_assert_int_eq(dec_digits(dec_pow10(38)), 39);
+    ck_assert_int_eq(dec_digits(dec_pow10(19) - 1), 19);
+    ck_assert_int_eq(dec_digits(dec_pow10(19)), 20);
+    ck_assert_int_eq(dec_digits(-999), 3);
     int128_t out;
     ck_assert_int_eq(dec_rescale(125, 2, 1, 0, &out), 0);
     ck_assert(out == 13); /* HALF_UP */
