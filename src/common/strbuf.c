@@ -72,13 +72,27 @@ void sb_printf(StrBuf *sb, const char *fmt, ...)
 
 void sb_put_i64(StrBuf *sb, int64_t v)
 {
+    /* Two digits per division. */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char tmp[24];
     char *p = tmp + sizeof tmp;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--p = pairs[r + 1];
+        *--p = pairs[r];
+    }
+    if (u >= 10) {
+        unsigned r = (unsigned)u * 2;
+        *--p = pairs[r + 1];
+        *--p = pairs[r];
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0) *--p = '-';
     sb_append(sb, p, (size_t)(tmp + sizeof tmp - p));
 }

@@ -52,6 +52,21 @@ static const char *dec(const char *in)
     return buf;
 }
 
+START_TEST(integers_printed)
+{
+    const int64_t vals[] = {0, 7, -7, 10, 99, 100, -101, 123456789, INT64_MAX, INT64_MIN};
+    const char *want[] = {"0",         "7",   "-7",   "10",
+                          "99",        "100", "-101", "123456789",
+                          "9223372036854775807", "-9223372036854775808"};
+    for (int i = 0; i < 10; i++) {
+        StrBuf sb = STRBUF_INIT;
+        sb_put_i64(&sb, vals[i]);
+        ck_assert_str_eq(sb_cstr(&sb), want[i]);
+        sb_free(&sb);
+    }
+}
+END_TEST
+
 START_TEST(decimal_parse_format)
 {
     ck_assert_str_eq(dec("1.10"), "1.10 p3 s2");
@@ -141,6 +156,7 @@ int main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, java_double_text);
     tcase_add_test(tc, decimal_parse_format);
+    tcase_add_test(tc, integers_printed);
     tcase_add_test(tc, types_interned_and_printed);
     tcase_add_test(tc, values_compare_and_format);
     tcase_add_test(tc, json_string_escape);
