@@ -107,9 +107,20 @@ int main(int argc, char **argv)
         if (!cfg.bootstrap) {
             BrokerConfig bc;
             memset(&bc, 0, sizeof bc);
-            bc.listen = props_get_str(&cfg.props, "eddy.embedded.broker.listen", "127.0.0.1:0");
+            /* Kafka's usual address, so that kcat -b 127.0.0.1:9092 just works; when
+             * that is taken (a Kafka, another eddyd) and the user did not ask for it,
+             * a free port (logged, and in /info). */
+            const char *asked = props_get(&cfg.props, "eddy.embedded.broker.listen");
+            bc.listen = asked ? asked : BROKER_DEFAULT_LISTEN;
             bc.quiet = true;
             broker = broker_start(&bc, &err);
+            if (!broker && !asked) {
+                logf_("the embedded broker cannot listen on %s (%s): using a free port",
+                      BROKER_DEFAULT_LISTEN, err.msg);
+                err_clear(&err);
+                bc.listen = "127.0.0.1:0";
+                broker = broker_start(&bc, &err);
+            }
             if (!broker) {
                 fprintf(stderr, "eddyd: cannot start the embedded broker: %s\n", err.msg);
                 goto done;
