@@ -75,6 +75,7 @@ struct KafkaQuery {
 struct PushQuery {
     MemPush *mem; /* ENGINE_MEMORY: the in-memory push query (push_memory.c) */
     KafkaQuery kq;
+    Props props; /* the query's properties: its thread reads them as tasks are made */
 };
 
 static int64_t now_ms(void)
@@ -988,15 +989,12 @@ PushQuery *engine_push_start(Engine *e, Plan *plan, const char *id, bool from_be
     kq->earliest = from_beginning;
     QueryEnv env = {0};
     env.state = e->state;
-    env.props = &e->props;
     env.processing_log_topic = NULL;
-    Props p;
-    props_init(&p);
-    props_merge(&p, &e->props);
-    props_set(&p, "auto.offset.reset", from_beginning ? "earliest" : "latest");
-    env.props = &p;
+    props_init(&pq->props);
+    props_merge(&pq->props, &e->props);
+    props_set(&pq->props, "auto.offset.reset", from_beginning ? "earliest" : "latest");
+    env.props = &pq->props;
     int rc = kq_start(e, kq, plan, &env, err);
-    props_free(&p);
     if (rc < 0) {
         if (!kq->q) plan_free(plan);
         engine_push_stop(pq);
@@ -1021,6 +1019,7 @@ void engine_push_stop(PushQuery *pq)
     }
     free(kq->group);
     free(kq->id);
+    props_free(&pq->props);
     free(pq);
 }
 
