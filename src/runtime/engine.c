@@ -14,6 +14,7 @@
 
 #include "engine_int.h"
 #include "rowcodec.h"
+#include "serde.h"
 
 /* ---------------------------------------------------------------- memory topics */
 
@@ -376,6 +377,55 @@ int engine_topic_list(Engine *e, TopicInfo **out, EddyError *err)
     }
     *out = ti;
     return e->ntopics;
+}
+
+int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t ts,
+                      EddyError *err)
+{
+    const Schema *sc = &src->schema;
+    int n = sc->ncols;
+    const char *names[n > 0 ? n : 1];
+    const Type *types[n > 0 ? n : 1];
+    Value vals[n > 0 ? n : 1];
+    for (int i = 0; i < sc->nkey; i++) {
+        names[i] = sc->cols[i].name;
+        types[i] = sc->cols[i].type;
+    }
+    EddyError se;
+    err_clear(&se);
+    Serde *ks = serde_new(&src->key_fmt, true, sc->nkey, names, types, &se);
+    int nv = 0;
+    for (int i = sc->nkey; i < n; i++) {
+        if (sc->cols[i].role != COL_VALUE) continue;
+        names[nv] = sc->cols[i].name;
+        types[nv] = sc->cols[i].type;
+        vals[nv++] = cols[i];
+    }
+    Serde *vs = ks ? serde_new(&src->val_fmt, false, nv, names, types, &se) : NULL;
+    StrBuf kb = STRBUF_INIT, vb = STRBUF_INIT;
+    bool knull = sc->nkey == 0, vnull = false;
+    int rc = ks && vs ? 0 : ERR_SEMANTIC;
+    if (rc == 0 && sc->nkey > 0 && serde_encode(ks, cols, &kb, &knull, &se) < 0)
+        rc = ERR_SEMANTIC;
+    if (rc == 0 && serde_encode(vs, vals, &vb, &vnull, &se) < 0) rc = ERR_SEMANTIC;
+    serde_free(ks);
+    serde_free(vs);
+    if (rc == 0) {
+        RawRecord rec = {0};
+        rec.topic = src->topic;
+        rec.partition = -1;
+        rec.offset = -1;
+        rec.timestamp = ts;
+        rec.key = knull ? NULL : kb.data ? kb.data : "";
+        rec.key_len = knull ? 0 : kb.len;
+        rec.value = vnull ? NULL : vb.data ? vb.data : "";
+        rec.value_len = vnull ? 0 : vb.len;
+        if (engine_produce(e, src->topic, -1, &rec, &se) < 0) rc = ERR_IO;
+    }
+    sb_free(&kb);
+    sb_free(&vb);
+    if (rc) return err_set(err, rc, -1, "%s", se.msg);
+    return 0;
 }
 
 int engine_produce(Engine *e, const char *topic, int32_t partition, const RawRecord *rec,

@@ -78,49 +78,13 @@ static int insert_row(Engine *e, const Source *src, json_t *row, Arena *a, char 
                          sc->cols[i].name);
                 return -1;
             }
-    const char *names[n > 0 ? n : 1];
-    const Type *types[n > 0 ? n : 1];
-    Value vals[n > 0 ? n : 1];
-    for (int i = 0; i < sc->nkey; i++) {
-        names[i] = sc->cols[i].name;
-        types[i] = sc->cols[i].type;
+    EddyError ie;
+    err_clear(&ie);
+    if (engine_insert_row(e, src, cols, ts, &ie) < 0) {
+        snprintf(msg, msglen, "%s", ie.msg);
+        return -1;
     }
-    EddyError se;
-    err_clear(&se);
-    Serde *ks = serde_new(&src->key_fmt, true, sc->nkey, names, types, &se);
-    int nv = 0;
-    for (int i = sc->nkey; i < n; i++) {
-        if (sc->cols[i].role != COL_VALUE) continue;
-        names[nv] = sc->cols[i].name;
-        types[nv] = sc->cols[i].type;
-        vals[nv++] = cols[i];
-    }
-    Serde *vs = ks ? serde_new(&src->val_fmt, false, nv, names, types, &se) : NULL;
-    StrBuf kb = STRBUF_INIT, vb = STRBUF_INIT;
-    bool knull = sc->nkey == 0, vnull = false;
-    int rc = 0;
-    if (!ks || !vs) rc = -1;
-    if (rc == 0 && sc->nkey > 0 && serde_encode(ks, cols, &kb, &knull, &se) < 0) rc = -1;
-    if (rc == 0 && serde_encode(vs, vals, &vb, &vnull, &se) < 0) rc = -1;
-    serde_free(ks);
-    serde_free(vs);
-    if (rc == 0) {
-        RawRecord rec;
-        memset(&rec, 0, sizeof rec);
-        rec.topic = src->topic;
-        rec.partition = -1;
-        rec.offset = -1;
-        rec.timestamp = ts;
-        rec.key = knull ? NULL : kb.data ? kb.data : "";
-        rec.key_len = knull ? 0 : kb.len;
-        rec.value = vnull ? NULL : vb.data ? vb.data : "";
-        rec.value_len = vnull ? 0 : vb.len;
-        rc = engine_produce(e, src->topic, -1, &rec, &se);
-    }
-    if (rc < 0) snprintf(msg, msglen, "%s", se.msg);
-    sb_free(&kb);
-    sb_free(&vb);
-    return rc < 0 ? -1 : 0;
+    return 0;
 }
 
 int ep_inserts_stream(HttpReq *r)

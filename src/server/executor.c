@@ -685,59 +685,13 @@ static int exec_insert_values(Ctx *c, const AstStmt *st, ExecError *err)
                             "is required for tables",
                             s->name, sc->cols[i].name);
     }
-    /* Serialize. */
-    const char *kn[n > 0 ? n : 1];
-    const Type *kt[n > 0 ? n : 1];
-    for (int i = 0; i < sc->nkey; i++) {
-        kn[i] = sc->cols[i].name;
-        kt[i] = sc->cols[i].type;
+    EddyError ie;
+    err_clear(&ie);
+    if (engine_insert_row(c->e, s, cols, ts, &ie) < 0) {
+        bool bad_row = ie.code == ERR_SEMANTIC;
+        return fail(err, bad_row ? 400 : 500, bad_row ? 40001 : 50000, c->text,
+                    "Failed to insert values into '%s'. %s", s->name, ie.msg);
     }
-    EddyError se;
-    err_clear(&se);
-    Serde *ks = serde_new(&s->key_fmt, true, sc->nkey, kn, kt, &se);
-    int nv = 0;
-    Value vals[n > 0 ? n : 1];
-    for (int i = sc->nkey; i < n; i++) {
-        if (sc->cols[i].role != COL_VALUE) continue;
-        kn[nv] = sc->cols[i].name;
-        kt[nv] = sc->cols[i].type;
-        vals[nv++] = cols[i];
-    }
-    Serde *vs = ks ? serde_new(&s->val_fmt, false, nv, kn, kt, &se) : NULL;
-    if (!ks || !vs) {
-        serde_free(ks);
-        return fail(err, 400, 40001, c->text, "%s", se.msg);
-    }
-    StrBuf kb = STRBUF_INIT, vb = STRBUF_INIT;
-    bool knull = sc->nkey == 0, vnull = false;
-    int rc = 0;
-    if (sc->nkey > 0 && serde_encode(ks, cols, &kb, &knull, &se) < 0) rc = -1;
-    if (rc == 0 && serde_encode(vs, vals, &vb, &vnull, &se) < 0) rc = -1;
-    serde_free(ks);
-    serde_free(vs);
-    if (rc < 0) {
-        sb_free(&kb);
-        sb_free(&vb);
-        return fail(err, 400, 40001, c->text, "Failed to insert values into '%s'. %s", s->name,
-                    se.msg);
-    }
-    RawRecord rec = {0};
-    rec.topic = s->topic;
-    rec.partition = -1;
-    rec.offset = -1;
-    rec.timestamp = ts;
-    rec.key = knull ? NULL : kb.data ? kb.data : "";
-    rec.key_len = knull ? 0 : kb.len;
-    rec.value = vnull ? NULL : vb.data ? vb.data : "";
-    rec.value_len = vnull ? 0 : vb.len;
-    EddyError pe;
-    err_clear(&pe);
-    rc = engine_produce(c->e, s->topic, -1, &rec, &pe);
-    sb_free(&kb);
-    sb_free(&vb);
-    if (rc < 0)
-        return fail(err, 500, 50000, c->text, "Failed to insert values into '%s'. %s", s->name,
-                    pe.msg);
     return 0;
 }
 
