@@ -14,64 +14,29 @@
  * names the directory holding eddyd and eddy-broker). EDDY_CRASH_SEED fixes the
  * random kill moments; the seed is printed so a failure can be replayed.
  */
-#include <arpa/inet.h>
-#include <curl/curl.h>
-#include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../support/procs.h"
 
 #define NKEYS     1000
 #define STEP_MS   20              /* event time between consecutive records */
 #define WINDOW_MS 60000           /* TUMBLING (SIZE 1 MINUTE) */
 #define BASE_TS   1767225600000LL /* 2026-01-01T00:00:00Z, a window boundary */
 
-static char g_dir[256];
-static char g_build[512];
-static pid_t g_broker = -1, g_eddyd = -1;
-static char g_bootstrap[256], g_control[256];
-static int g_port;
+static Procs P;
 
-/* ------------------------------------------------------------ utilities */
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "crash test FAILED: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    if (g_eddyd > 0) kill(g_eddyd, SIGKILL);
-    if (g_broker > 0) kill(g_broker, SIGKILL);
-    fprintf(stderr, "(logs and data kept in %s)\n", g_dir);
-    exit(1);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define die(...) procs_die(&P, __VA_ARGS__)
+#define msleep   procs_msleep
+#define now_s    procs_now
 
 /* The record i of the input: its key index, value and event time. */
 static int rec_key(long i)
@@ -87,153 +52,23 @@ static long long rec_ts(long i)
     return BASE_TS + (long long)i * STEP_MS;
 }
 
-/* ------------------------------------------------------------ processes */
-
-static void start_broker(void)
-{
-    char bin[600], out[300];
-    snprintf(bin, sizeof bin, "%s/eddy-broker", g_build);
-    snprintf(out, sizeof out, "%s/broker.out", g_dir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(out, "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
-        execl(bin, bin, "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--partitions", "2",
-              "--quiet", (char *)NULL);
-        _exit(127);
-    }
-    g_broker = pid;
-    for (int i = 0; i < 400 && (!g_bootstrap[0] || !g_control[0]); i++) {
-        msleep(25);
-        FILE *f = fopen(out, "r");
-        if (!f) continue;
-        char line[256];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = 0;
-            if (strncmp(line, "bootstrap.servers=", 18) == 0)
-                snprintf(g_bootstrap, sizeof g_bootstrap, "%s", line + 18);
-            else if (strncmp(line, "eddy.broker.control=", 20) == 0)
-                snprintf(g_control, sizeof g_control, "%s", line + 20);
-        }
-        fclose(f);
-    }
-    if (!g_bootstrap[0] || !g_control[0]) die("eddy-broker did not start (%s)", bin);
-}
-
-/* One command on the broker's control endpoint; the answer must start with "OK". */
-static void broker_command(const char *cmd)
-{
-    char host[256];
-    snprintf(host, sizeof host, "%s", g_control);
-    char *colon = strrchr(host, ':');
-    if (!colon) die("bad control address %s", g_control);
-    *colon = 0;
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)atoi(colon + 1));
-    inet_pton(AF_INET, host, &sa.sin_addr);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-        die("cannot reach the broker control endpoint %s", g_control);
-    char line[512];
-    int n = snprintf(line, sizeof line, "%s\n", cmd);
-    if (write(fd, line, (size_t)n) != n) die("control write failed");
-    ssize_t got = read(fd, line, sizeof line - 1);
-    close(fd);
-    if (got < 2 || strncmp(line, "OK", 2) != 0)
-        die("control command '%s' answered '%.*s'", cmd, got > 0 ? (int)got : 0, line);
-}
-
 static void start_eddyd(int round)
 {
-    char bin[600], portfile[300], data[300], log[300], ctl[300];
-    snprintf(bin, sizeof bin, "%s/eddyd", g_build);
-    snprintf(portfile, sizeof portfile, "%s/port", g_dir);
-    snprintf(data, sizeof data, "%s/data", g_dir);
-    snprintf(log, sizeof log, "%s/eddyd.%d.log", g_dir, round);
-    snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", g_control);
-    unlink(portfile);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr)) _exit(126);
-        execl(bin, bin, "--listeners", "http://127.0.0.1:0", "--port-file", portfile, "--state-dir",
-              data, "--bootstrap-servers", g_bootstrap, "--set", ctl, "--set",
-              "ksql.streams.auto.offset.reset=earliest", "--set",
-              "ksql.streams.consumer.session.timeout.ms=6000", "--set",
-              "ksql.streams.consumer.heartbeat.interval.ms=1000", (char *)NULL);
-        _exit(127);
-    }
-    g_eddyd = pid;
-    for (int i = 0; i < 800; i++) {
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            int p = 0;
-            int ok = fscanf(f, "%d", &p);
-            fclose(f);
-            if (ok == 1 && p > 0) {
-                g_port = p;
-                return;
-            }
-        }
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid) {
-            g_eddyd = -1;
-            die("eddyd exited at start (round %d, see %s)", round, log);
-        }
-        msleep(25);
-    }
-    die("eddyd did not start listening (round %d, see %s)", round, log);
+    char data[300], tag[16];
+    snprintf(data, sizeof data, "%s/data", P.dir);
+    snprintf(tag, sizeof tag, "%d", round);
+    const char *extra[] = {"--set", "ksql.streams.auto.offset.reset=earliest",
+                           "--set", "ksql.streams.consumer.session.timeout.ms=6000",
+                           "--set", "ksql.streams.consumer.heartbeat.interval.ms=1000",
+                           NULL};
+    procs_start_eddyd(&P, data, tag, extra);
 }
 
-static void kill_eddyd(void)
-{
-    int st;
-    kill(g_eddyd, SIGKILL);
-    waitpid(g_eddyd, &st, 0);
-    g_eddyd = -1;
-}
-
-/* ------------------------------------------------------------ HTTP */
-
-typedef struct Buf {
-    char *p;
-    size_t n;
-} Buf;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    Buf *b = ud;
-    b->p = realloc(b->p, b->n + sz * n + 1);
-    memcpy(b->p + b->n, p, sz * n);
-    b->n += sz * n;
-    b->p[b->n] = 0;
-    return sz * n;
-}
-
-/* POSTs {"ksql": sql, ...} to path; returns the HTTP status and the body (caller
- * frees). */
 static long post_ksql(const char *path, const char *sql, char **body)
 {
-    json_t *req = json_pack("{s:s, s:{}}", "ksql", sql, "streamsProperties");
-    char *payload = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    Buf b = {calloc(1, 1), 0};
-    CURL *c = curl_easy_init();
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", g_port, path);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/vnd.ksql.v1+json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    free(payload);
-    *body = b.p;
-    return status;
+    long st;
+    *body = procs_post(&P, path, sql, NULL, &st);
+    return st;
 }
 
 /* The windowed table as eddyd serves it: for each (key, window) the COUNT and SUM. */
@@ -296,7 +131,7 @@ static rd_kafka_t *producer_new(void)
 {
     char errstr[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "bootstrap.servers", g_bootstrap, errstr, sizeof errstr) ||
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", P.bootstrap, errstr, sizeof errstr) ||
         rd_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof errstr) ||
         rd_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof errstr))
         die("producer config: %s", errstr);
@@ -354,17 +189,12 @@ int main(int argc, char **argv)
 {
     long nrec = argc > 1 ? atol(argv[1]) : 200000;
     int kills = argc > 2 ? atoi(argv[2]) : 10;
-    const char *bd = getenv("EDDY_BUILD_DIR");
-    snprintf(g_build, sizeof g_build, "%s", bd ? bd : ".");
+    procs_init(&P, "crash test", "crash");
     const char *seed_env = getenv("EDDY_CRASH_SEED");
     unsigned seed = seed_env ? (unsigned)strtoul(seed_env, NULL, 10)
                              : (unsigned)time(NULL) ^ (unsigned)getpid();
     srand(seed);
-    snprintf(g_dir, sizeof g_dir, "/tmp/eddy-crash-XXXXXX");
-    if (!mkdtemp(g_dir)) die("mkdtemp: %s", strerror(errno));
-    signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    printf("crash test: %ld records, %d kills, seed %u, dir %s\n", nrec, kills, seed, g_dir);
+    printf("crash test: %ld records, %d kills, seed %u, dir %s\n", nrec, kills, seed, P.dir);
     fflush(stdout);
 
     int nwin = (int)((rec_ts(nrec - 1) - BASE_TS) / WINDOW_MS) + 1;
@@ -378,8 +208,9 @@ int main(int argc, char **argv)
         a->sum += rec_value(i);
     }
 
-    start_broker();
-    broker_command("create topic crash_in 2");
+    const char *partitions[] = {"--partitions", "2", NULL};
+    procs_start_broker(&P, partitions);
+    procs_broker_command(&P, "create topic crash_in 2");
     rd_kafka_t *rk = producer_new();
 
     start_eddyd(0);
@@ -440,7 +271,7 @@ int main(int argc, char **argv)
         pthread_create(&th, NULL, paced_producer, &pc);
         msleep(100 + rand() % 800);
         pc.sent_at_kill = pc.sent;
-        kill_eddyd();
+        procs_stop_eddyd(&P, SIGKILL);
         pthread_join(th, NULL);
         produced = upto;
         long at = pc.sent_at_kill;
@@ -480,18 +311,10 @@ int main(int argc, char **argv)
            "(COUNT and SUM) equal the exact values; %.1f s\n",
            survived, nrec, checked, now_s() - t0);
 
-    /* Clean shutdown. */
-    kill(g_eddyd, SIGTERM);
-    waitpid(g_eddyd, NULL, 0);
+    /* Clean shutdown (SIGTERM must end eddyd with status 0). */
     rd_kafka_destroy(rk);
-    kill(g_broker, SIGTERM);
-    waitpid(g_broker, NULL, 0);
     free(expect);
     free(got);
-    curl_global_cleanup();
-    if (getenv("EDDY_CRASH_KEEP")) return 0; /* keep the logs for a look */
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
+    procs_finish(&P);
     return 0;
 }

@@ -17,176 +17,28 @@
  * Usage: test_restart (EDDY_BUILD_DIR names the directory holding eddyd and
  * eddy-broker). Logs and data stay in the printed directory when it fails.
  */
-#include <arpa/inet.h>
-#include <curl/curl.h>
-#include <errno.h>
-#include <jansson.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-static char g_dir[256];
-static char g_build[512];
-static pid_t g_broker = -1, g_eddyd = -1;
-static char g_bootstrap[256], g_control[256];
-static int g_port;
+#include "../support/procs.h"
 
-static void die(const char *fmt, ...)
+static Procs P;
+
+#define die(...) procs_die(&P, __VA_ARGS__)
+#define msleep   procs_msleep
+#define now_s    procs_now
+
+static char *post(const char *path, const char *sql, const char *props, long *status)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "restart test FAILED: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-    if (g_eddyd > 0) kill(g_eddyd, SIGKILL);
-    if (g_broker > 0) kill(g_broker, SIGKILL);
-    fprintf(stderr, "(logs and data kept in %s)\n", g_dir);
-    exit(1);
-}
-
-static void msleep(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ------------------------------------------------------------ processes */
-
-static void start_broker(void)
-{
-    char bin[600], out[300];
-    snprintf(bin, sizeof bin, "%s/eddy-broker", g_build);
-    snprintf(out, sizeof out, "%s/broker.out", g_dir);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(out, "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
-        execl(bin, bin, "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--quiet",
-              (char *)NULL);
-        _exit(127);
-    }
-    g_broker = pid;
-    for (int i = 0; i < 400 && (!g_bootstrap[0] || !g_control[0]); i++) {
-        msleep(25);
-        FILE *f = fopen(out, "r");
-        if (!f) continue;
-        char line[256];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = 0;
-            if (strncmp(line, "bootstrap.servers=", 18) == 0)
-                snprintf(g_bootstrap, sizeof g_bootstrap, "%s", line + 18);
-            else if (strncmp(line, "eddy.broker.control=", 20) == 0)
-                snprintf(g_control, sizeof g_control, "%s", line + 20);
-        }
-        fclose(f);
-    }
-    if (!g_bootstrap[0] || !g_control[0]) die("eddy-broker did not start (%s)", bin);
+    return procs_post(&P, path, sql, props, status);
 }
 
 static void start_eddyd(const char *data, const char *tag)
 {
-    char bin[600], portfile[300], log[300], ctl[300];
-    snprintf(bin, sizeof bin, "%s/eddyd", g_build);
-    snprintf(portfile, sizeof portfile, "%s/port", g_dir);
-    snprintf(log, sizeof log, "%s/eddyd.%s.log", g_dir, tag);
-    snprintf(ctl, sizeof ctl, "eddy.broker.control=%s", g_control);
-    unlink(portfile);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr)) _exit(126);
-        execl(bin, bin, "--listeners", "http://127.0.0.1:0", "--port-file", portfile, "--state-dir",
-              data, "--bootstrap-servers", g_bootstrap, "--set", ctl, (char *)NULL);
-        _exit(127);
-    }
-    g_eddyd = pid;
-    for (int i = 0; i < 800; i++) {
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            int p = 0;
-            int ok = fscanf(f, "%d", &p);
-            fclose(f);
-            if (ok == 1 && p > 0) {
-                g_port = p;
-                return;
-            }
-        }
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid) {
-            g_eddyd = -1;
-            die("eddyd exited at start (%s, see %s)", tag, log);
-        }
-        msleep(25);
-    }
-    die("eddyd did not start listening (%s, see %s)", tag, log);
-}
-
-static void stop_eddyd(int sig)
-{
-    int st;
-    kill(g_eddyd, sig);
-    waitpid(g_eddyd, &st, 0);
-    if (sig == SIGTERM && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-        die("eddyd did not exit cleanly on SIGTERM");
-    g_eddyd = -1;
-}
-
-/* ------------------------------------------------------------ HTTP */
-
-typedef struct Buf {
-    char *p;
-    size_t n;
-} Buf;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    Buf *b = ud;
-    b->p = realloc(b->p, b->n + sz * n + 1);
-    memcpy(b->p + b->n, p, sz * n);
-    b->n += sz * n;
-    b->p[b->n] = 0;
-    return sz * n;
-}
-
-/* POSTs {"ksql": sql, "streamsProperties": props} to path; returns the body
- * (caller frees) and the status in *status. */
-static char *post(const char *path, const char *sql, const char *props, long *status)
-{
-    json_error_t je;
-    json_t *p = props ? json_loads(props, 0, &je) : json_object();
-    json_t *req = json_pack("{s:s, s:o}", "ksql", sql, "streamsProperties", p);
-    char *payload = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    Buf b = {calloc(1, 1), 0};
-    CURL *c = curl_easy_init();
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", g_port, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    *status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    curl_easy_cleanup(c);
-    free(payload);
-    return b.p;
+    procs_start_eddyd(&P, data, tag, NULL);
 }
 
 static void ksql_ok(const char *sql, const char *props)
@@ -273,16 +125,12 @@ static void check_catalog(void)
 
 int main(void)
 {
-    const char *bd = getenv("EDDY_BUILD_DIR");
-    snprintf(g_build, sizeof g_build, "%s", bd ? bd : ".");
-    snprintf(g_dir, sizeof g_dir, "/tmp/eddy-restart-XXXXXX");
-    if (!mkdtemp(g_dir)) die("mkdtemp: %s", strerror(errno));
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    procs_init(&P, "restart test", "restart");
     double t_all = now_s();
-    start_broker();
+    procs_start_broker(&P, NULL);
     char data1[300], data2[300];
-    snprintf(data1, sizeof data1, "%s/data1", g_dir);
-    snprintf(data2, sizeof data2, "%s/data2", g_dir);
+    snprintf(data1, sizeof data1, "%s/data1", P.dir);
+    snprintf(data2, sizeof data2, "%s/data2", P.dir);
 
     /* ---- first life */
     start_eddyd(data1, "first");
@@ -307,7 +155,7 @@ int main(void)
      * again after the restart (at-least-once, as ksqlDB without exactly-once).
      * The crash test covers kills at any moment; here the kill comes at rest. */
     msleep(1000);
-    stop_eddyd(SIGKILL);
+    procs_stop_eddyd(&P, SIGKILL);
 
     /* ---- restart on the same data directory */
     double t0 = now_s();
@@ -343,7 +191,7 @@ int main(void)
            "%.2f s, new records through the queries in %.2f s\n",
            t_listen, t_pull, t_flow);
     msleep(1000);
-    stop_eddyd(SIGKILL);
+    procs_stop_eddyd(&P, SIGKILL);
 
     /* ---- restart with the data directory lost: the command topic and Kafka */
     t0 = now_s();
@@ -367,15 +215,10 @@ int main(void)
     printf("restart (data directory lost): listening after %.2f s, state rebuilt and pull queries "
            "answered after %.2f s\n",
            t_listen, t_pull);
-    stop_eddyd(SIGTERM);
+    procs_stop_eddyd(&P, SIGTERM);
 
-    kill(g_broker, SIGTERM);
-    waitpid(g_broker, NULL, 0);
-    curl_global_cleanup();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
-    if (system(cmd) != 0) {
-    }
-    printf("restart test passed in %.1f s\n", now_s() - t_all);
+    double took = now_s() - t_all;
+    procs_finish(&P);
+    printf("restart test passed in %.1f s\n", took);
     return 0;
 }
