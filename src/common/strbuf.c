@@ -25,7 +25,8 @@ void sb_reserve(StrBuf *sb, size_t n)
     size_t need = sb->len + n + 1;
     if (need <= sb->cap) return;
     size_t cap = sb->cap ? sb->cap : 64;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     sb->data = xrealloc(sb->data, cap);
     sb->data[sb->len] = 0; /* sb_cstr() is valid even when nothing is appended */
     sb->cap = cap;
@@ -70,7 +71,7 @@ void sb_printf(StrBuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-void sb_put_i64(StrBuf *sb, int64_t v)
+size_t i64_text(char *out, int64_t v)
 {
     /* Two digits per division. */
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
@@ -94,7 +95,16 @@ void sb_put_i64(StrBuf *sb, int64_t v)
         *--p = (char)('0' + u);
     }
     if (v < 0) *--p = '-';
-    sb_append(sb, p, (size_t)(tmp + sizeof tmp - p));
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    out[n] = 0;
+    return n;
+}
+
+void sb_put_i64(StrBuf *sb, int64_t v)
+{
+    char buf[24];
+    sb_append(sb, buf, i64_text(buf, v));
 }
 
 void sb_put_json_string(StrBuf *sb, const char *s, size_t n)

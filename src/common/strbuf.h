@@ -17,7 +17,10 @@ typedef struct StrBuf {
     size_t cap;
 } StrBuf;
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void sb_init(StrBuf *sb);
 void sb_free(StrBuf *sb);
@@ -38,6 +41,8 @@ static inline void sb_putc(StrBuf *sb, char c)
 }
 void sb_printf(StrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
+/* The decimal text of v into out (24 bytes), NUL-ended; returns its length. */
+size_t i64_text(char *out, int64_t v);
 void sb_put_i64(StrBuf *sb, int64_t v);
 /* Appends s as a JSON string literal (quotes and escapes). */
 void sb_put_json_string(StrBuf *sb, const char *s, size_t n);

@@ -199,7 +199,7 @@ int dec_parse(const char *s, size_t n, int128_t *unscaled, int *precision, int *
     return 0;
 }
 
-void dec_format(StrBuf *sb, int128_t unscaled, int scale)
+size_t dec_text(char *buf, int128_t unscaled, int scale)
 {
     char tmp[64];
     char *p = tmp + sizeof tmp;
@@ -222,17 +222,46 @@ void dec_format(StrBuf *sb, int128_t unscaled, int scale)
         w /= 10;
         nd++;
     } while (w);
-    while (nd <= scale) { /* ensure at least one digit before the point */
+    while (nd <= scale) { /* at least one digit before the point */
         *--p = '0';
         nd++;
     }
-    if (neg) sb_putc(sb, '-');
+    size_t k = 0;
+    if (neg) buf[k++] = '-';
     int intdig = nd - scale;
-    sb_append(sb, p, (size_t)intdig);
+    memcpy(buf + k, p, (size_t)intdig);
+    k += (size_t)intdig;
     if (scale > 0) {
-        sb_putc(sb, '.');
-        sb_append(sb, p + intdig, (size_t)scale);
+        buf[k++] = '.';
+        memcpy(buf + k, p + intdig, (size_t)scale);
+        k += (size_t)scale;
     }
+    buf[k] = 0;
+    return k;
+}
+
+void dec_format(StrBuf *sb, int128_t unscaled, int scale)
+{
+    char buf[DEC_TEXT_MAX];
+    sb_append(sb, buf, dec_text(buf, unscaled, scale));
+}
+
+size_t dec_text_java(char *buf, int128_t u, int scale)
+{
+    int adjusted = -scale + (dec_digits(u) - 1);
+    if (scale >= 0 && adjusted >= -6) return dec_text(buf, u, scale);
+    /* Scientific: d.dddE-n */
+    char t[DEC_TEXT_MAX];
+    size_t n = dec_text(t, u < 0 ? -u : u, 0), k = 0;
+    if (u < 0) buf[k++] = '-';
+    buf[k++] = t[0];
+    if (n > 1) {
+        buf[k++] = '.';
+        memcpy(buf + k, t + 1, n - 1);
+        k += n - 1;
+    }
+    k += (size_t)snprintf(buf + k, 16, "E%s%d", adjusted >= 0 ? "+" : "", adjusted);
+    return k;
 }
 
 int dec_rescale(int128_t in, int from_scale, int to_scale, int precision, int128_t *out)
@@ -261,20 +290,18 @@ int dec_rescale(int128_t in, int from_scale, int to_scale, int precision, int128
 
 double dec_to_double(int128_t unscaled, int scale)
 {
-    /* Through the exact decimal text (correctly rounded by strtod); no allocation. */
-    char buf[64];
-    char *p = buf + sizeof buf;
-    *--p = 0;
-    bool neg = unscaled < 0;
-    unsigned __int128 u =
-        neg ? (unsigned __int128)0 - (unsigned __int128)unscaled : (unsigned __int128)unscaled;
-    do {
-        *--p = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    char tmp[80];
-    snprintf(tmp, sizeof tmp, "%s%se-%d", neg ? "-" : "", p, scale);
-    return strtod(tmp, NULL);
+    /* Exact when both parts are exact doubles (one correctly rounded division);
+     * otherwise through the exact decimal text, which strtod rounds correctly. */
+    static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                           1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int128_t a = unscaled < 0 ? -unscaled : unscaled;
+    if (a < ((int128_t)1 << 53) && scale >= 0 && scale <= 22)
+        return (double)unscaled / exact_pow10[scale];
+    char buf[DEC_TEXT_MAX + 8];
+    size_t n = dec_text(buf, unscaled, scale < 0 ? 0 : scale);
+    if (scale < 0) snprintf(buf + n, 8, "e%d", -scale);
+    return strtod(buf, NULL);
 }
 
 int dec_from_double(double d, int precision, int scale, int128_t *out)
@@ -489,20 +516,8 @@ uint64_t val_hash(const Value *v)
 
 /* ---------------------------------------------------------------- text */
 
-void fmt_java_double(StrBuf *sb, double d)
+int java_double_digits(double d, char *digits, int *exp10)
 {
-    if (isnan(d)) {
-        sb_puts(sb, "NaN");
-        return;
-    }
-    if (isinf(d)) {
-        sb_puts(sb, d > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    if (d == 0) {
-        sb_puts(sb, signbit(d) ? "-0.0" : "0.0");
-        return;
-    }
     /* Shortest digits that round-trip. */
     char tmp[40];
     int p;
@@ -511,17 +526,11 @@ void fmt_java_double(StrBuf *sb, double d)
         if (strtod(tmp, NULL) == d) break;
     }
     /* tmp is [-]D[.DDD]e[+-]XX */
-    char digits[24];
     int nd = 0;
-    const char *q = tmp;
-    bool neg = false;
-    if (*q == '-') {
-        neg = true;
-        q++;
-    }
+    const char *q = tmp + (tmp[0] == '-');
     for (; *q && *q != 'e'; q++)
         if (*q >= '0' && *q <= '9') digits[nd++] = *q;
-    int exp = atoi(q + 1);
+    *exp10 = atoi(q + 1);
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
     if (nd == 1) {
@@ -536,32 +545,65 @@ void fmt_java_double(StrBuf *sb, double d)
             nd = digits[1] == '0' ? 1 : 2;
         }
     }
-    if (neg) sb_putc(sb, '-');
+    digits[nd] = 0;
+    return nd;
+}
+
+size_t java_double_text(char *out, double d)
+{
+    const char *special = isnan(d)   ? "NaN"
+                          : isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
+                          : d == 0   ? (signbit(d) ? "-0.0" : "0.0")
+                                     : NULL;
+    if (special) {
+        size_t n = strlen(special);
+        memcpy(out, special, n + 1);
+        return n;
+    }
+    char digits[24];
+    int exp;
+    int nd = java_double_digits(d, digits, &exp);
+    size_t k = 0;
+    if (d < 0) out[k++] = '-';
     double ad = fabs(d);
     if (ad >= 1e-3 && ad < 1e7) {
         if (exp >= 0) {
             for (int i = 0; i <= exp; i++)
-                sb_putc(sb, i < nd ? digits[i] : '0');
-            sb_putc(sb, '.');
-            if (nd > exp + 1)
-                sb_append(sb, digits + exp + 1, (size_t)(nd - exp - 1));
-            else
-                sb_putc(sb, '0');
+                out[k++] = i < nd ? digits[i] : '0';
+            out[k++] = '.';
+            if (nd > exp + 1) {
+                memcpy(out + k, digits + exp + 1, (size_t)(nd - exp - 1));
+                k += (size_t)(nd - exp - 1);
+            } else {
+                out[k++] = '0';
+            }
         } else {
-            sb_puts(sb, "0.");
+            out[k++] = '0';
+            out[k++] = '.';
             for (int i = 0; i < -exp - 1; i++)
-                sb_putc(sb, '0');
-            sb_append(sb, digits, (size_t)nd);
+                out[k++] = '0';
+            memcpy(out + k, digits, (size_t)nd);
+            k += (size_t)nd;
         }
     } else {
-        sb_putc(sb, digits[0]);
-        sb_putc(sb, '.');
-        if (nd > 1)
-            sb_append(sb, digits + 1, (size_t)(nd - 1));
-        else
-            sb_putc(sb, '0');
-        sb_printf(sb, "E%d", exp);
+        out[k++] = digits[0];
+        out[k++] = '.';
+        if (nd > 1) {
+            memcpy(out + k, digits + 1, (size_t)(nd - 1));
+            k += (size_t)(nd - 1);
+        } else {
+            out[k++] = '0';
+        }
+        k += (size_t)snprintf(out + k, 8, "E%d", exp);
     }
+    out[k] = 0;
+    return k;
+}
+
+void fmt_java_double(StrBuf *sb, double d)
+{
+    char buf[JAVA_DOUBLE_TEXT_MAX];
+    sb_append(sb, buf, java_double_text(buf, d));
 }
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -776,99 +818,135 @@ bad:
     return -1;
 }
 
-static void fmt_date(StrBuf *sb, int64_t days)
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* ISO date, time (HH:mm[:ss[.SSS]], always with millis in timestamps) and
+ * timestamp texts, as Java's LocalDate/LocalTime/Timestamp print them. */
+static size_t date_text(char *out, int64_t days)
 {
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    sb_printf(sb, "%04lld-%02u-%02u", (long long)y, m, d);
+    return (size_t)snprintf(out, 32, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
-static void fmt_time(StrBuf *sb, int64_t ms, bool always_ms)
+static size_t time_text(char *out, int64_t ms, bool always_ms)
 {
     int64_t s = ms / 1000, frac = ms % 1000;
-    sb_printf(sb, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
-    if (s % 60 || frac || always_ms) sb_printf(sb, ":%02lld", (long long)(s % 60));
-    if (frac || always_ms) sb_printf(sb, ".%03lld", (long long)frac);
+    size_t k =
+        (size_t)snprintf(out, 16, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
+    if (s % 60 || frac || always_ms)
+        k += (size_t)snprintf(out + k, 8, ":%02lld", (long long)(s % 60));
+    if (frac || always_ms) k += (size_t)snprintf(out + k, 8, ".%03lld", (long long)frac);
+    return k;
 }
 
-void val_format(StrBuf *sb, const Value *v)
+static void put_base64(const void *p, size_t n, ValPutFn put, void *ctx)
 {
+    const unsigned char *s = p;
+    char o[64];
+    size_t k = 0, i = 0;
+    for (; i + 2 < n; i += 3) {
+        unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+        o[k++] = b64[x >> 18];
+        o[k++] = b64[(x >> 12) & 63];
+        o[k++] = b64[(x >> 6) & 63];
+        o[k++] = b64[x & 63];
+        if (k == sizeof o) {
+            put(ctx, o, k);
+            k = 0;
+        }
+    }
+    if (i < n) {
+        unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+        o[k++] = b64[x >> 18];
+        o[k++] = b64[(x >> 12) & 63];
+        o[k++] = i + 1 < n ? b64[(x >> 6) & 63] : '=';
+        o[k++] = '=';
+    }
+    if (k) put(ctx, o, k);
+}
+
+void val_write(const Value *v, bool java_decimals, ValPutFn put, void *ctx)
+{
+    char buf[DEC_TEXT_MAX > 64 ? DEC_TEXT_MAX : 64];
+    size_t n;
     switch (v->kind) {
-    case TYPE_NULL: sb_puts(sb, "null"); break;
-    case TYPE_BOOLEAN: sb_puts(sb, v->u.b ? "true" : "false"); break;
-    case TYPE_INT: sb_put_i64(sb, v->u.i); break;
-    case TYPE_BIGINT: sb_put_i64(sb, v->u.l); break;
-    case TYPE_DOUBLE: fmt_java_double(sb, v->u.d); break;
-    case TYPE_DECIMAL: dec_format(sb, v->u.dec, v->scale); break;
-    case TYPE_STRING: sb_append(sb, v->u.s, v->len); break;
-    case TYPE_BYTES: base64_encode(sb, v->u.s, v->len); break;
-    case TYPE_DATE: fmt_date(sb, v->u.i); break;
-    case TYPE_TIME: fmt_time(sb, v->u.i, false); break;
+    case TYPE_NULL: put(ctx, "null", 4); break;
+    case TYPE_BOOLEAN: v->u.b ? put(ctx, "true", 4) : put(ctx, "false", 5); break;
+    case TYPE_INT: put(ctx, buf, i64_text(buf, v->u.i)); break;
+    case TYPE_BIGINT: put(ctx, buf, i64_text(buf, v->u.l)); break;
+    case TYPE_DOUBLE: put(ctx, buf, java_double_text(buf, v->u.d)); break;
+    case TYPE_DECIMAL:
+        n = java_decimals ? dec_text_java(buf, v->u.dec, v->scale)
+                          : dec_text(buf, v->u.dec, v->scale);
+        put(ctx, buf, n);
+        break;
+    case TYPE_STRING: put(ctx, v->u.s, v->len); break;
+    case TYPE_BYTES: put_base64(v->u.s, v->len, put, ctx); break;
+    case TYPE_DATE: put(ctx, buf, date_text(buf, v->u.i)); break;
+    case TYPE_TIME: put(ctx, buf, time_text(buf, v->u.i, false)); break;
     case TYPE_TIMESTAMP: {
         int64_t ms = v->u.l;
         int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-        fmt_date(sb, days);
-        sb_putc(sb, 'T');
-        fmt_time(sb, ms - days * 86400000, true);
+        n = date_text(buf, days);
+        buf[n++] = 'T';
+        n += time_text(buf + n, ms - days * 86400000, true);
+        put(ctx, buf, n);
         break;
     }
     case TYPE_ARRAY:
-        sb_putc(sb, '[');
+        put(ctx, "[", 1);
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) sb_puts(sb, ", ");
-            val_format(sb, &v->u.items[i]);
+            if (i) put(ctx, ", ", 2);
+            val_write(&v->u.items[i], java_decimals, put, ctx);
         }
-        sb_putc(sb, ']');
+        put(ctx, "]", 1);
         break;
     case TYPE_MAP:
-        sb_putc(sb, '{');
+        put(ctx, "{", 1);
         for (uint32_t i = 0; i < v->len; i++) {
-            if (i) sb_puts(sb, ", ");
-            val_format(sb, &v->u.items[2 * i]);
-            sb_putc(sb, '=');
-            val_format(sb, &v->u.items[2 * i + 1]);
+            if (i) put(ctx, ", ", 2);
+            val_write(&v->u.items[2 * i], java_decimals, put, ctx);
+            put(ctx, "=", 1);
+            val_write(&v->u.items[2 * i + 1], java_decimals, put, ctx);
         }
-        sb_putc(sb, '}');
+        put(ctx, "}", 1);
         break;
-    case TYPE_STRUCT:
-        sb_puts(sb, "Struct{");
-        {
-            bool first = true;
-            for (uint32_t i = 0; i < v->len; i++) {
-                if (v->u.items[i].kind == TYPE_NULL) continue; /* Connect omits nulls */
-                if (!first) sb_putc(sb, ',');
-                first = false;
-                sb_puts(sb, v->type->fields[i].name);
-                sb_putc(sb, '=');
-                val_format(sb, &v->u.items[i]);
-            }
+    case TYPE_STRUCT: {
+        put(ctx, "Struct{", 7);
+        bool first = true;
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (v->u.items[i].kind == TYPE_NULL) continue; /* Connect omits nulls */
+            if (!first) put(ctx, ",", 1);
+            first = false;
+            put(ctx, v->type->fields[i].name, strlen(v->type->fields[i].name));
+            put(ctx, "=", 1);
+            val_write(&v->u.items[i], java_decimals, put, ctx);
         }
-        sb_putc(sb, '}');
+        put(ctx, "}", 1);
         break;
+    }
     default: break;
     }
 }
 
-/* ---------------------------------------------------------------- base64 */
+static void put_strbuf(void *ctx, const char *s, size_t n)
+{
+    sb_append(ctx, s, n);
+}
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+void val_format(StrBuf *sb, const Value *v)
+{
+    val_write(v, false, put_strbuf, sb);
+}
+
+/* ---------------------------------------------------------------- base64 */
 
 void base64_encode(StrBuf *sb, const void *p, size_t n)
 {
-    const unsigned char *s = p;
     sb_reserve(sb, (n + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 2 < n; i += 3) {
-        unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
-        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], b64[(x >> 6) & 63], b64[x & 63]};
-        sb_append(sb, o, 4);
-    }
-    if (i < n) {
-        unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
-        char o[4] = {b64[x >> 18], b64[(x >> 12) & 63], i + 1 < n ? b64[(x >> 6) & 63] : '=', '='};
-        sb_append(sb, o, 4);
-    }
+    put_base64(p, n, put_strbuf, sb);
 }
 
 static int b64val(char c)

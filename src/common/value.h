@@ -28,16 +28,16 @@ struct Value {
     uint8_t scale;     /* DECIMAL scale */
     uint8_t precision; /* DECIMAL precision */
     uint8_t pad_;
-    uint32_t len;      /* STRING/BYTES byte count; ARRAY items; MAP entries; STRUCT fields */
-    const Type *type;  /* STRUCT: its type (required); ARRAY/MAP: optional, may be NULL */
+    uint32_t len;     /* STRING/BYTES byte count; ARRAY items; MAP entries; STRUCT fields */
+    const Type *type; /* STRUCT: its type (required); ARRAY/MAP: optional, may be NULL */
     union {
-        bool b;         /* BOOLEAN */
-        int32_t i;      /* INT, DATE (days), TIME (ms of day) */
-        int64_t l;      /* BIGINT, TIMESTAMP (ms) */
-        double d;       /* DOUBLE */
-        int128_t dec;   /* DECIMAL unscaled value */
-        const char *s;  /* STRING (UTF-8, not NUL-terminated), BYTES */
-        Value *items;   /* ARRAY, MAP, STRUCT */
+        bool b;        /* BOOLEAN */
+        int32_t i;     /* INT, DATE (days), TIME (ms of day) */
+        int64_t l;     /* BIGINT, TIMESTAMP (ms) */
+        double d;      /* DOUBLE */
+        int128_t dec;  /* DECIMAL unscaled value */
+        const char *s; /* STRING (UTF-8, not NUL-terminated), BYTES */
+        Value *items;  /* ARRAY, MAP, STRUCT */
     } u;
 };
 
@@ -140,8 +140,20 @@ uint64_t val_hash(const Value *v);
  * Collections render like Java's toString: [1, 2], {a=1}, Struct{A=1,B=x}. */
 void val_format(StrBuf *sb, const Value *v);
 
-/* Java's Double.toString(d). */
+/* The same text for any destination: put receives it in pieces. java_decimals
+ * prints DECIMALs as BigDecimal.toString does (scientific below 1E-6, as functions
+ * that render values with Java's toString show them) instead of plainly. */
+typedef void (*ValPutFn)(void *ctx, const char *s, size_t n);
+void val_write(const Value *v, bool java_decimals, ValPutFn put, void *ctx);
+
+/* Java's Double.toString(d): into out (JAVA_DOUBLE_TEXT_MAX bytes), returning
+ * the length; or appended to sb. */
+#define JAVA_DOUBLE_TEXT_MAX 40
+size_t java_double_text(char *out, double d);
 void fmt_java_double(StrBuf *sb, double d);
+/* The digits Java's Double.toString shows for |d| (finite, non-zero), NUL-ended
+ * in digits[24]: d = d1.d2d3... * 10^exp10. Returns their count. */
+int java_double_digits(double d, char *digits, int *exp10);
 
 /* ---- DECIMAL helpers (unscaled __int128 + scale) ---- */
 
@@ -150,6 +162,11 @@ void fmt_java_double(StrBuf *sb, double d);
 int dec_parse(const char *s, size_t n, int128_t *unscaled, int *precision, int *scale);
 /* Plain text like Java BigDecimal.toPlainString (ksqlDB writes decimals plain). */
 void dec_format(StrBuf *sb, int128_t unscaled, int scale);
+/* The plain text of unscaled/scale ("-12.340") into buf (DEC_TEXT_MAX bytes), and
+ * BigDecimal.toString's ("1.2E-7" below 1E-6). Return the length. */
+#define DEC_TEXT_MAX 96
+size_t dec_text(char *buf, int128_t unscaled, int scale);
+size_t dec_text_java(char *buf, int128_t unscaled, int scale);
 /* Changes scale with HALF_UP rounding. Returns 0, or -1 when the result does not
  * fit `precision` digits (precision 0 = only check 38 digits). */
 int dec_rescale(int128_t in, int from_scale, int to_scale, int precision, int128_t *out);

@@ -237,7 +237,7 @@ static double double_places(double d, int places, char mode)
     if (places < -300) places = -300;
     if (places >= sc) return d;
     if (fn_dec_round(u, sc, places, mode, &r) < 0) return d;
-    if (places >= 0) return fn_dec_to_double(r, places);
+    if (places >= 0) return dec_to_double(r, places);
     double v = (double)r;
     return v * pow(10, -places);
 }

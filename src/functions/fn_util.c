@@ -257,128 +257,21 @@ bool fn_cp_is_java_space(uint32_t c)
 
 /* ---------------------------------------------------------------- numbers */
 
-static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* Writes the plain decimal text of unscaled/scale into buf (>= 48 bytes). */
-static size_t dec_text(char *buf, int128_t unscaled, int scale)
-{
-    char tmp[64];
-    char *p = tmp + sizeof tmp;
-    bool neg = unscaled < 0;
-    unsigned __int128 u =
-        neg ? (unsigned __int128)0 - (unsigned __int128)unscaled : (unsigned __int128)unscaled;
-    int nd = 0;
-    do {
-        *--p = (char)('0' + (int)(u % 10));
-        u /= 10;
-        nd++;
-    } while (u);
-    while (nd <= scale) {
-        *--p = '0';
-        nd++;
-    }
-    size_t k = 0;
-    if (neg) buf[k++] = '-';
-    int intdig = nd - scale;
-    memcpy(buf + k, p, (size_t)intdig);
-    k += (size_t)intdig;
-    if (scale > 0) {
-        buf[k++] = '.';
-        memcpy(buf + k, p + intdig, (size_t)scale);
-        k += (size_t)scale;
-    }
-    buf[k] = 0;
-    return k;
-}
-
-double fn_dec_to_double(int128_t unscaled, int scale)
-{
-    int128_t a = unscaled < 0 ? -unscaled : unscaled;
-    if (a < ((int128_t)1 << 53) && scale >= 0 && scale <= 22)
-        return (double)unscaled / exact_pow10[scale];
-    char buf[96];
-    dec_text(buf, unscaled, scale);
-    return strtod(buf, NULL);
-}
-
 double fn_to_double(const Value *v)
 {
     switch (v->kind) {
     case TYPE_INT: return v->u.i;
     case TYPE_BIGINT: return (double)v->u.l;
     case TYPE_DOUBLE: return v->u.d;
-    case TYPE_DECIMAL: return fn_dec_to_double(v->u.dec, v->scale);
+    case TYPE_DECIMAL: return dec_to_double(v->u.dec, v->scale);
     default: return 0;
     }
 }
 
-/* Shortest round-trip digits of |d| (d finite, non-zero): digits[] and decimal
- * exponent e such that d = 0.d1d2... * 10^(e+1) i.e. d1.d2... * 10^e. */
-static int shortest_digits(double d, char *digits, int *exp10)
-{
-    char tmp[40];
-    int p;
-    for (p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
-        if (strtod(tmp, NULL) == d) break;
-    }
-    int nd = 0;
-    const char *q = tmp;
-    if (*q == '-') q++;
-    for (; *q && *q != 'e'; q++)
-        if (*q >= '0' && *q <= '9') digits[nd++] = *q;
-    *exp10 = atoi(q + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    digits[nd] = 0;
-    return nd;
-}
-
 void fn_put_double(ABuf *b, double d)
 {
-    if (isnan(d)) {
-        fn_abuf_puts(b, "NaN");
-        return;
-    }
-    if (isinf(d)) {
-        fn_abuf_puts(b, d > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    if (d == 0) {
-        fn_abuf_puts(b, signbit(d) ? "-0.0" : "0.0");
-        return;
-    }
-    char digits[24];
-    int exp;
-    int nd = shortest_digits(d, digits, &exp);
-    if (d < 0) fn_abuf_putc(b, '-');
-    double ad = fabs(d);
-    if (ad >= 1e-3 && ad < 1e7) {
-        if (exp >= 0) {
-            for (int i = 0; i <= exp; i++)
-                fn_abuf_putc(b, i < nd ? digits[i] : '0');
-            fn_abuf_putc(b, '.');
-            if (nd > exp + 1)
-                fn_abuf_put(b, digits + exp + 1, (size_t)(nd - exp - 1));
-            else
-                fn_abuf_putc(b, '0');
-        } else {
-            fn_abuf_puts(b, "0.");
-            for (int i = 0; i < -exp - 1; i++)
-                fn_abuf_putc(b, '0');
-            fn_abuf_put(b, digits, (size_t)nd);
-        }
-    } else {
-        fn_abuf_putc(b, digits[0]);
-        fn_abuf_putc(b, '.');
-        if (nd > 1)
-            fn_abuf_put(b, digits + 1, (size_t)(nd - 1));
-        else
-            fn_abuf_putc(b, '0');
-        fn_abuf_printf(b, "E%d", exp);
-    }
+    char buf[JAVA_DOUBLE_TEXT_MAX];
+    fn_abuf_put(b, buf, java_double_text(buf, d));
 }
 
 int fn_double_to_dec(double d, int128_t *unscaled, int *scale)
@@ -391,7 +284,7 @@ int fn_double_to_dec(double d, int128_t *unscaled, int *scale)
     }
     char digits[24];
     int exp;
-    int nd = shortest_digits(d, digits, &exp);
+    int nd = java_double_digits(d, digits, &exp);
     /* value = digits * 10^(exp - nd + 1) */
     int128_t u = 0;
     for (int i = 0; i < nd; i++)
@@ -502,119 +395,14 @@ bool fn_widen_value(const Value *v, const Type *to_type, Value *out)
     }
 }
 
-/* BigDecimal.toString: plain unless the adjusted exponent is below -6 or scale < 0. */
-static void put_bigdecimal(ABuf *b, int128_t u, int scale)
+static void put_abuf(void *ctx, const char *s, size_t n)
 {
-    char buf[96];
-    int digits = dec_digits(u);
-    int adjusted = -scale + (digits - 1);
-    if (scale >= 0 && adjusted >= -6) {
-        size_t n = dec_text(buf, u, scale);
-        fn_abuf_put(b, buf, n);
-        return;
-    }
-    /* Scientific: d.dddE-n */
-    char t[64];
-    size_t n = dec_text(t, u < 0 ? -u : u, 0);
-    if (u < 0) fn_abuf_putc(b, '-');
-    fn_abuf_putc(b, t[0]);
-    if (n > 1) {
-        fn_abuf_putc(b, '.');
-        fn_abuf_put(b, t + 1, n - 1);
-    }
-    fn_abuf_printf(b, "E%s%d", adjusted >= 0 ? "+" : "", adjusted);
-}
-
-static void put_date(ABuf *b, int64_t days)
-{
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    fn_abuf_printf(b, "%04lld-%02u-%02u", (long long)y, m, d);
-}
-
-static void put_time(ABuf *b, int64_t ms, bool always_ms)
-{
-    int64_t s = ms / 1000, frac = ms % 1000;
-    fn_abuf_printf(b, "%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
-    if (s % 60 || frac || always_ms) fn_abuf_printf(b, ":%02lld", (long long)(s % 60));
-    if (frac || always_ms) fn_abuf_printf(b, ".%03lld", (long long)frac);
-}
-
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void put_base64(ABuf *b, const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 2 < n; i += 3) {
-        unsigned x = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
-        char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63], b64chars[(x >> 6) & 63],
-                     b64chars[x & 63]};
-        fn_abuf_put(b, o, 4);
-    }
-    if (i < n) {
-        unsigned x = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
-        char o[4] = {b64chars[x >> 18], b64chars[(x >> 12) & 63],
-                     i + 1 < n ? b64chars[(x >> 6) & 63] : '=', '='};
-        fn_abuf_put(b, o, 4);
-    }
+    fn_abuf_put(ctx, s, n);
 }
 
 void fn_put_value(ABuf *b, const Value *v)
 {
-    switch (v->kind) {
-    case TYPE_NULL: fn_abuf_puts(b, "null"); break;
-    case TYPE_BOOLEAN: fn_abuf_puts(b, v->u.b ? "true" : "false"); break;
-    case TYPE_INT: fn_abuf_printf(b, "%d", v->u.i); break;
-    case TYPE_BIGINT: fn_abuf_printf(b, "%lld", (long long)v->u.l); break;
-    case TYPE_DOUBLE: fn_put_double(b, v->u.d); break;
-    case TYPE_DECIMAL: put_bigdecimal(b, v->u.dec, v->scale); break;
-    case TYPE_STRING: fn_abuf_put(b, v->u.s, v->len); break;
-    case TYPE_BYTES: put_base64(b, (const unsigned char *)v->u.s, v->len); break;
-    case TYPE_DATE: put_date(b, v->u.i); break;
-    case TYPE_TIME: put_time(b, v->u.i, false); break;
-    case TYPE_TIMESTAMP: {
-        int64_t ms = v->u.l;
-        int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-        put_date(b, days);
-        fn_abuf_putc(b, 'T');
-        put_time(b, ms - days * 86400000, true);
-        break;
-    }
-    case TYPE_ARRAY:
-        fn_abuf_putc(b, '[');
-        for (uint32_t i = 0; i < v->len; i++) {
-            if (i) fn_abuf_puts(b, ", ");
-            fn_put_value(b, &v->u.items[i]);
-        }
-        fn_abuf_putc(b, ']');
-        break;
-    case TYPE_MAP:
-        fn_abuf_putc(b, '{');
-        for (uint32_t i = 0; i < v->len; i++) {
-            if (i) fn_abuf_puts(b, ", ");
-            fn_put_value(b, &v->u.items[2 * i]);
-            fn_abuf_putc(b, '=');
-            fn_put_value(b, &v->u.items[2 * i + 1]);
-        }
-        fn_abuf_putc(b, '}');
-        break;
-    case TYPE_STRUCT: {
-        fn_abuf_puts(b, "Struct{");
-        bool first = true;
-        for (uint32_t i = 0; i < v->len; i++) {
-            if (v->u.items[i].kind == TYPE_NULL) continue;
-            if (!first) fn_abuf_putc(b, ',');
-            first = false;
-            fn_abuf_puts(b, v->type->fields[i].name);
-            fn_abuf_putc(b, '=');
-            fn_put_value(b, &v->u.items[i]);
-        }
-        fn_abuf_putc(b, '}');
-        break;
-    }
-    default: break;
-    }
+    val_write(v, true, put_abuf, b);
 }
 
 /* ---------------------------------------------------------------- Java HashMap order */

@@ -155,8 +155,6 @@ bool fn_cp_is_java_space(uint32_t c);
 
 /* INT/BIGINT/DOUBLE/DECIMAL value as a double. */
 double fn_to_double(const Value *v);
-/* Correctly rounded unscaled*10^-scale (no heap). */
-double fn_dec_to_double(int128_t unscaled, int scale);
 /* Java's Double.toString. */
 void fn_put_double(ABuf *b, double d);
 /* Java-compatible text of any value, as String.valueOf/toString would give it

@@ -22,7 +22,7 @@ static const char *jd(double d)
     return buf;
 }
 
-START_TEST(java_double_text)
+START_TEST(java_double_texts)
 {
     ck_assert_str_eq(jd(1.0), "1.0");
     ck_assert_str_eq(jd(0.1), "0.1");
@@ -55,9 +55,16 @@ static const char *dec(const char *in)
 START_TEST(integers_printed)
 {
     const int64_t vals[] = {0, 7, -7, 10, 99, 100, -101, 123456789, INT64_MAX, INT64_MIN};
-    const char *want[] = {"0",         "7",   "-7",   "10",
-                          "99",        "100", "-101", "123456789",
-                          "9223372036854775807", "-9223372036854775808"};
+    const char *want[] = {"0",
+                          "7",
+                          "-7",
+                          "10",
+                          "99",
+                          "100",
+                          "-101",
+                          "123456789",
+                          "9223372036854775807",
+                          "-9223372036854775808"};
     for (int i = 0; i < 10; i++) {
         StrBuf sb = STRBUF_INIT;
         sb_put_i64(&sb, vals[i]);
@@ -154,7 +161,7 @@ int main(void)
     Suite *s = suite_create("common");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, java_double_text);
+    tcase_add_test(tc, java_double_texts);
     tcase_add_test(tc, decimal_parse_format);
     tcase_add_test(tc, integers_printed);
     tcase_add_test(tc, types_interned_and_printed);
