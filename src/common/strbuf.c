@@ -20,7 +20,7 @@ void sb_free(StrBuf *sb)
     sb_init(sb);
 }
 
-void sb_reserve(StrBuf *sb, size_t n)
+void sb_grow(StrBuf *sb, size_t n)
 {
     size_t need = sb->len + n + 1;
     if (need <= sb->cap) return;
@@ -30,14 +30,6 @@ void sb_reserve(StrBuf *sb, size_t n)
     sb->data = xrealloc(sb->data, cap);
     sb->data[sb->len] = 0; /* sb_cstr() is valid even when nothing is appended */
     sb->cap = cap;
-}
-
-void sb_append(StrBuf *sb, const void *p, size_t n)
-{
-    sb_reserve(sb, n);
-    if (n) memcpy(sb->data + sb->len, p, n);
-    sb->len += n;
-    sb->data[sb->len] = 0;
 }
 
 void sb_puts(StrBuf *sb, const char *s)

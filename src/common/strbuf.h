@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct StrBuf {
     char *data; /* NUL-terminated when cap > 0 */
@@ -29,9 +30,20 @@ static inline void sb_clear(StrBuf *sb)
     sb->len = 0;
     if (sb->data) sb->data[0] = 0;
 }
-/* Makes room for n more bytes. */
-void sb_reserve(StrBuf *sb, size_t n);
-void sb_append(StrBuf *sb, const void *p, size_t n);
+/* Makes room for n more bytes (the slow path of sb_reserve). */
+void sb_grow(StrBuf *sb, size_t n);
+/* Makes room for n more bytes. Inline: serializers append per field. */
+static inline void sb_reserve(StrBuf *sb, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap) sb_grow(sb, n);
+}
+static inline void sb_append(StrBuf *sb, const void *p, size_t n)
+{
+    sb_reserve(sb, n);
+    if (n) memcpy(sb->data + sb->len, p, n);
+    sb->len += n;
+    sb->data[sb->len] = 0;
+}
 void sb_puts(StrBuf *sb, const char *s);
 static inline void sb_putc(StrBuf *sb, char c)
 {

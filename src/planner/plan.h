@@ -22,14 +22,14 @@
 #include "expr.h"
 
 typedef enum StepKind {
-    STEP_SOURCE,     /* read a topic: decode key/value, event time, headers */
-    STEP_FILTER,     /* WHERE / HAVING: keep rows where pred is TRUE (tables: tombstone otherwise) */
-    STEP_SELECT,     /* projection: out column i = exprs[i] */
-    STEP_FLATMAP,    /* table functions: input columns + one column per function result */
-    STEP_REKEY,      /* PARTITION BY / implicit repartition: new key = key_exprs */
-    STEP_AGGREGATE,  /* GROUP BY + aggregates [+ window]: output is a table */
-    STEP_JOIN,       /* two inputs */
-    STEP_SINK,       /* write a topic */
+    STEP_SOURCE,    /* read a topic: decode key/value, event time, headers */
+    STEP_FILTER,    /* WHERE / HAVING: keep rows where pred is TRUE (tables: tombstone otherwise) */
+    STEP_SELECT,    /* projection: out column i = exprs[i] */
+    STEP_FLATMAP,   /* table functions: input columns + one column per function result */
+    STEP_REKEY,     /* PARTITION BY / implicit repartition: new key = key_exprs */
+    STEP_AGGREGATE, /* GROUP BY + aggregates [+ window]: output is a table */
+    STEP_JOIN,      /* two inputs */
+    STEP_SINK,      /* write a topic */
 } StepKind;
 
 typedef enum JoinKind {
@@ -54,7 +54,7 @@ typedef enum JoinType {
     JT_INNER,
     JT_LEFT,
     JT_RIGHT,
-    JT_OUTER,  /* FULL OUTER */
+    JT_OUTER, /* FULL OUTER */
 } JoinType;
 
 typedef struct WindowSpec {
@@ -67,31 +67,31 @@ typedef struct WindowSpec {
 } WindowSpec;
 
 typedef struct AggCall {
-    FnCall *call;         /* resolved aggregate */
-    int nargs;            /* non-constant arguments */
-    Expr **args;          /* bound against the aggregate step's input */
-    bool star;            /* COUNT(*) */
+    FnCall *call; /* resolved aggregate */
+    int nargs;    /* non-constant arguments */
+    Expr **args;  /* bound against the aggregate step's input */
+    bool star;    /* COUNT(*) */
 } AggCall;
 
 typedef struct Step Step;
 struct Step {
     StepKind kind;
-    int id;               /* position in Plan.steps */
-    const char *name;     /* ksqlDB-like step name for EXPLAIN: "KsqlTopic/Source", ... */
-    Schema schema;        /* output schema (keys first) */
-    bool is_table;        /* output is a changelog (upserts, tombstones) */
-    WindowInfo window;    /* output key is windowed */
-    Step *input;          /* main input (NULL for SOURCE) */
-    Step *right;          /* JOIN: right input */
+    int id;            /* position in Plan.steps */
+    const char *name;  /* ksqlDB-like step name for EXPLAIN: "KsqlTopic/Source", ... */
+    Schema schema;     /* output schema (keys first) */
+    bool is_table;     /* output is a changelog (upserts, tombstones) */
+    WindowInfo window; /* output key is windowed */
+    Step *input;       /* main input (NULL for SOURCE) */
+    Step *right;       /* JOIN: right input */
 
     /* SOURCE */
     const char *source_name;
     const char *alias;
     const char *topic;
     FormatSpec key_fmt, val_fmt;
-    int ts_col;           /* event-time column or -1 */
+    int ts_col; /* event-time column or -1 */
     const char *ts_format;
-    bool materialize;     /* tables: keep the latest row per key in a state store */
+    bool materialize; /* tables: keep the latest row per key in a state store */
 
     /* FILTER */
     Expr *pred;
@@ -100,46 +100,46 @@ struct Step {
     Expr **exprs;
     int nkeys;
     Expr **key_exprs;
-    bool repartition;     /* REKEY: goes through an internal repartition topic */
+    bool repartition; /* REKEY: goes through an internal repartition topic */
     const char *repartition_topic;
-    bool repartition_key_serde;     /* REKEY: the topic's keys are serialized in
-                                       repartition_key_fmt (not rowcodec), so that they
-                                       land where the other side of a join has its keys */
+    bool repartition_key_serde; /* REKEY: the topic's keys are serialized in
+                                   repartition_key_fmt (not rowcodec), so that they
+                                   land where the other side of a join has its keys */
     FormatSpec repartition_key_fmt;
-    bool rekey_changelog;           /* REKEY of a join's table side: the key is unchanged,
-                                       rows keep their flags (tombstones, no retractions) */
+    bool rekey_changelog; /* REKEY of a join's table side: the key is unchanged,
+                             rows keep their flags (tombstones, no retractions) */
 
     /* FLATMAP */
     int ntfs;
-    Expr **tfs;           /* EX_CALL of table functions */
+    Expr **tfs; /* EX_CALL of table functions */
 
     /* AGGREGATE: key = group_exprs, values = aggregates (in order) */
     int ngroup;
     Expr **group_exprs;
     int naggs;
     AggCall *aggs;
-    WindowSpec win;       /* type WIN_NONE when not windowed */
-    bool emit_final;      /* EMIT FINAL: emit each window once, when it closes */
+    WindowSpec win;  /* type WIN_NONE when not windowed */
+    bool emit_final; /* EMIT FINAL: emit each window once, when it closes */
     const char *store_name;
     const char *changelog_topic; /* where the aggregation's state changes go on Kafka */
-    bool input_is_table;  /* aggregating a table: undo old values */
+    bool input_is_table;         /* aggregating a table: undo old values */
 
     /* JOIN: output columns are [key columns] + left input columns + JOIN_NPSEUDO
      * pseudo columns of the left row + right input columns + JOIN_NPSEUDO of the
      * right row (see JoinPseudo). Absent sides are NULL. */
     JoinKind join_kind;
     JoinType join_type;
-    Expr *left_key;       /* bound against the left input (FK joins: the foreign key) */
-    Expr *right_key;      /* bound against the right input */
-    int64_t before_ms, after_ms; /* stream-stream WITHIN: left.ts - before <= right.ts <= left.ts + after */
-    int64_t join_grace_ms;       /* -1 when not given (ksqlDB's legacy 24h default, eager outer rows) */
-    int join_nkeys;       /* key columns of the output (FK joins: the left's key columns) */
-    int left_base;        /* index of the first left input column in the output */
-    int right_base;       /* index of the first right input column */
-    int nleft_cols;       /* left input columns */
-    int nright_cols;      /* right input columns */
-    bool join_windowed;   /* both inputs windowed: window bounds are part of the key */
-
+    Expr *left_key;  /* bound against the left input (FK joins: the foreign key) */
+    Expr *right_key; /* bound against the right input */
+    int64_t before_ms,
+        after_ms; /* stream-stream WITHIN: left.ts - before <= right.ts <= left.ts + after */
+    int64_t join_grace_ms; /* -1 when not given (ksqlDB's legacy 24h default, eager outer rows) */
+    int join_nkeys;        /* key columns of the output (FK joins: the left's key columns) */
+    int left_base;         /* index of the first left input column in the output */
+    int right_base;        /* index of the first right input column */
+    int nleft_cols;        /* left input columns */
+    int nright_cols;       /* right input columns */
+    bool join_windowed;    /* both inputs windowed: window bounds are part of the key */
 
     /* SINK */
     const char *sink_name;
@@ -174,9 +174,9 @@ typedef struct Plan {
     Arena arena;
     PlanKind kind;
     int nsteps;
-    Step **steps;         /* in dependency order; the last one is the root */
+    Step **steps; /* in dependency order; the last one is the root */
     Step *root;
-    Schema output;        /* result columns (push/pull: with key flags for headers) */
+    Schema output; /* result columns (push/pull: with key flags for headers) */
     bool output_is_table;
     int nsources;
     const char **sources; /* source names read */
@@ -190,10 +190,13 @@ typedef struct Plan {
                              changelog); the in-memory engine creates them, as conformance
                              post-conditions list them */
     const char **internal_topics;
+    int refs; /* references beyond the first (plan_ref) */
 } Plan;
 
-/* Frees a plan and everything in its arena. */
+/* Frees a plan and everything in its arena, once every reference is dropped. */
 void plan_free(Plan *p);
+/* Another reference to a plan (stream threads of one query share it read-only). */
+Plan *plan_ref(Plan *p);
 
 /* Appends a step to the plan (used by the planner). */
 Step *plan_step_new(Plan *p, StepKind kind, Step *input);

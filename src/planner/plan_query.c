@@ -26,8 +26,15 @@
 void plan_free(Plan *p)
 {
     if (!p) return;
+    if (__atomic_fetch_sub(&p->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
     arena_free(&p->arena);
     free(p);
+}
+
+Plan *plan_ref(Plan *p)
+{
+    __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+    return p;
 }
 
 Step *plan_step_new(Plan *p, StepKind kind, Step *input)

@@ -379,8 +379,7 @@ int engine_topic_list(Engine *e, TopicInfo **out, EddyError *err)
     return e->ntopics;
 }
 
-int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t ts,
-                      EddyError *err)
+int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t ts, EddyError *err)
 {
     const Schema *sc = &src->schema;
     int n = sc->ncols;
@@ -405,8 +404,7 @@ int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t t
     StrBuf kb = STRBUF_INIT, vb = STRBUF_INIT;
     bool knull = sc->nkey == 0, vnull = false;
     int rc = ks && vs ? 0 : ERR_SEMANTIC;
-    if (rc == 0 && sc->nkey > 0 && serde_encode(ks, cols, &kb, &knull, &se) < 0)
-        rc = ERR_SEMANTIC;
+    if (rc == 0 && sc->nkey > 0 && serde_encode(ks, cols, &kb, &knull, &se) < 0) rc = ERR_SEMANTIC;
     if (rc == 0 && serde_encode(vs, vals, &vb, &vnull, &se) < 0) rc = ERR_SEMANTIC;
     serde_free(ks);
     serde_free(vs);
@@ -586,10 +584,14 @@ QueryState rq_state(const RunningQuery *q)
     return q->state;
 }
 
-const QueryStats *rq_stats(const RunningQuery *q)
+QueryStats rq_stats(const RunningQuery *q)
 {
-    static const QueryStats none;
-    return q->q ? query_stats(q->q) : &none;
+    QueryStats s = {0};
+    if (q->kq)
+        engine_kafka_query_stats(q->kq, &s);
+    else if (q->q)
+        s = *query_stats(q->q);
+    return s;
 }
 
 static int queries_matching(Engine *e, const char *source, bool writing, const char ***ids)

@@ -127,7 +127,7 @@ const Plan *rq_plan(const RunningQuery *q);
 /* The statement's own properties (see engine_start_query). */
 const Props *rq_overrides(const RunningQuery *q);
 QueryState rq_state(const RunningQuery *q);
-const QueryStats *rq_stats(const RunningQuery *q);
+QueryStats rq_stats(const RunningQuery *q); /* summed over its stream threads */
 
 /* Queries that read / write a source (ids in a malloc'd array of borrowed strings). */
 int engine_queries_reading(Engine *e, const char *source, const char ***ids);

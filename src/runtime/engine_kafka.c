@@ -4,9 +4,10 @@
  * Topic administration goes through topic_admin (embedded mock, an eddy-broker's
  * control endpoint, or the Admin API). Every persistent query runs in its own
  * thread: a consumer in the query's group (`_confluent-ksql-<service>query_<id>`),
- * a producer, and the Query. A batch is consumed, processed, its outputs flushed
- * (acknowledged) and only then its state and offsets committed, so no input whose
- * output was lost is ever marked done (at-least-once), while state changes stay
+ * a producer, and the Query; a stateless one on several such threads
+ * (ksql.streams.num.stream.threads), each owning a share of the partitions. A batch is consumed,
+ * processed, its outputs flushed (acknowledged) and only then its state and offsets committed, so
+ * no input whose output was lost is ever marked done (at-least-once), while state changes stay
  * exactly-once through the LMDB transaction that records the offsets. On partition
  * assignment a stateful query resumes from the offsets stored with its state.
  * Push queries run the same way with a private consumer over all partitions, in
@@ -33,7 +34,7 @@ struct KafkaEngine {
     KafkaProducer *producer; /* INSERT VALUES, processing log outside queries */
     pthread_mutex_t produce_lock;
     char *bootstrap;
-    KafkaProp *props;        /* client pass-through properties */
+    KafkaProp *props; /* client pass-through properties */
     int nprops;
     char *service_id;
     int push_seq;
@@ -70,6 +71,12 @@ struct KafkaQuery {
      * output to be acknowledged (oldest first). */
     PendingBatch *pending;
     int npending, cappending;
+    /* Stream threads (ksql.streams.num.stream.threads): a stateless persistent
+     * query runs on `nworkers` threads, each with its own consumer, producer and
+     * Query over the shared plan, owning a share of the partitions. This struct is
+     * worker 0; `workers` (worker 0 only) holds the others. */
+    int worker, nworkers;
+    KafkaQuery **workers;
 };
 
 struct PushQuery {
@@ -268,8 +275,8 @@ typedef int (*RecordFn)(void *ctx, const RawRecord *rec);
 /* Reads `topic` from the beginning up to each partition's end at the time of
  * the call (or up to limits[p] when given), calling fn per record; fn returns
  * < 0 to fail, > 0 to stop early. */
-static int read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits,
-                      RecordFn fn, void *ctx, EddyError *err)
+static int read_topic(Engine *e, const char *topic, const int64_t *limits, int nlimits, RecordFn fn,
+                      void *ctx, EddyError *err)
 {
     KafkaEngine *k = e->kafka;
     int nparts = 0;
@@ -454,7 +461,8 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
         int n = 0;
         if (!engine_kafka_topic_exists(e, topics[i], &n)) continue;
         parts = xrealloc(parts, sizeof(KafkaPartition) * (size_t)(np + n));
-        for (int p = 0; p < n; p++) parts[np++] = (KafkaPartition){topics[i], p, KAFKA_OFFSET_INVALID};
+        for (int p = 0; p < n; p++)
+            parts[np++] = (KafkaPartition){topics[i], p, KAFKA_OFFSET_INVALID};
     }
     KafkaConsumerConfig cc = {0};
     cc.bootstrap_servers = e->kafka->bootstrap;
@@ -488,7 +496,8 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
                 rc = open_store(txn, kq->id, s->id, 1, &r.index, err);
                 r.has_index = true;
             }
-            if (rc == 0) rc = read_topic(e, s->changelog_topic, NULL, 0, restore_changelog_record, &r, err);
+            if (rc == 0)
+                rc = read_topic(e, s->changelog_topic, NULL, 0, restore_changelog_record, &r, err);
         } else if ((s->kind == STEP_SINK || s->kind == STEP_SOURCE) && s->materialize) {
             const Schema *sc = &s->schema;
             const char *names[sc->ncols + 1];
@@ -502,10 +511,12 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
             r.windowed = s->window.type != WIN_NONE;
             r.session = s->window.type == WIN_SESSION;
             r.win_size = s->window.size_ms;
-            r.key_serde = serde_new(sink ? &s->sink_key_fmt : &s->key_fmt, true, sc->nkey, names, types, err);
-            r.val_serde = serde_new(sink ? &s->sink_val_fmt : &s->val_fmt, false, sc->ncols - sc->nkey,
-                                    names + sc->nkey, types + sc->nkey, err);
-            rc = r.key_serde && r.val_serde ? open_store(txn, kq->id, s->id, 0, &r.store, err) : ERR_INTERNAL;
+            r.key_serde =
+                serde_new(sink ? &s->sink_key_fmt : &s->key_fmt, true, sc->nkey, names, types, err);
+            r.val_serde = serde_new(sink ? &s->sink_val_fmt : &s->val_fmt, false,
+                                    sc->ncols - sc->nkey, names + sc->nkey, types + sc->nkey, err);
+            rc = r.key_serde && r.val_serde ? open_store(txn, kq->id, s->id, 0, &r.store, err)
+                                            : ERR_INTERNAL;
             /* A source table is read up to where the group stands; a sink in full. */
             int64_t lim[64];
             int nl = 0;
@@ -600,6 +611,10 @@ static int batch_offsets(KafkaQuery *kq, const RawRecord *recs, int n, KafkaPart
     KafkaPartition *parts = NULL;
     int np = 0, cap = 0;
     for (int i = n - 1; i >= 0; i--) {
+        /* Batches come in runs of one partition: only a run's last record counts. */
+        if (i < n - 1 && recs[i].partition == recs[i + 1].partition &&
+            recs[i].topic == recs[i + 1].topic)
+            continue;
         bool seen = false;
         for (int k = 0; k < np && !seen; k++)
             seen = parts[k].partition == recs[i].partition &&
@@ -708,6 +723,13 @@ static int kq_assign_all(KafkaQuery *kq, const char *const *topics, int nt, Eddy
         for (int p = 0; p < n; p++)
             parts[np++] = (KafkaPartition){topics[i], p, KAFKA_OFFSET_INVALID};
     }
+    if (kq->nworkers > 1) {
+        /* This stream thread's share: every nworkers-th partition. */
+        int kept = 0;
+        for (int i = 0; i < np; i++)
+            if (i % kq->nworkers == kq->worker) parts[kept++] = parts[i];
+        np = kept;
+    }
     if (np == 0) {
         free(parts);
         return 0;
@@ -803,6 +825,82 @@ static void *kq_main(void *arg)
     return NULL;
 }
 
+/* The query's consumer (in its group) and producer. */
+static int kq_open_clients(KafkaQuery *kq, EddyError *err)
+{
+    KafkaEngine *k = kq->e->kafka;
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = k->bootstrap;
+    cc.group_id = kq->transient ? NULL : kq->group;
+    cc.client_id = kq->id;
+    cc.offset_reset = kq->earliest ? KAFKA_RESET_EARLIEST : KAFKA_RESET_LATEST;
+    cc.props = k->props;
+    cc.nprops = k->nprops;
+    cc.on_rebalance = kq_rebalance;
+    cc.rebalance_ctx = kq;
+    kq->consumer = kafka_consumer_new(&cc, err);
+    if (!kq->consumer) return ERR_IO;
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = k->bootstrap;
+    pc.client_id = kq->id;
+    pc.props = k->props;
+    pc.nprops = k->nprops;
+    kq->producer = kafka_producer_new(&pc, err);
+    return kq->producer ? 0 : ERR_IO;
+}
+
+static int kq_run(KafkaQuery *kq, EddyError *err)
+{
+    kq->stop = 0;
+    if (pthread_create(&kq->thread, NULL, kq_main, kq) != 0)
+        return err_set(err, ERR_INTERNAL, -1, "cannot start query thread: %s", strerror(errno));
+    kq->started = true;
+    return 0;
+}
+
+/* Stream threads for a persistent query: ksql.streams.num.stream.threads, else
+ * one per CPU (at most 4). Only stateless queries use more than one: a stateful
+ * query's batches share one LMDB write transaction, which one thread at a time
+ * can hold, so more threads would wait for each other. */
+static int kq_thread_count(const QueryEnv *env)
+{
+    const char *v = props_get(env->props, "ksql.streams.num.stream.threads");
+    if (!v) v = props_get(env->props, "num.stream.threads");
+    long n = 0;
+    if (v) {
+        char *end;
+        n = strtol(v, &end, 10);
+        if (*end || n < 1) n = 1;
+    } else {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+        if (n > 4) n = 4;
+        if (n < 1) n = 1;
+    }
+    return n > 64 ? 64 : (int)n;
+}
+
+/* Worker 1..n-1 of a stateless persistent query: the same plan and properties,
+ * its own Query, clients and thread. */
+static int kq_add_workers(KafkaQuery *kq, Plan *plan, const QueryEnv *qenv, EddyError *err)
+{
+    for (int w = 1; w < kq->nworkers; w++) {
+        KafkaQuery *s = xcalloc(1, sizeof *s);
+        kq->workers[w] = s;
+        s->e = kq->e;
+        s->rq = kq->rq;
+        s->id = xstrdup(kq->id);
+        s->group = xstrdup(kq->group);
+        s->earliest = kq->earliest;
+        s->worker = w;
+        s->nworkers = kq->nworkers;
+        QueryIO io = {s, kq_produce, NULL, kq_sync};
+        s->q = query_new(qenv, plan_ref(plan), kq->id, &io, err);
+        if (!s->q) return ERR_INTERNAL;
+        if (kq_open_clients(s, err) < 0) return ERR_IO;
+    }
+    return 0;
+}
+
 static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, EddyError *err)
 {
     KafkaEngine *k = e->kafka;
@@ -822,7 +920,8 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
         for (int j = 0; j < plan->nsteps; j++)
             if (plan->steps[j]->kind == STEP_SOURCE) {
                 int p = 0;
-                if (engine_kafka_topic_exists(e, plan->steps[j]->topic, &p) && p > src_parts) src_parts = p;
+                if (engine_kafka_topic_exists(e, plan->steps[j]->topic, &p) && p > src_parts)
+                    src_parts = p;
             }
         for (int i = 0; i < plan->nsteps; i++) {
             const Step *s = plan->steps[i];
@@ -833,16 +932,10 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
                 engine_kafka_topic_create(e, s->changelog_topic, src_parts, 1, -1, &actual, &te);
             }
             if (s->kind != STEP_REKEY || !s->repartition) continue;
-            int parts = 1;
-            for (int j = 0; j < plan->nsteps; j++)
-                if (plan->steps[j]->kind == STEP_SOURCE) {
-                    int p = 0;
-                    if (engine_kafka_topic_exists(e, plan->steps[j]->topic, &p) && p > parts) parts = p;
-                }
             int actual;
             EddyError te;
             err_clear(&te);
-            engine_kafka_topic_create(e, s->repartition_topic, parts, 1, -1, &actual, &te);
+            engine_kafka_topic_create(e, s->repartition_topic, src_parts, 1, -1, &actual, &te);
         }
     }
     char group[600];
@@ -852,38 +945,23 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     else
         snprintf(group, sizeof group, "_confluent-ksql-%squery_%s", k->service_id, kq->id);
     kq->group = xstrdup(group);
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = k->bootstrap;
-    cc.group_id = kq->transient ? NULL : kq->group;
-    cc.client_id = kq->id;
     const char *reset = props_get(env->props, "auto.offset.reset");
     if (!reset) reset = props_get(env->props, "ksql.streams.auto.offset.reset");
     kq->earliest = reset && strcmp(reset, "earliest") == 0;
-    cc.offset_reset = kq->earliest ? KAFKA_RESET_EARLIEST : KAFKA_RESET_LATEST;
-    cc.props = k->props;
-    cc.nprops = k->nprops;
-    cc.on_rebalance = kq_rebalance;
-    cc.rebalance_ctx = kq;
-    kq->consumer = kafka_consumer_new(&cc, err);
-    if (!kq->consumer) return ERR_IO;
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = k->bootstrap;
-    pc.client_id = kq->id;
-    pc.props = k->props;
-    pc.nprops = k->nprops;
-    kq->producer = kafka_producer_new(&pc, err);
-    if (!kq->producer) return ERR_IO;
+    if (kq_open_clients(kq, err) < 0) return ERR_IO;
     if (!kq->transient && restore_state(e, kq, err) < 0) return err->code ? err->code : ERR_IO;
-    if (pthread_create(&kq->thread, NULL, kq_main, kq) != 0)
-        return err_set(err, ERR_INTERNAL, -1, "cannot start query thread: %s", strerror(errno));
-    kq->started = true;
+    kq->nworkers = kq->transient || query_is_stateful(kq->q) ? 1 : kq_thread_count(env);
+    kq->workers = xcalloc((size_t)kq->nworkers, sizeof *kq->workers);
+    kq->workers[0] = kq;
+    if (kq_add_workers(kq, plan, &qenv, err) < 0) return err->code ? err->code : ERR_INTERNAL;
+    for (int w = 0; w < kq->nworkers; w++)
+        if (kq_run(kq->workers[w], err) < 0) return ERR_INTERNAL;
     return 0;
 }
 
-static void kq_stop(KafkaQuery *kq)
+/* Stops one worker's thread and closes its clients. */
+static void kq_stop_one(KafkaQuery *kq)
 {
-    if (!kq) return;
-    kq->stop = 1;
     if (kq->started) pthread_join(kq->thread, NULL);
     kq->started = false;
     kafka_consumer_close(kq->consumer);
@@ -895,6 +973,35 @@ static void kq_stop(KafkaQuery *kq)
     free(kq->pending);
     kq->pending = NULL;
     kq->npending = kq->cappending = 0;
+}
+
+/* Stops every stream thread of a query (all are told first, so they wind down
+ * together). */
+static void kq_stop(KafkaQuery *kq)
+{
+    if (!kq) return;
+    kq->stop = 1;
+    for (int w = 1; w < kq->nworkers; w++)
+        if (kq->workers[w]) kq->workers[w]->stop = 1;
+    kq_stop_one(kq);
+    for (int w = 1; w < kq->nworkers; w++)
+        if (kq->workers[w]) kq_stop_one(kq->workers[w]);
+}
+
+/* Frees workers 1..n-1 (worker 0's Query belongs to the RunningQuery). */
+static void kq_free_workers(KafkaQuery *kq)
+{
+    for (int w = 1; w < kq->nworkers; w++) {
+        KafkaQuery *s = kq->workers[w];
+        if (!s) continue;
+        query_free(s->q);
+        free(s->group);
+        free(s->id);
+        free(s);
+    }
+    free(kq->workers);
+    kq->workers = NULL;
+    kq->nworkers = 0;
 }
 
 int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const QueryEnv *env,
@@ -919,7 +1026,8 @@ void engine_kafka_stop_query(Engine *e, RunningQuery *rq)
     KafkaQuery *kq = rq->kq;
     if (!kq) return;
     kq_stop(kq);
-    /* The Query is freed by rq_free (rq->q). */
+    /* Worker 0's Query is freed by rq_free (rq->q). */
+    kq_free_workers(kq);
     free(kq->group);
     free(kq->id);
     free(kq);
@@ -928,6 +1036,7 @@ void engine_kafka_stop_query(Engine *e, RunningQuery *rq)
 
 void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause)
 {
+    (void)e;
     KafkaQuery *kq = rq->kq;
     if (!kq) return;
     if (pause) {
@@ -936,30 +1045,32 @@ void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause)
         return;
     }
     if (kq->started) return;
-    kq->stop = 0;
-    KafkaEngine *k = e->kafka;
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = k->bootstrap;
-    cc.group_id = kq->group;
-    cc.client_id = kq->id;
-    cc.offset_reset = kq->earliest ? KAFKA_RESET_EARLIEST : KAFKA_RESET_LATEST;
-    cc.props = k->props;
-    cc.nprops = k->nprops;
-    cc.on_rebalance = kq_rebalance;
-    cc.rebalance_ctx = kq;
     EddyError err;
     err_clear(&err);
-    kq->consumer = kafka_consumer_new(&cc, &err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = k->bootstrap;
-    pc.client_id = kq->id;
-    pc.props = k->props;
-    pc.nprops = k->nprops;
-    kq->producer = kafka_producer_new(&pc, &err);
-    if (kq->consumer && kq->producer && pthread_create(&kq->thread, NULL, kq_main, kq) == 0)
-        kq->started = true;
-    else
-        rq->state = QS_ERROR;
+    for (int w = 0; w < kq->nworkers; w++)
+        if (kq_open_clients(kq->workers[w], &err) < 0 || kq_run(kq->workers[w], &err) < 0) {
+            rq->state = QS_ERROR;
+            return;
+        }
+}
+
+/* Sums the statistics of a query's stream threads. */
+void engine_kafka_query_stats(const KafkaQuery *kq, QueryStats *out)
+{
+    memset(out, 0, sizeof *out);
+    uint64_t most_errors = 0;
+    for (int w = 0; w < kq->nworkers; w++) {
+        const QueryStats *s = query_stats(kq->workers[w]->q);
+        out->consumed += s->consumed;
+        out->produced += s->produced;
+        out->errors += s->errors;
+        out->late_dropped += s->late_dropped;
+        if (s->last_message_ms > out->last_message_ms) out->last_message_ms = s->last_message_ms;
+        if (s->errors > most_errors) {
+            most_errors = s->errors;
+            memcpy(out->last_error, s->last_error, sizeof out->last_error);
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- push queries */
@@ -1017,6 +1128,7 @@ void engine_push_stop(PushQuery *pq)
         query_drop_state(kq->q);
         query_free(kq->q);
     }
+    kq_free_workers(kq);
     free(kq->group);
     free(kq->id);
     props_free(&pq->props);

@@ -2,7 +2,7 @@
  * kafka_io.c - the engine's Kafka consumer and producer over librdkafka (see
  * kafka_io.h), and the pass-through of client properties (kafka_int.h).
  *
- * Consumer: records come from rd_kafka_consumer_poll (prefetched by librdkafka's own
+ * Consumer: records come from the consumer queue in batches (prefetched by librdkafka's own
  * threads, so a batch costs no syscall per record); the messages stay alive until the
  * batch is released, which is what lets RawRecord borrow their bytes. Rebalances are
  * handled in librdkafka's rebalance callback, which runs inside our poll: the engine's
@@ -96,6 +96,7 @@ const char *kafka_prop_get(const KafkaProp *props, int n, const char *key)
 
 struct KafkaConsumer {
     rd_kafka_t *rk;
+    rd_kafka_queue_t *queue; /* the consumer queue: records, rebalances, errors */
     bool has_group;
     KafkaRebalanceFn on_rebalance;
     void *rebalance_ctx;
@@ -239,6 +240,7 @@ KafkaConsumer *kafka_consumer_new(const KafkaConsumerConfig *cfg, EddyError *err
     }
     conf = NULL; /* owned by rk now */
     rd_kafka_poll_set_consumer(c->rk);
+    c->queue = rd_kafka_queue_get_consumer(c->rk);
     return c;
 fail:
     if (conf) rd_kafka_conf_destroy(conf);
@@ -253,6 +255,7 @@ void kafka_consumer_close(KafkaConsumer *c)
 {
     if (!c) return;
     kafka_consumer_release_batch(c);
+    if (c->queue) rd_kafka_queue_destroy(c->queue);
     rd_kafka_consumer_close(c->rk);
     rd_kafka_destroy(c->rk);
     free(c->msgs);
@@ -389,50 +392,59 @@ int kafka_consumer_poll_batch(KafkaConsumer *c, int max, int timeout_ms, const R
     int n = 0, ret = 0;
     size_t hused = 0;
     uint64_t bytes = 0;
-    while (n < max) {
-        int wait = 0;
-        if (n == 0) {
+    while (n < max && ret == 0) {
+        /* Whatever is queued, in one call (one queue lock and one poll-time
+         * update per call, not per record); when nothing is, wait for one. */
+        ssize_t got = rd_kafka_consume_batch_queue(c->queue, 0, c->msgs + n, (size_t)(max - n));
+        if (got <= 0 && n == 0) {
             int64_t left = deadline - now_ms();
-            wait = left > 0 ? (int)left : 0;
-        }
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(c->rk, wait);
-        if (!m) {
-            if (n > 0 || wait == 0) break;
-            continue; /* woke early (a rebalance was served): wait out the rest */
-        }
-        if (m->err) {
-            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                char fatal[256];
-                if (m->err == RD_KAFKA_RESP_ERR__FATAL &&
-                    rd_kafka_fatal_error(c->rk, fatal, sizeof fatal)) {
-                    consumer_note_error(c, "fatal consumer error: ", fatal);
-                    ret = err_set(err, ERR_IO, -1, "fatal Kafka consumer error: %s", fatal);
-                    rd_kafka_message_destroy(m);
-                    break;
-                }
-                consumer_note_error(c, "consumer: ", rd_kafka_message_errstr(m));
+            if (left > 0) got = rd_kafka_consume_batch_queue(c->queue, (int)left, c->msgs + n, 1);
+            if (got <= 0) {
+                if (left > 0) continue; /* woke early (a rebalance was served) */
+                break;
             }
-            rd_kafka_message_destroy(m);
-            continue;
         }
-        RawRecord *r = &c->recs[n];
-        rd_kafka_timestamp_type_t tstype;
-        r->topic = rd_kafka_topic_name(m->rkt);
-        r->partition = m->partition;
-        r->offset = m->offset;
-        r->timestamp = rd_kafka_message_timestamp(m, &tstype);
-        r->key = m->key;
-        r->key_len = m->key_len;
-        r->value = m->payload;
-        r->value_len = m->len;
-        r->nheaders = take_headers(c, m, &hused);
-        if (r->nheaders < 0) {
-            rd_kafka_message_destroy(m);
-            ret = err_set(err, ERR_INTERNAL, -1, "out of memory");
-            break;
+        if (got <= 0) break;
+        int end = n + (int)got;
+        for (int j = n; j < end; j++) {
+            rd_kafka_message_t *m = c->msgs[j];
+            if (ret < 0) {
+                rd_kafka_message_destroy(m);
+                continue;
+            }
+            if (m->err) {
+                if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                    char fatal[256];
+                    if (m->err == RD_KAFKA_RESP_ERR__FATAL &&
+                        rd_kafka_fatal_error(c->rk, fatal, sizeof fatal)) {
+                        consumer_note_error(c, "fatal consumer error: ", fatal);
+                        ret = err_set(err, ERR_IO, -1, "fatal Kafka consumer error: %s", fatal);
+                    } else {
+                        consumer_note_error(c, "consumer: ", rd_kafka_message_errstr(m));
+                    }
+                }
+                rd_kafka_message_destroy(m);
+                continue;
+            }
+            RawRecord *r = &c->recs[n];
+            rd_kafka_timestamp_type_t tstype;
+            r->topic = rd_kafka_topic_name(m->rkt);
+            r->partition = m->partition;
+            r->offset = m->offset;
+            r->timestamp = rd_kafka_message_timestamp(m, &tstype);
+            r->key = m->key;
+            r->key_len = m->key_len;
+            r->value = m->payload;
+            r->value_len = m->len;
+            r->nheaders = take_headers(c, m, &hused);
+            if (r->nheaders < 0) {
+                rd_kafka_message_destroy(m);
+                ret = err_set(err, ERR_INTERNAL, -1, "out of memory");
+                continue;
+            }
+            bytes += m->key_len + m->len;
+            c->msgs[n++] = m;
         }
-        bytes += m->key_len + m->len;
-        c->msgs[n++] = m;
     }
     /* Headers were appended to one growing array: point each record at its run now. */
     size_t at = 0;

@@ -198,7 +198,8 @@ json_t *ent_source_description(Engine *e, const Source *s, bool extended)
         for (int i = 0; i < n; i++) {
             RunningQuery *rq = engine_query_find(e, ids[i]);
             if (!rq) continue;
-            const QueryStats *qs = rq_stats(rq);
+            QueryStats st = rq_stats(rq);
+            const QueryStats *qs = &st;
             sb_printf(&stats, "%smessages-per-sec: 0 total-messages: %llu last-message: %lld",
                       stats.len ? " " : "", (unsigned long long)qs->produced,
                       (long long)qs->last_message_ms);

@@ -13,7 +13,7 @@
 #include "../common/arena.h"
 
 #define MAX_SERIES 64
-#define NBUCKETS 10
+#define NBUCKETS   10
 
 static const double bucket_s[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                           0.025,  0.05,  0.1,    0.5,   1.0};
@@ -119,32 +119,34 @@ void metrics_render(Metrics *m, Engine *e, StrBuf *sb)
     engine_lock(e);
     int nq = engine_query_count(e);
     int by_state[3] = {0, 0, 0};
-    help(sb, "eddy_query_messages_consumed_total", "counter", "Records processed by a persistent query.");
+    help(sb, "eddy_query_messages_consumed_total", "counter",
+         "Records processed by a persistent query.");
     for (int i = 0; i < nq; i++) {
         RunningQuery *rq = engine_query_at(e, i);
         by_state[rq_state(rq)]++;
         sb_printf(sb, "eddy_query_messages_consumed_total{query_id=\"%s\"} %llu\n", rq_id(rq),
-                  (unsigned long long)rq_stats(rq)->consumed);
+                  (unsigned long long)rq_stats(rq).consumed);
     }
-    help(sb, "eddy_query_messages_produced_total", "counter", "Records written by a persistent query.");
+    help(sb, "eddy_query_messages_produced_total", "counter",
+         "Records written by a persistent query.");
     for (int i = 0; i < nq; i++) {
         RunningQuery *rq = engine_query_at(e, i);
         sb_printf(sb, "eddy_query_messages_produced_total{query_id=\"%s\"} %llu\n", rq_id(rq),
-                  (unsigned long long)rq_stats(rq)->produced);
+                  (unsigned long long)rq_stats(rq).produced);
     }
     help(sb, "eddy_query_processing_errors_total", "counter",
          "Records a persistent query sent to the processing log.");
     for (int i = 0; i < nq; i++) {
         RunningQuery *rq = engine_query_at(e, i);
         sb_printf(sb, "eddy_query_processing_errors_total{query_id=\"%s\"} %llu\n", rq_id(rq),
-                  (unsigned long long)rq_stats(rq)->errors);
+                  (unsigned long long)rq_stats(rq).errors);
     }
     help(sb, "eddy_query_late_records_dropped_total", "counter",
          "Records dropped because their window had closed.");
     for (int i = 0; i < nq; i++) {
         RunningQuery *rq = engine_query_at(e, i);
         sb_printf(sb, "eddy_query_late_records_dropped_total{query_id=\"%s\"} %llu\n", rq_id(rq),
-                  (unsigned long long)rq_stats(rq)->late_dropped);
+                  (unsigned long long)rq_stats(rq).late_dropped);
     }
     help(sb, "eddy_query_consumer_lag", "gauge",
          "Records on a query's input topics not yet processed (0 on the in-memory engine, "
@@ -177,7 +179,8 @@ void metrics_render(Metrics *m, Engine *e, StrBuf *sb)
     sb_printf(sb, "eddy_push_queries_total %llu\n", (unsigned long long)m->pushes_started);
     help(sb, "eddy_push_queries_overflowed_total", "counter",
          "Push queries closed because their client fell too far behind.");
-    sb_printf(sb, "eddy_push_queries_overflowed_total %llu\n", (unsigned long long)m->pushes_overflowed);
+    sb_printf(sb, "eddy_push_queries_overflowed_total %llu\n",
+              (unsigned long long)m->pushes_overflowed);
     help(sb, "eddy_inserted_rows_total", "counter", "Rows written through /inserts-stream.");
     sb_printf(sb, "eddy_inserted_rows_total %llu\n", (unsigned long long)m->inserted);
     help(sb, "eddy_http_requests_total", "counter", "HTTP requests answered.");
@@ -192,15 +195,18 @@ void metrics_render(Metrics *m, Engine *e, StrBuf *sb)
         for (int b = 0; b < NBUCKETS; b++) {
             cum += se->buckets[b];
             sb_printf(sb,
-                      "eddy_http_request_duration_seconds_bucket{endpoint=\"%s\",code=\"%d\",le=\"%g\"} %llu\n",
+                      "eddy_http_request_duration_seconds_bucket{endpoint=\"%s\",code=\"%d\",le=\"%"
+                      "g\"} %llu\n",
                       se->route, se->status, bucket_s[b], (unsigned long long)cum);
         }
         sb_printf(sb,
-                  "eddy_http_request_duration_seconds_bucket{endpoint=\"%s\",code=\"%d\",le=\"+Inf\"} %llu\n",
+                  "eddy_http_request_duration_seconds_bucket{endpoint=\"%s\",code=\"%d\",le=\"+"
+                  "Inf\"} %llu\n",
                   se->route, se->status, (unsigned long long)se->count);
         sb_printf(sb, "eddy_http_request_duration_seconds_sum{endpoint=\"%s\",code=\"%d\"} %.6f\n",
                   se->route, se->status, se->sum_s);
-        sb_printf(sb, "eddy_http_request_duration_seconds_count{endpoint=\"%s\",code=\"%d\"} %llu\n",
+        sb_printf(sb,
+                  "eddy_http_request_duration_seconds_count{endpoint=\"%s\",code=\"%d\"} %llu\n",
                   se->route, se->status, (unsigned long long)se->count);
     }
     pthread_mutex_unlock(&m->mu);

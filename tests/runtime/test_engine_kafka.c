@@ -7,6 +7,7 @@
  * sink through the running query.
  */
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,128 @@ START_TEST(csas_filters_functions_and_processing_log)
 }
 END_TEST
 
+/* Threads of this process named after a query ("q:" and the end of its id). */
+static int query_threads(const char *qid)
+{
+    char want[16];
+    size_t idl = strlen(qid);
+    snprintf(want, sizeof want, "q:%s", qid + (idl > 13 ? idl - 13 : 0));
+    int n = 0;
+    DIR *d = opendir("/proc/self/task");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char path[300], name[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        if (fgets(name, sizeof name, f)) name[strcspn(name, "\n")] = 0;
+        fclose(f);
+        if (strcmp(name, want) == 0) n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* A stateless query on several stream threads (ksql.streams.num.stream.threads):
+ * the threads share the partitions, every record comes out exactly once, the
+ * query's statistics add up, and every partition's offset is committed. */
+START_TEST(stateless_query_on_stream_threads)
+{
+    Env v;
+    env_start(&v);
+    run_sql(&v, "CREATE STREAM src (K STRING KEY, N INT) "
+                "WITH (KAFKA_TOPIC='src5', VALUE_FORMAT='JSON', PARTITIONS=5);");
+    Props over;
+    props_init(&over);
+    props_set(&over, "ksql.streams.num.stream.threads", "3");
+    ExecRequest req = {"CREATE STREAM dst AS SELECT K, N + 1 AS M FROM src;", &over, NULL, false,
+                       false};
+    json_t *ents = NULL;
+    ExecError xe;
+    ck_assert_int_eq(executor_run(v.exec, &req, &ents, &xe), 0);
+    json_decref(ents);
+    props_free(&over);
+
+    EddyError err;
+    err_clear(&err);
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = broker_bootstrap_servers(v.broker);
+    KafkaProducer *p = kafka_producer_new(&pc, &err);
+    ck_assert_ptr_nonnull(p);
+    enum { N = 3000 };
+    for (int i = 0; i < N; i++) {
+        char key[16], val[64];
+        snprintf(key, sizeof key, "k%d", i);
+        snprintf(val, sizeof val, "{\"n\":%d}", i);
+        RawRecord r = {0};
+        r.topic = "src5";
+        r.partition = -1;
+        r.timestamp = 1700000000000LL + i;
+        r.key = key;
+        r.key_len = strlen(key);
+        r.value = val;
+        r.value_len = strlen(val);
+        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+    }
+    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
+    kafka_producer_close(p, 1000);
+
+    json_t *out = json_array();
+    ck_assert_int_eq(consume(&v, "DST", N, 30000, out), N);
+    static unsigned char seen[N];
+    memset(seen, 0, sizeof seen);
+    size_t i;
+    json_t *r;
+    json_array_foreach(out, i, r)
+    {
+        int k = atoi(json_string_value(json_object_get(r, "key")) + 1);
+        ck_assert(k >= 0 && k < N);
+        char want[64];
+        snprintf(want, sizeof want, "{\"M\":%d}", k + 1);
+        ck_assert_str_eq(json_string_value(json_object_get(r, "value")), want);
+        seen[k]++;
+    }
+    for (int k = 0; k < N; k++)
+        ck_assert_int_eq(seen[k], 1);
+    json_decref(out);
+
+    RunningQuery *rq = engine_query_at(v.engine, engine_query_count(v.engine) - 1);
+    ck_assert_ptr_nonnull(rq);
+    int64_t deadline = mono_ms() + 10000;
+    while (rq_stats(rq).consumed < N && mono_ms() < deadline)
+        usleep(50000);
+    ck_assert_uint_eq(rq_stats(rq).consumed, N);
+    ck_assert_uint_eq(rq_stats(rq).produced, N);
+    ck_assert_int_eq(query_threads(rq_id(rq)), 3);
+
+    /* Every partition's offset is committed, whichever thread owned it. */
+    char group[256];
+    snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", rq_id(rq));
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = broker_bootstrap_servers(v.broker);
+    cc.group_id = group;
+    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
+    ck_assert_ptr_nonnull(c);
+    int64_t total = 0;
+    deadline = mono_ms() + 10000;
+    do {
+        KafkaPartition parts[5];
+        for (int k = 0; k < 5; k++)
+            parts[k] = (KafkaPartition){"src5", k, KAFKA_OFFSET_INVALID};
+        ck_assert_int_eq(kafka_consumer_committed(c, parts, 5, 5000, &err), 0);
+        total = 0;
+        for (int k = 0; k < 5; k++)
+            total += parts[k].offset > 0 ? parts[k].offset : 0;
+        if (total < N) usleep(100000);
+    } while (total < N && mono_ms() < deadline);
+    ck_assert_int_eq(total, N);
+    kafka_consumer_close(c);
+    env_stop(&v);
+}
+END_TEST
+
 static int count_of(void *ctx, const Row *row)
 {
     long *totals = ctx;
@@ -384,6 +507,7 @@ int main(void)
     tcase_add_test(tc, csas_filters_functions_and_processing_log);
     tcase_add_test(tc, lost_state_is_restored_from_kafka);
     tcase_add_test(tc, push_query_on_kafka);
+    tcase_add_test(tc, stateless_query_on_stream_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
