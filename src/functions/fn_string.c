@@ -633,6 +633,19 @@ static int s_replace(FnCtx *ctx, int nargs, const Value *args, Value *out)
 
 /* Splits s by a literal delimiter (Guava Splitter.on, keeping empty parts); an empty
  * delimiter splits into characters (bytes for BYTES). */
+/* The first occurrence of d (dn > 0 bytes) in s[from..n), or n. */
+static size_t find_delim(const char *s, size_t n, size_t from, const char *d, size_t dn)
+{
+    while (from + dn <= n) {
+        const char *hit = memchr(s + from, d[0], n - dn + 1 - from);
+        if (!hit) return n;
+        size_t i = (size_t)(hit - s);
+        if (dn == 1 || memcmp(hit + 1, d + 1, dn - 1) == 0) return i;
+        from = i + 1;
+    }
+    return n;
+}
+
 static Value split_literal(Arena *a, const Value *str, const Value *delim, bool bytes)
 {
     const char *s = str->u.s, *d = delim->u.s;
@@ -660,26 +673,15 @@ static Value split_literal(Arena *a, const Value *str, const Value *delim, bool 
         return arr;
     }
     size_t parts = 1;
-    for (size_t i = 0; i + dn <= n;) {
-        if (memcmp(s + i, d, dn) == 0) {
-            parts++;
-            i += dn;
-        } else {
-            i++;
-        }
-    }
+    for (size_t i = find_delim(s, n, 0, d, dn); i < n; i = find_delim(s, n, i + dn, d, dn))
+        parts++;
     Value arr = val_array_new(a, (uint32_t)parts, NULL);
     size_t start = 0, p = 0;
-    for (size_t i = 0; i + dn <= n;) {
-        if (memcmp(s + i, d, dn) == 0) {
-            Value v = {.kind = (uint8_t)k, .len = (uint32_t)(i - start)};
-            v.u.s = s + start;
-            arr.u.items[p++] = v;
-            i += dn;
-            start = i;
-        } else {
-            i++;
-        }
+    for (size_t i = find_delim(s, n, 0, d, dn); i < n; i = find_delim(s, n, start, d, dn)) {
+        Value v = {.kind = (uint8_t)k, .len = (uint32_t)(i - start)};
+        v.u.s = s + start;
+        arr.u.items[p++] = v;
+        start = i + dn;
     }
     Value v = {.kind = (uint8_t)k, .len = (uint32_t)(n - start)};
     v.u.s = s + start;
