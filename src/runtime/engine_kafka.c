@@ -838,6 +838,8 @@ static int kq_open_clients(KafkaQuery *kq, EddyError *err)
     cc.nprops = k->nprops;
     cc.on_rebalance = kq_rebalance;
     cc.rebalance_ctx = kq;
+    /* The stream threads of a query share the default 64 MB of prefetched records. */
+    if (kq->nworkers > 1) cc.prefetch_kbytes = 65536 / kq->nworkers;
     kq->consumer = kafka_consumer_new(&cc, err);
     if (!kq->consumer) return ERR_IO;
     KafkaProducerConfig pc = {0};
@@ -948,11 +950,11 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     const char *reset = props_get(env->props, "auto.offset.reset");
     if (!reset) reset = props_get(env->props, "ksql.streams.auto.offset.reset");
     kq->earliest = reset && strcmp(reset, "earliest") == 0;
-    if (kq_open_clients(kq, err) < 0) return ERR_IO;
-    if (!kq->transient && restore_state(e, kq, err) < 0) return err->code ? err->code : ERR_IO;
     kq->nworkers = kq->transient || query_is_stateful(kq->q) ? 1 : kq_thread_count(env);
     kq->workers = xcalloc((size_t)kq->nworkers, sizeof *kq->workers);
     kq->workers[0] = kq;
+    if (kq_open_clients(kq, err) < 0) return ERR_IO;
+    if (!kq->transient && restore_state(e, kq, err) < 0) return err->code ? err->code : ERR_IO;
     if (kq_add_workers(kq, plan, &qenv, err) < 0) return err->code ? err->code : ERR_INTERNAL;
     for (int w = 0; w < kq->nworkers; w++)
         if (kq_run(kq->workers[w], err) < 0) return ERR_INTERNAL;

@@ -205,6 +205,8 @@ KafkaConsumer *kafka_consumer_new(const KafkaConsumerConfig *cfg, EddyError *err
     char anon_group[64];
     snprintf(anon_group, sizeof anon_group, "eddy-assign-%ld-%u", (long)getpid(),
              atomic_fetch_add(&anon_seq, 1));
+    char prefetch[24];
+    snprintf(prefetch, sizeof prefetch, "%d", cfg->prefetch_kbytes);
     c->on_rebalance = cfg->on_rebalance;
     c->rebalance_ctx = cfg->rebalance_ctx;
     if (kafka_conf_set(conf, "client.id", cfg->client_id ? cfg->client_id : "eddy", err) < 0 ||
@@ -223,6 +225,8 @@ KafkaConsumer *kafka_consumer_new(const KafkaConsumerConfig *cfg, EddyError *err
          * idled 0.3 s of every second. Fetching now stops only at
          * queued.max.messages.kbytes (64 MB by default), a second of work. */
         kafka_conf_set(conf, "queued.min.messages", "1000000", err) < 0 ||
+        (cfg->prefetch_kbytes > 0 &&
+         kafka_conf_set(conf, "queued.max.messages.kbytes", prefetch, err) < 0) ||
         kafka_conf_apply(conf, cfg->props, cfg->nprops, KAFKA_ROLE_CONSUMER, err) < 0 ||
         (cfg->bootstrap_servers &&
          kafka_conf_set(conf, "bootstrap.servers", cfg->bootstrap_servers, err) < 0) ||

@@ -79,6 +79,8 @@ typedef struct KafkaConsumerConfig {
     int nprops;
     KafkaRebalanceFn on_rebalance; /* NULL: assignments are applied silently */
     void *rebalance_ctx;
+    int prefetch_kbytes; /* records fetched ahead (queued.max.messages.kbytes); 0: 64 MB.
+                            A property of that name overrides it */
 } KafkaConsumerConfig;
 
 typedef struct KafkaConsumerStats {

@@ -161,7 +161,8 @@ static void usage(FILE *f)
                "  --partitions N      partitions per topic (default 32; the embedded broker keeps\n"
                "                      at most ~5 MiB per partition)\n"
                "  --queries LIST      e.g. q0,q5 (default: all)\n"
-               "  --python-max N      records the Python loop reads (default 60000)\n"
+               "  --python-max N      records the Python loop reads (default 0: all, the\n"
+               "                      same data as eddyd)\n"
                "  --live-rate R       events/s of the latency phase (default 10000)\n"
                "  --live-seconds S    length of the latency phase (default 4)\n"
                "  --no-python, --no-eddy, --no-docs   skip a part\n"
@@ -627,8 +628,7 @@ static void check_final(Ctx *c, Run *run, const RowsCtx *rc)
         snprintf(res->check, sizeof res->check,
                  "%zu final windows, %zu differ from sqlite3 (first: %lld,%lld,%lld); %zu of "
                  "%zu closed ones",
-                 rc->n, wrong, (long long)bad[0], (long long)bad[1], (long long)bad[2], have,
-                 must);
+                 rc->n, wrong, (long long)bad[0], (long long)bad[1], (long long)bad[2], have, must);
     else
         snprintf(res->check, sizeof res->check,
                  "%zu final windows; %zu of the %zu closed ones; %llu unreadable", rc->n, have,
@@ -1091,7 +1091,7 @@ static void parse_args(Ctx *c, int argc, char **argv)
     snprintf(o->srcdir, sizeof o->srcdir, "%s", EDDY_SOURCE_DIR);
     o->events = 440000;
     o->partitions = 32;
-    o->python_max = 60000;
+    o->python_max = 0; /* every record: the same data as eddyd */
     o->live_rate = 10000;
     o->live_seconds = 4;
     o->repeat = 3;
