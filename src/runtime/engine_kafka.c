@@ -77,6 +77,8 @@ struct KafkaQuery {
      * worker 0; `workers` (worker 0 only) holds the others. */
     int worker, nworkers;
     KafkaQuery **workers;
+    /* Replaying inputs to rebuild lost state: the query's output is dropped. */
+    bool restoring;
 };
 
 struct PushQuery {
@@ -437,6 +439,81 @@ static int open_store(StateTxn *txn, const char *qid, int step, int n, StateStor
     return state_store_open_in(txn, name, out, err);
 }
 
+/* Rebuilds a join query's state by processing its inputs again, from their start
+ * up to where its consumer group stands (`parts`), with its output dropped: the
+ * join's stores (both sides' rows and window buffers), and everything after the
+ * join in the same task, come back as they were. One consumer over every input
+ * partition interleaves the topics as the running query does, so window buffers
+ * see their records in the same stream-time order. */
+static int replay_inputs(Engine *e, KafkaQuery *kq, const KafkaPartition *parts, int np,
+                         uint64_t *replayed, EddyError *err)
+{
+    KafkaEngine *k = e->kafka;
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = k->bootstrap;
+    cc.client_id = "eddy-restore";
+    KafkaConsumer *c = kafka_consumer_new(&cc, err);
+    if (!c) return ERR_IO;
+    KafkaPartition *assign = xcalloc((size_t)(np ? np : 1), sizeof *assign);
+    int64_t *end = xcalloc((size_t)(np ? np : 1), sizeof *end);
+    bool *done = xcalloc((size_t)(np ? np : 1), sizeof *done);
+    RawRecord *keep = NULL;
+    int na = 0, remaining = 0, rc = 0;
+    for (int i = 0; i < np && rc == 0; i++) {
+        int64_t lo, hi;
+        if (parts[i].offset <= 0) continue;
+        if (kafka_consumer_watermarks(c, parts[i].topic, parts[i].partition, &lo, &hi, 5000, err) <
+            0) {
+            rc = ERR_IO;
+            break;
+        }
+        int64_t stop = parts[i].offset < hi ? parts[i].offset : hi;
+        if (lo >= stop) continue;
+        end[na] = stop;
+        assign[na++] = (KafkaPartition){parts[i].topic, parts[i].partition, lo};
+        remaining++;
+    }
+    if (rc == 0 && remaining > 0 && kafka_consumer_assign(c, assign, na, err) < 0) rc = ERR_IO;
+    kq->restoring = true;
+    int64_t idle_since = now_ms();
+    while (rc == 0 && remaining > 0) {
+        const RawRecord *recs;
+        int n = kafka_consumer_poll_batch(c, 10000, 200, &recs, err);
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        /* Offsets may have gaps (compaction, transaction markers): a partition
+         * that delivers nothing more for 10 s is as far as it goes. */
+        if (n == 0 && now_ms() - idle_since > 10000) break;
+        if (n > 0) idle_since = now_ms();
+        keep = xrealloc(keep, sizeof *keep * (size_t)(n ? n : 1));
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int a = 0;
+            while (a < na && !(assign[a].partition == recs[i].partition &&
+                               strcmp(assign[a].topic, recs[i].topic) == 0))
+                a++;
+            if (a == na || done[a]) continue;
+            if (recs[i].offset < end[a]) keep[m++] = recs[i];
+            if (recs[i].offset + 1 >= end[a]) {
+                done[a] = true;
+                remaining--;
+            }
+        }
+        if (m > 0) rc = query_process(kq->q, keep, m, err);
+        *replayed += (uint64_t)m;
+        kafka_consumer_release_batch(c);
+    }
+    kq->restoring = false;
+    free(keep);
+    free(done);
+    free(assign);
+    free(end);
+    kafka_consumer_close(c);
+    return rc;
+}
+
 /* Rebuilds a query's state after its data directory was lost: aggregation state
  * from its changelog topic, materialized tables from their topics, and the
  * consumed offsets from the consumer group's commits. A query that never ran (no
@@ -482,7 +559,24 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
     }
     const Plan *plan = query_plan(q);
     uint64_t restored = 0;
-    for (int i = 0; ran_before && rc == 0 && i < plan->nsteps; i++) {
+    bool joins = false;
+    for (int i = 0; i < plan->nsteps; i++)
+        joins = joins || plan->steps[i]->kind == STEP_JOIN;
+    if (joins && ran_before) {
+        /* Join stores have no changelog: the inputs are processed again, which
+         * rebuilds every store of the query (aggregations after the join too). */
+        state_txn_abort(txn);
+        rc = replay_inputs(e, kq, parts, np, &restored, err);
+        if (rc == 0 && state_txn_begin(e->state, true, &txn, err) < 0) {
+            free(parts);
+            return ERR_IO;
+        }
+        if (rc != 0) {
+            free(parts);
+            return rc;
+        }
+    }
+    for (int i = 0; !joins && ran_before && rc == 0 && i < plan->nsteps; i++) {
         const Step *s = plan->steps[i];
         RestoreCtx r;
         memset(&r, 0, sizeof r);
@@ -557,6 +651,7 @@ static void commit_pending(KafkaQuery *kq, bool all, bool sync);
 static int kq_produce(void *ctx, const char *topic, int32_t partition, const RawRecord *rec)
 {
     KafkaQuery *kq = ctx;
+    if (kq->restoring) return 0; /* written before the state was lost */
     RawRecord r = *rec;
     r.topic = topic;
     r.partition = partition;
