@@ -117,6 +117,44 @@ static int consume(Env *v, const char *topic, int want, int timeout_ms, json_t *
     return got;
 }
 
+/* An external producer on the embedded broker. */
+static KafkaProducer *producer_new(Env *v)
+{
+    EddyError err;
+    err_clear(&err);
+    KafkaProducerConfig pc = {0};
+    pc.bootstrap_servers = broker_bootstrap_servers(v->broker);
+    KafkaProducer *p = kafka_producer_new(&pc, &err);
+    ck_assert_msg(p != NULL, "producer: %s", err.msg);
+    return p;
+}
+
+/* Sends one record (key may be NULL; partition by the key's hash). */
+static void send_record(KafkaProducer *p, const char *topic, const char *key, const char *val,
+                        int64_t ts)
+{
+    EddyError err;
+    err_clear(&err);
+    RawRecord r = {0};
+    r.topic = topic;
+    r.partition = -1;
+    r.timestamp = ts;
+    r.key = key;
+    r.key_len = key ? strlen(key) : 0;
+    r.value = val;
+    r.value_len = strlen(val);
+    ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+}
+
+/* Waits for every sent record's acknowledgement and closes the producer. */
+static void producer_done(KafkaProducer *p)
+{
+    EddyError err;
+    err_clear(&err);
+    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
+    kafka_producer_close(p, 1000);
+}
+
 START_TEST(csas_filters_functions_and_processing_log)
 {
     Env v;
@@ -126,12 +164,7 @@ START_TEST(csas_filters_functions_and_processing_log)
                 "CREATE STREAM slow AS SELECT K, UCASE(USER) AS U, MS * 2 AS MS2 FROM pageviews "
                 "WHERE MS > 10;");
     /* An external producer: 60 records, every 10th malformed. */
-    EddyError err;
-    err_clear(&err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v.broker);
-    KafkaProducer *p = kafka_producer_new(&pc, &err);
-    ck_assert_ptr_nonnull(p);
+    KafkaProducer *p = producer_new(&v);
     int expected = 0, malformed = 0;
     for (int i = 0; i < 60; i++) {
         char key[16], val[128];
@@ -144,18 +177,9 @@ START_TEST(csas_filters_functions_and_processing_log)
             snprintf(val, sizeof val, "{\"user\":\"user%d\",\"ms\":%d}", i, i);
             if (i > 10) expected++;
         }
-        RawRecord r = {0};
-        r.topic = "pageviews";
-        r.partition = -1;
-        r.timestamp = 1700000000000LL + i;
-        r.key = key;
-        r.key_len = strlen(key);
-        r.value = val;
-        r.value_len = strlen(val);
-        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+        send_record(p, "pageviews", key, val, 1700000000000LL + i);
     }
-    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
-    kafka_producer_close(p, 1000);
+    producer_done(p);
 
     json_t *out = json_array();
     int got = consume(&v, "SLOW", expected, 30000, out);
@@ -262,29 +286,15 @@ START_TEST(stateless_query_on_stream_threads)
     json_decref(ents);
     props_free(&over);
 
-    EddyError err;
-    err_clear(&err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v.broker);
-    KafkaProducer *p = kafka_producer_new(&pc, &err);
-    ck_assert_ptr_nonnull(p);
+    KafkaProducer *p = producer_new(&v);
     enum { N = 3000 };
     for (int i = 0; i < N; i++) {
         char key[16], val[64];
         snprintf(key, sizeof key, "k%d", i);
         snprintf(val, sizeof val, "{\"n\":%d}", i);
-        RawRecord r = {0};
-        r.topic = "src5";
-        r.partition = -1;
-        r.timestamp = 1700000000000LL + i;
-        r.key = key;
-        r.key_len = strlen(key);
-        r.value = val;
-        r.value_len = strlen(val);
-        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+        send_record(p, "src5", key, val, 1700000000000LL + i);
     }
-    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
-    kafka_producer_close(p, 1000);
+    producer_done(p);
 
     json_t *out = json_array();
     ck_assert_int_eq(consume(&v, "DST", N, 30000, out), N);
@@ -315,6 +325,8 @@ START_TEST(stateless_query_on_stream_threads)
     ck_assert_int_eq(query_threads(rq_id(rq)), 3);
 
     /* Every partition's offset is committed, whichever thread owned it. */
+    EddyError err;
+    err_clear(&err);
     char group[256];
     snprintf(group, sizeof group, "_confluent-ksql-default_query_%s", rq_id(rq));
     KafkaConsumerConfig cc = {0};
@@ -351,25 +363,13 @@ static int count_of(void *ctx, const Row *row)
 
 static void produce_counts(Env *v, int from, int to)
 {
-    EddyError err;
-    err_clear(&err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaProducer *p = kafka_producer_new(&pc, &err);
-    ck_assert_ptr_nonnull(p);
+    KafkaProducer *p = producer_new(v);
     for (int i = from; i < to; i++) {
         char val[64];
         snprintf(val, sizeof val, "{\"u\":%d}", i % 8);
-        RawRecord r = {0};
-        r.topic = "clicks";
-        r.partition = -1;
-        r.timestamp = 1700000000000LL + i;
-        r.value = val;
-        r.value_len = strlen(val);
-        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+        send_record(p, "clicks", NULL, val, 1700000000000LL + i);
     }
-    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
-    kafka_producer_close(p, 1000);
+    producer_done(p);
 }
 
 /* Waits until the table's counts add up to `total`. */
@@ -433,18 +433,9 @@ START_TEST(push_query_on_kafka)
     pq.plan = NULL;
     ck_assert_msg(p != NULL, "%s", err.msg);
     /* another producer writes to the topic while the query runs */
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v.broker);
-    KafkaProducer *prod = kafka_producer_new(&pc, &err);
-    ck_assert_ptr_nonnull(prod);
-    RawRecord r = {0};
-    r.topic = "riders";
-    r.partition = -1;
-    r.value = "{\"ID\":\"b\",\"LAT\":2.5}";
-    r.value_len = strlen(r.value);
-    ck_assert_int_eq(kafka_producer_send(prod, &r, NULL, &err), 0);
-    ck_assert_int_eq(kafka_producer_flush(prod, 5000, &err), 0);
-    kafka_producer_close(prod, 5000);
+    KafkaProducer *prod = producer_new(&v);
+    send_record(prod, "riders", NULL, "{\"ID\":\"b\",\"LAT\":2.5}", 0);
+    producer_done(prod);
     int64_t deadline = mono_ms() + 10000;
     while (seen.rows < 2 && mono_ms() < deadline)
         usleep(20000);
