@@ -83,8 +83,7 @@ int engine_produce(Engine *e, const char *topic, int32_t partition, const RawRec
  * pseudo columns ignored) in its key and value formats and writes it to its topic
  * with timestamp ts. Returns 0, or < 0 with err: ERR_SEMANTIC when the row does not
  * serialize, ERR_IO when it could not be written. */
-int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t ts,
-                      EddyError *err);
+int engine_insert_row(Engine *e, const Source *src, const Value *cols, int64_t ts, EddyError *err);
 
 /* Reads a topic from its beginning to its end offsets of the moment of the call
  * (every partition), fn per record (fn: < 0 fails, > 0 stops). Returns 0 or

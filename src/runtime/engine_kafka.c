@@ -360,6 +360,7 @@ typedef struct RestoreCtx {
     StateTxn *txn;
     StateStore store, index;
     bool windowed, session, has_index;
+    bool sink; /* a table sink's store (keys as serde_table_store_key makes them) */
     int64_t win_size;
     Serde *key_serde, *val_serde;
     const Schema *schema;
@@ -408,11 +409,15 @@ static int restore_table_record(void *vctx, const RawRecord *r)
     EddyError err;
     err_clear(&err);
     if (sc->nkey > 0 && serde_decode(rc->key_serde, kp, kl, &rc->arena, cols, &err) < 0) return 0;
-    sb_clear(&rc->kb);
-    rowcodec_put_all(&rc->kb, cols, sc->nkey);
-    if (rc->windowed) {
-        rowcodec_put_be64(&rc->kb, ws);
-        rowcodec_put_be64(&rc->kb, we);
+    if (rc->sink) {
+        serde_table_store_key(rc->key_serde, cols, sc->nkey, rc->windowed, ws, we, &rc->kb);
+    } else {
+        sb_clear(&rc->kb);
+        rowcodec_put_all(&rc->kb, cols, sc->nkey);
+        if (rc->windowed) {
+            rowcodec_put_be64(&rc->kb, ws);
+            rowcodec_put_be64(&rc->kb, we);
+        }
     }
     if (!r->value) {
         state_del(rc->txn, rc->store, rc->kb.data, rc->kb.len);
@@ -601,6 +606,7 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
                 types[c2] = sc->cols[c2].type;
             }
             bool sink = s->kind == STEP_SINK;
+            r.sink = sink;
             r.schema = sc;
             r.windowed = s->window.type != WIN_NONE;
             r.session = s->window.type == WIN_SESSION;

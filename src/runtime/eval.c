@@ -87,8 +87,10 @@ static int dec_div(int128_t a, int128_t b, int extra, int128_t *out)
 {
     if (b == 0) return -1;
     bool neg = (a < 0) != (b < 0);
-    unsigned __int128 ua = a < 0 ? (unsigned __int128)0 - (unsigned __int128)a : (unsigned __int128)a;
-    unsigned __int128 ub = b < 0 ? (unsigned __int128)0 - (unsigned __int128)b : (unsigned __int128)b;
+    unsigned __int128 ua =
+        a < 0 ? (unsigned __int128)0 - (unsigned __int128)a : (unsigned __int128)a;
+    unsigned __int128 ub =
+        b < 0 ? (unsigned __int128)0 - (unsigned __int128)b : (unsigned __int128)b;
     unsigned __int128 q = ua / ub, r = ua % ub;
     const unsigned __int128 limit = (unsigned __int128)dec_pow10(38);
     for (int i = 0; i < extra; i++) {
@@ -138,8 +140,10 @@ static void eval_arith(EvalCtx *ctx, const Expr *e, const Value *l, const Value 
                 *out = val_null();
                 return;
             }
-            if (l->u.i == INT32_MIN && r->u.i == -1) res = op == AST_OP_DIV ? INT32_MIN : 0;
-            else res = op == AST_OP_DIV ? l->u.i / r->u.i : l->u.i % r->u.i;
+            if (l->u.i == INT32_MIN && r->u.i == -1)
+                res = op == AST_OP_DIV ? INT32_MIN : 0;
+            else
+                res = op == AST_OP_DIV ? l->u.i / r->u.i : l->u.i % r->u.i;
             break;
         default: res = 0;
         }
@@ -160,8 +164,10 @@ static void eval_arith(EvalCtx *ctx, const Expr *e, const Value *l, const Value 
                 *out = val_null();
                 return;
             }
-            if (l->u.l == INT64_MIN && r->u.l == -1) res = op == AST_OP_DIV ? INT64_MIN : 0;
-            else res = op == AST_OP_DIV ? l->u.l / r->u.l : l->u.l % r->u.l;
+            if (l->u.l == INT64_MIN && r->u.l == -1)
+                res = op == AST_OP_DIV ? INT64_MIN : 0;
+            else
+                res = op == AST_OP_DIV ? l->u.l / r->u.l : l->u.l % r->u.l;
             break;
         default: res = 0;
         }
@@ -269,9 +275,11 @@ static const char *trimmed(const Value *v, char *buf, size_t cap)
     memcpy(buf, v->u.s, n);
     buf[n] = 0;
     char *p = buf;
-    while (*p && isspace((unsigned char)*p)) p++;
+    while (*p && isspace((unsigned char)*p))
+        p++;
     char *e = p + strlen(p);
-    while (e > p && isspace((unsigned char)e[-1])) *--e = 0;
+    while (e > p && isspace((unsigned char)e[-1]))
+        *--e = 0;
     return p;
 }
 
@@ -341,7 +349,8 @@ int eval_cast(Arena *a, const Value *v, const Type *to, Value *out, EddyError *e
             *out = val_double(d);
             return 0;
         }
-        if (from == TYPE_INT || from == TYPE_BIGINT || from == TYPE_DOUBLE || from == TYPE_DECIMAL) {
+        if (from == TYPE_INT || from == TYPE_BIGINT || from == TYPE_DOUBLE ||
+            from == TYPE_DECIMAL) {
             *out = val_double(num_as_double(v));
             return 0;
         }
@@ -507,7 +516,8 @@ static bool like_match(const char *s, size_t n, const char *p, size_t m, int esc
                 continue;
             } else if (pc == '_') {
                 i++;
-                while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+                while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+                    i++;
                 j++;
                 continue;
             } else if ((unsigned char)s[i] == pc) {
@@ -520,7 +530,8 @@ static bool like_match(const char *s, size_t n, const char *p, size_t m, int esc
         j = star_j + 1;
         i = ++star_i;
     }
-    while (j < m && p[j] == '%') j++;
+    while (j < m && p[j] == '%')
+        j++;
     return j == m;
 }
 
@@ -540,7 +551,8 @@ static int lambda_invoke(FnCtx *fc, int arg_index, int nparams, const Value *par
         return fn_error(fc, "argument %d is not a lambda of %d parameters", arg_index, nparams);
     }
     EvalCtx *ctx = lf->ctx;
-    for (int i = 0; i < nparams; i++) ctx->frame[lam->slot + i] = params[i];
+    for (int i = 0; i < nparams; i++)
+        ctx->frame[lam->slot + i] = params[i];
     int before = ctx->nerrors;
     ctx->lambda_depth++;
     eval_expr(ctx, lam->args[0], out);
@@ -640,7 +652,8 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         }
         if (l.kind == TYPE_NULL || r.kind == TYPE_NULL) {
             /* Compiled lambdas unbox their operands: NULL arithmetic throws there. */
-            if (ctx->lambda_depth > 0) eval_fail(ctx, "Cannot apply arithmetic to a NULL value in a lambda");
+            if (ctx->lambda_depth > 0)
+                eval_fail(ctx, "Cannot apply arithmetic to a NULL value in a lambda");
             *out = val_null();
             return;
         }
@@ -737,8 +750,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         eval_expr(ctx, e->args[0], &l);
         eval_expr(ctx, e->args[1], &r);
         bool distinct;
-        if (l.kind == TYPE_NULL || r.kind == TYPE_NULL) distinct = l.kind != r.kind;
-        else distinct = !val_equal(&l, &r);
+        if (l.kind == TYPE_NULL || r.kind == TYPE_NULL)
+            distinct = l.kind != r.kind;
+        else
+            distinct = !val_equal(&l, &r);
         *out = val_bool(e->negated ? !distinct : distinct);
         return;
     }
@@ -808,8 +823,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
                 return;
             }
         }
-        if (e->has_else) eval_expr(ctx, e->args[e->nargs - 1], out);
-        else *out = val_null();
+        if (e->has_else)
+            eval_expr(ctx, e->args[e->nargs - 1], out);
+        else
+            *out = val_null();
         return;
     }
     case EX_CAST: {
@@ -827,8 +844,10 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
         int n = e->nargs;
         Value argv[n > 0 ? n : 1];
         for (int i = 0; i < n; i++) {
-            if (e->args[i]->kind == EX_LAMBDA) argv[i] = val_null();
-            else eval_expr(ctx, e->args[i], &argv[i]);
+            if (e->args[i]->kind == EX_LAMBDA)
+                argv[i] = val_null();
+            else
+                eval_expr(ctx, e->args[i], &argv[i]);
         }
         LambdaFrame lf = {ctx, e};
         EddyError ferr;
@@ -846,7 +865,8 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
     case EX_LAMBDA: *out = val_null(); return;
     case EX_ARRAY: {
         Value r = val_array_new(ctx->arena, (uint32_t)e->nargs, e->type);
-        for (int i = 0; i < e->nargs; i++) eval_expr(ctx, e->args[i], &r.u.items[i]);
+        for (int i = 0; i < e->nargs; i++)
+            eval_expr(ctx, e->args[i], &r.u.items[i]);
         *out = r;
         return;
     }
@@ -872,7 +892,8 @@ void eval_expr(EvalCtx *ctx, const Expr *e, Value *out)
     }
     case EX_STRUCT: {
         Value r = val_struct_new(ctx->arena, e->type);
-        for (int i = 0; i < e->nargs; i++) eval_expr(ctx, e->args[i], &r.u.items[i]);
+        for (int i = 0; i < e->nargs; i++)
+            eval_expr(ctx, e->args[i], &r.u.items[i]);
         *out = r;
         return;
     }

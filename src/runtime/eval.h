@@ -16,7 +16,7 @@
 
 typedef struct EvalCtx {
     const Row *row;
-    Arena *arena;     /* results (the batch's scratch arena) */
+    Arena *arena;                       /* results (the batch's scratch arena) */
     Value frame[EXPR_MAX_LAMBDA_SLOTS]; /* lambda parameters */
     bool null_row;    /* the row has no value (a stream tombstone): ROWTIME etc. are NULL */
     int lambda_depth; /* > 0 while a lambda body is evaluated */

@@ -99,6 +99,9 @@ Op *op_rekey_new(Task *t, const Step *s);
 Op *op_aggregate_new(Task *t, const Step *s);
 Op *op_join_new(Task *t, const Step *s);
 Op *op_sink_new(Task *t, const Step *s);
+/* Re-keys a table sink's store written before its keys took the layout of
+ * serde_table_store_key (once; a marker in the offsets database records it). */
+int op_sink_upgrade_store(StateEnv *env, const char *qid, const Step *s, EddyError *err);
 Op *op_collect_new(Task *t, const Step *s); /* push-query output */
 
 /* Source operator entry: raw records of this source's topic. */

@@ -7,7 +7,8 @@
 
 #include "op.h"
 
-static void project(Task *t, const Step *st, const Value *in_cols, Row *in, Value *out, ExecCtx *ctx)
+static void project(Task *t, const Step *st, const Value *in_cols, Row *in, Value *out,
+                    ExecCtx *ctx)
 {
     EvalCtx *ev = &t->eval;
     Row tmp = *in;

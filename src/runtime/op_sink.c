@@ -120,12 +120,8 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             /* A table's key lives in one partition: no partition prefix, so a pull
              * query finds it with one lookup and a restore from the sink topic
              * writes the same keys. */
-            sb_clear(&s->skey);
-            rowcodec_put_all(&s->skey, r->cols, sc->nkey);
-            if (s->windowed) {
-                rowcodec_put_be64(&s->skey, r->win_start);
-                rowcodec_put_be64(&s->skey, r->win_end);
-            }
+            serde_table_store_key(s->key_serde, r->cols, sc->nkey, s->windowed, r->win_start,
+                                  r->win_end, &s->skey);
             /* The record is in the topic; only the pull-query copy is skipped. */
             if (!task_key_fits(t, st, s->skey.len, 0)) continue;
             if (tomb) {
@@ -201,6 +197,110 @@ Op *op_sink_new(Task *t, const Step *st)
         }
     }
     return &s->op;
+}
+
+/* ---------------------------------------------------------------- store upgrade */
+
+#define STORE_KEY_LAYOUT 2 /* 1: rowcodec keys; 2: serde_table_store_key */
+
+static char *dup_bytes(const void *p, size_t n)
+{
+    char *c = xmalloc(n ? n : 1);
+    memcpy(c, p, n);
+    return c;
+}
+
+typedef struct Rekey {
+    char *old_key, *new_key, *val;
+    size_t okl, nkl, vl;
+} Rekey;
+
+int op_sink_upgrade_store(StateEnv *env, const char *qid, const Step *st, EddyError *err)
+{
+    if (!env || st->kind != STEP_SINK || !st->materialize) return 0;
+    char name[512];
+    snprintf(name, sizeof name, "%s#%d.0", qid, st->id);
+    StateTxn *txn;
+    if (state_txn_begin(env, true, &txn, err) < 0) return ERR_IO;
+    int64_t layout;
+    if (state_offset_get(txn, name, "__key_layout", 0, &layout) == 0 &&
+        layout >= STORE_KEY_LAYOUT) {
+        state_txn_abort(txn);
+        return 0;
+    }
+    StateStore store;
+    if (state_store_open_in(txn, name, &store, err) < 0) {
+        state_txn_abort(txn);
+        return ERR_IO;
+    }
+    const Schema *sc = &st->schema;
+    int n = sc->ncols > 0 ? sc->ncols : 1;
+    const char *names[n];
+    const Type *types[n];
+    for (int i = 0; i < sc->ncols; i++) {
+        names[i] = sc->cols[i].name;
+        types[i] = sc->cols[i].type;
+    }
+    EddyError kerr;
+    err_clear(&kerr);
+    Serde *ks = serde_new(&st->sink_key_fmt, true, sc->nkey, names, types, &kerr);
+    bool windowed = st->window.type != WIN_NONE;
+    Arena arena;
+    arena_init(&arena, 4096);
+    StrBuf nk = STRBUF_INIT;
+    Rekey *moves = NULL;
+    size_t nmoves = 0, cap = 0;
+    StateIter *it;
+    if (state_iter_open(txn, store, NULL, 0, &it) == 0) {
+        const void *k, *v;
+        size_t kl, vl;
+        while (state_iter_next(it, &k, &kl, &v, &vl) == 0) {
+            arena_reset(&arena);
+            Value *cols = arena_alloc(&arena, sizeof(Value) * (size_t)n);
+            if (vl < 8 || (windowed && kl < 16) ||
+                rowcodec_get_all((const char *)v + 8, vl - 8, sc->ncols, types, &arena, cols) < 0)
+                continue;
+            int64_t ws = windowed ? rowcodec_get_be64((const char *)k + kl - 16) : 0;
+            int64_t we = windowed ? rowcodec_get_be64((const char *)k + kl - 8) : 0;
+            serde_table_store_key(ks, cols, sc->nkey, windowed, ws, we, &nk);
+            if (nk.len == kl && memcmp(nk.data, k, kl) == 0) continue;
+            if (nmoves == cap) {
+                cap = cap ? cap * 2 : 64;
+                moves = xrealloc(moves, cap * sizeof *moves);
+            }
+            Rekey *m = &moves[nmoves++];
+            m->old_key = dup_bytes(k, kl);
+            m->okl = kl;
+            m->new_key = dup_bytes(nk.data, nk.len);
+            m->nkl = nk.len;
+            m->val = dup_bytes(v, vl);
+            m->vl = vl;
+        }
+        state_iter_close(it);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < nmoves && rc == 0; i++)
+        if (state_del(txn, store, moves[i].old_key, moves[i].okl) < 0) rc = ERR_IO;
+    for (size_t i = 0; i < nmoves && rc == 0; i++)
+        rc = state_put(txn, store, moves[i].new_key, moves[i].nkl, moves[i].val, moves[i].vl);
+    for (size_t i = 0; i < nmoves; i++) {
+        free(moves[i].old_key);
+        free(moves[i].new_key);
+        free(moves[i].val);
+    }
+    free(moves);
+    sb_free(&nk);
+    arena_free(&arena);
+    serde_free(ks);
+    if (rc == 0) rc = state_offset_put(txn, name, "__key_layout", 0, STORE_KEY_LAYOUT);
+    if (rc != 0) {
+        state_txn_abort(txn);
+        return err_set(err, ERR_IO, -1, "cannot upgrade the state of %s", name);
+    }
+    if (nmoves > 0)
+        fprintf(stderr, "eddyd: query %s: %zu table keys moved to the new store layout\n", qid,
+                nmoves);
+    return state_txn_commit(txn, err);
 }
 
 typedef struct CollectOp {

@@ -17,15 +17,17 @@
 #include "engine_int.h"
 #include "eval.h"
 #include "rowcodec.h"
+#include "serde.h"
 
 typedef struct PullRun {
     const Plan *plan;
-    const Step *sink;      /* the writer query's sink step */
-    const Type **types;    /* sink schema types */
+    const Step *sink;   /* the writer query's sink step */
+    const Type **types; /* sink schema types */
+    Serde *key_serde;   /* the sink's key format (store keys), or NULL */
     PullRowFn fn;
     void *ctx;
-    Arena arena;           /* per row */
-    Value *out;            /* projected columns */
+    Arena arena; /* per row */
+    Value *out;  /* projected columns */
     bool stop;
 } PullRun;
 
@@ -40,7 +42,8 @@ static int emit_row(PullRun *pr, Row *r)
     const Step *pj = ps->project;
     Row out = *r;
     out.cols = pr->out;
-    for (int i = 0; i < pj->schema.ncols; i++) eval_expr(&ev, pj->exprs[i], &pr->out[i]);
+    for (int i = 0; i < pj->schema.ncols; i++)
+        eval_expr(&ev, pj->exprs[i], &pr->out[i]);
     if (pr->fn(pr->ctx, &out)) pr->stop = true;
     return 0;
 }
@@ -78,11 +81,12 @@ static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, si
 static int lookup_key(PullRun *pr, StateTxn *txn, StateStore st, const Value *key, int nkey)
 {
     StrBuf kb = STRBUF_INIT;
-    rowcodec_put_all(&kb, key, nkey);
+    serde_table_store_key(pr->key_serde, key, nkey, false, 0, 0, &kb);
     if (pr->sink->window.type == WIN_NONE) {
         const void *v;
         size_t vl;
-        if (state_get(txn, st, kb.data, kb.len, &v, &vl) == 0) decode_entry(pr, kb.data, kb.len, v, vl);
+        if (state_get(txn, st, kb.data, kb.len, &v, &vl) == 0)
+            decode_entry(pr, kb.data, kb.len, v, vl);
         sb_free(&kb);
         return 0;
     }
@@ -127,7 +131,17 @@ int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, Eddy
     pr.ctx = ctx;
     const Schema *sc = &sink->schema;
     pr.types = xcalloc((size_t)(sc->ncols ? sc->ncols : 1), sizeof(Type *));
-    for (int i = 0; i < sc->ncols; i++) pr.types[i] = sc->cols[i].type;
+    for (int i = 0; i < sc->ncols; i++)
+        pr.types[i] = sc->cols[i].type;
+    {
+        int nn = sc->ncols ? sc->ncols : 1;
+        const char *names[nn];
+        for (int i = 0; i < sc->ncols; i++)
+            names[i] = sc->cols[i].name;
+        EddyError kerr;
+        err_clear(&kerr);
+        pr.key_serde = serde_new(&sink->sink_key_fmt, true, sc->nkey, names, pr.types, &kerr);
+    }
     pr.out = xcalloc((size_t)(ps->project->schema.ncols + 1), sizeof(Value));
     arena_init(&pr.arena, 8192);
     int rc = 0;
@@ -175,6 +189,7 @@ int engine_pull_table(Engine *e, const Plan *plan, PullRowFn fn, void *ctx, Eddy
         }
     }
     state_txn_abort(txn);
+    serde_free(pr.key_serde);
     arena_free(&pr.arena);
     free(pr.types);
     free(pr.out);
@@ -242,7 +257,8 @@ int engine_pull_stream(Engine *e, Plan *plan, PullRowFn fn, void *ctx, EddyError
         /* Copy the array: feeding may not add records, but stay safe. */
         RawRecord *copy = n ? xmalloc(sizeof(RawRecord) * (size_t)n) : NULL;
         if (n) memcpy(copy, recs, sizeof(RawRecord) * (size_t)n);
-        for (int i = 0; i < n && !sp.stop && rc == 0; i++) rc = query_process(q, &copy[i], 1, err);
+        for (int i = 0; i < n && !sp.stop && rc == 0; i++)
+            rc = query_process(q, &copy[i], 1, err);
         free(copy);
     }
     query_free(q);

@@ -21,7 +21,7 @@ static int push_row(void *ctx, const Row *row, bool tombstone)
 }
 
 MemPush *engine_mem_push_start(Engine *e, Plan *plan, const char *id, bool from_beginning,
-                                 PushRowFn fn, void *ctx, EddyError *err)
+                               PushRowFn fn, void *ctx, EddyError *err)
 {
     MemPush *pq = xcalloc(1, sizeof *pq);
     pq->engine = e;

@@ -97,7 +97,10 @@ static void add_route(Query *q, const char *topic, int step, bool rekey)
 
 Query *query_new(const QueryEnv *env, Plan *plan, const char *id, const QueryIO *io, EddyError *err)
 {
-    (void)err;
+    /* Stores written by an older eddy take today's layout first (the plan stays
+     * the caller's when this fails). */
+    for (int i = 0; i < plan->nsteps && env->state; i++)
+        if (op_sink_upgrade_store(env->state, id, plan->steps[i], err) < 0) return NULL;
     Query *q = xcalloc(1, sizeof *q);
     q->env = *env;
     q->plan = plan;

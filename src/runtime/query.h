@@ -42,18 +42,18 @@ typedef struct QueryEnv {
     bool inprocess_repartition; /* repartition steps pass rows on directly (no topic) */
     bool frozen_clock;          /* task_wall_ms() stands still (TopologyTestDriver's mock time) */
     const char *processing_log_topic; /* NULL: no processing log records */
-    bool single_task;           /* every partition runs in one task (transient queries
-                                   that consume all partitions with in-process repartition) */
-    bool changelogs;            /* aggregations write their state changes to their
-                                   changelog topics (so a lost data directory can be rebuilt) */
+    bool single_task;                 /* every partition runs in one task (transient queries
+                                         that consume all partitions with in-process repartition) */
+    bool changelogs;                  /* aggregations write their state changes to their
+                                         changelog topics (so a lost data directory can be rebuilt) */
 } QueryEnv;
 
 typedef struct QueryStats {
-    uint64_t consumed;          /* records processed */
-    uint64_t produced;          /* records written */
-    uint64_t errors;            /* processing-log entries */
-    uint64_t late_dropped;      /* records later than window end + grace */
-    int64_t last_message_ms;    /* wall clock of the last processed record */
+    uint64_t consumed;       /* records processed */
+    uint64_t produced;       /* records written */
+    uint64_t errors;         /* processing-log entries */
+    uint64_t late_dropped;   /* records later than window end + grace */
+    int64_t last_message_ms; /* wall clock of the last processed record */
     char last_error[256];
 } QueryStats;
 

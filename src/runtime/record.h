@@ -12,20 +12,20 @@
 #include <stdint.h>
 
 typedef struct RawHeader {
-    const char *key;   /* header name (not NUL-terminated) */
+    const char *key; /* header name (not NUL-terminated) */
     size_t key_len;
     const char *value; /* NULL for a null header value */
     size_t value_len;
 } RawHeader;
 
 typedef struct RawRecord {
-    const char *topic;     /* NUL-terminated */
+    const char *topic; /* NUL-terminated */
     int32_t partition;
-    int64_t offset;        /* -1 when not known (records being produced) */
-    int64_t timestamp;     /* ms since epoch */
-    const char *key;       /* NULL for a null key */
+    int64_t offset;    /* -1 when not known (records being produced) */
+    int64_t timestamp; /* ms since epoch */
+    const char *key;   /* NULL for a null key */
     size_t key_len;
-    const char *value;     /* NULL for a null value (a tombstone on table topics) */
+    const char *value; /* NULL for a null value (a tombstone on table topics) */
     size_t value_len;
     int nheaders;
     const RawHeader *headers;

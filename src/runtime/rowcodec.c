@@ -48,7 +48,8 @@ void rowcodec_put_be64(StrBuf *out, int64_t v)
 int64_t rowcodec_get_be64(const char *p)
 {
     uint64_t u = 0;
-    for (int i = 0; i < 8; i++) u = u << 8 | (unsigned char)p[i];
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | (unsigned char)p[i];
     return (int64_t)u;
 }
 
@@ -77,11 +78,13 @@ void rowcodec_put(StrBuf *out, const Value *v)
     case TYPE_ARRAY:
     case TYPE_STRUCT:
         put_varint(out, v->len);
-        for (uint32_t i = 0; i < v->len; i++) rowcodec_put(out, &v->u.items[i]);
+        for (uint32_t i = 0; i < v->len; i++)
+            rowcodec_put(out, &v->u.items[i]);
         break;
     case TYPE_MAP:
         put_varint(out, v->len);
-        for (uint32_t i = 0; i < 2 * v->len; i++) rowcodec_put(out, &v->u.items[i]);
+        for (uint32_t i = 0; i < 2 * v->len; i++)
+            rowcodec_put(out, &v->u.items[i]);
         break;
     default: break;
     }
@@ -89,7 +92,8 @@ void rowcodec_put(StrBuf *out, const Value *v)
 
 void rowcodec_put_all(StrBuf *out, const Value *vals, int n)
 {
-    for (int i = 0; i < n; i++) rowcodec_put(out, &vals[i]);
+    for (int i = 0; i < n; i++)
+        rowcodec_put(out, &vals[i]);
 }
 
 long rowcodec_get(const char *buf, size_t len, const Type *t, Arena *a, Value *out)
@@ -155,9 +159,12 @@ long rowcodec_get(const char *buf, size_t len, const Type *t, Arena *a, Value *o
         for (size_t i = 0; i < cnt; i++) {
             const Type *et = NULL;
             if (v.type) {
-                if (kind == TYPE_ARRAY) et = t->elem;
-                else if (kind == TYPE_MAP) et = (i & 1) ? t->elem : t->key;
-                else if (i < (size_t)t->nfields) et = t->fields[i].type;
+                if (kind == TYPE_ARRAY)
+                    et = t->elem;
+                else if (kind == TYPE_MAP)
+                    et = (i & 1) ? t->elem : t->key;
+                else if (i < (size_t)t->nfields)
+                    et = t->fields[i].type;
             }
             long m = rowcodec_get(p + off, rem - off, et, a, &v.u.items[i]);
             if (m < 0) return -1;

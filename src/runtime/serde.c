@@ -7,6 +7,8 @@
  */
 #include "serde_int.h"
 
+#include "rowcodec.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +143,24 @@ void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end)
 {
     if (session) put_be64(key, end);
     put_be64(key, start);
+}
+
+void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, bool windowed,
+                           int64_t start, int64_t end, StrBuf *out)
+{
+    sb_clear(out);
+    bool is_null = false;
+    EddyError err;
+    err_clear(&err);
+    if (!key_serde || nkey == 0 || serde_encode(key_serde, keys, out, &is_null, &err) < 0 ||
+        is_null) {
+        sb_clear(out);
+        rowcodec_put_all(out, keys, nkey);
+    }
+    if (windowed) {
+        put_be64(out, start);
+        put_be64(out, end);
+    }
 }
 
 long serde_window_split(const char *buf, size_t len, bool session, int64_t *start, int64_t *end)

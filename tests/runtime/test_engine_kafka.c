@@ -18,6 +18,8 @@
 #include "../../src/runtime/broker.h"
 #include "../../src/runtime/engine.h"
 #include "../../src/runtime/kafka_io.h"
+#include "../../src/runtime/rowcodec.h"
+#include "../../src/runtime/state.h"
 #include "../../src/server/executor.h"
 #include "../../src/server/processing_log.h"
 
@@ -450,6 +452,24 @@ START_TEST(push_query_on_kafka)
 }
 END_TEST
 
+static void engine_restart(Env *v)
+{
+    EddyError err;
+    err_clear(&err);
+    Props props;
+    props_init(&props);
+    props_set(&props, "auto.offset.reset", "earliest");
+    EngineConfig cfg = {0};
+    cfg.mode = ENGINE_KAFKA;
+    cfg.state_dir = v->dir;
+    cfg.props = &props;
+    cfg.embedded_broker = v->broker;
+    v->engine = engine_new(&cfg, &err);
+    props_free(&props);
+    ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
+    v->exec = executor_new(v->engine);
+}
+
 START_TEST(lost_state_is_restored_from_kafka)
 {
     Env v;
@@ -467,25 +487,115 @@ START_TEST(lost_state_is_restored_from_kafka)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", v.dir);
     ck_assert_int_eq(system(cmd), 0);
-    EddyError err;
-    err_clear(&err);
-    Props props;
-    props_init(&props);
-    props_set(&props, "auto.offset.reset", "earliest");
-    EngineConfig cfg = {0};
-    cfg.mode = ENGINE_KAFKA;
-    cfg.state_dir = v.dir;
-    cfg.props = &props;
-    cfg.embedded_broker = v.broker;
-    v.engine = engine_new(&cfg, &err);
-    props_free(&props);
-    ck_assert_msg(v.engine != NULL, "engine: %s", err.msg);
-    v.exec = executor_new(v.engine);
+    engine_restart(&v);
     run_sql(&v, ddl);
     produce_counts(&v, 400, 560);
     ck_assert_int_eq(wait_total(&v, "CTAS_PER_USER_0", 560, totals), 560);
     for (int u = 0; u < 8; u++)
         ck_assert_int_eq(totals[u], 70);
+    env_stop(&v);
+}
+END_TEST
+
+/* Keys of a table's rows, in the order a scan meets them. */
+typedef struct KeyOrder {
+    int keys[64];
+    int n;
+} KeyOrder;
+
+static int key_order(void *ctx, const Row *row)
+{
+    KeyOrder *ko = ctx;
+    if (ko->n < 64) ko->keys[ko->n++] = row->cols[0].u.i;
+    return 0;
+}
+
+static KeyOrder scan_keys(Env *v, const char *qid, int want)
+{
+    KeyOrder ko;
+    int64_t deadline = mono_ms() + 20000;
+    do {
+        memset(&ko, 0, sizeof ko);
+        EddyError err;
+        err_clear(&err);
+        engine_scan_table(v->engine, qid, key_order, &ko, &err);
+        if (ko.n < want) usleep(100000);
+    } while (ko.n < want && mono_ms() < deadline);
+    return ko;
+}
+
+/* A table's store keys are its keys as Kafka has them (INT: 4 bytes big-endian),
+ * so a scan meets 250..265 in order, as ksqlDB's store would. A store an older
+ * eddy wrote with internal keys (little-endian: 256 before 250) is re-keyed when
+ * the query starts: every row once, in order. */
+START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
+{
+    Env v;
+    env_start(&v);
+    const char *ddl = "CREATE STREAM hits (U INT KEY, X INT) WITH (KAFKA_TOPIC='hits', "
+                      "VALUE_FORMAT='JSON', PARTITIONS=1);"
+                      "CREATE TABLE per_u AS SELECT U, COUNT(*) AS N FROM hits GROUP BY U;";
+    run_sql(&v, ddl);
+    KafkaProducer *p = producer_new(&v);
+    for (int u = 265; u >= 250; u--) {
+        char key[4] = {0, 0, (char)(u >> 8), (char)u};
+        EddyError err;
+        err_clear(&err);
+        RawRecord r = {0};
+        r.topic = "hits";
+        r.partition = -1;
+        r.key = key;
+        r.key_len = 4;
+        r.value = "{\"X\":1}";
+        r.value_len = strlen(r.value);
+        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+    }
+    producer_done(p);
+    KeyOrder ko = scan_keys(&v, "CTAS_PER_U_0", 16);
+    ck_assert_int_eq(ko.n, 16);
+    for (int i = 0; i < 16; i++)
+        ck_assert_int_eq(ko.keys[i], 250 + i);
+
+    /* Rewrite the store as an older eddy had it: rowcodec keys, no layout mark. */
+    RunningQuery *rq = engine_query_find(v.engine, "CTAS_PER_U_0");
+    ck_assert_ptr_nonnull(rq);
+    char store[128];
+    snprintf(store, sizeof store, "CTAS_PER_U_0#%d.0", rq_plan(rq)->root->id);
+    executor_free(v.exec);
+    engine_free(v.engine);
+    EddyError err;
+    err_clear(&err);
+    StateEnv *env = state_env_open(v.dir, 0, false, &err);
+    ck_assert_ptr_nonnull(env);
+    StateStore st;
+    ck_assert_int_eq(state_store_open(env, store, &st, &err), 0);
+    StateTxn *txn;
+    ck_assert_int_eq(state_txn_begin(env, true, &txn, &err), 0);
+    for (int u = 250; u <= 265; u++) {
+        char kafka_key[4] = {0, 0, (char)(u >> 8), (char)u};
+        const void *val;
+        size_t vl;
+        ck_assert_int_eq(state_get(txn, st, kafka_key, 4, &val, &vl), 0);
+        char *copy = malloc(vl);
+        memcpy(copy, val, vl);
+        StrBuf old = STRBUF_INIT;
+        Value k = val_int(u);
+        rowcodec_put_all(&old, &k, 1);
+        ck_assert_int_eq(state_del(txn, st, kafka_key, 4), 0);
+        ck_assert_int_eq(state_put(txn, st, old.data, old.len, copy, vl), 0);
+        sb_free(&old);
+        free(copy);
+    }
+    ck_assert_int_eq(state_offset_put(txn, store, "__key_layout", 0, 1), 0);
+    ck_assert_int_eq(state_txn_commit(txn, &err), 0);
+    state_env_close(env);
+
+    engine_restart(&v);
+    run_sql(&v, ddl);
+    ko = scan_keys(&v, "CTAS_PER_U_0", 16);
+    ck_assert_int_eq(ko.n, 16);
+    for (int i = 0; i < 16; i++)
+        ck_assert_int_eq(ko.keys[i], 250 + i);
     env_stop(&v);
 }
 END_TEST
@@ -499,6 +609,7 @@ int main(void)
     tcase_add_test(tc, lost_state_is_restored_from_kafka);
     tcase_add_test(tc, push_query_on_kafka);
     tcase_add_test(tc, stateless_query_on_stream_threads);
+    tcase_add_test(tc, table_store_keys_in_kafka_order_and_older_stores_rekeyed);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
