@@ -11,6 +11,7 @@
  */
 #include "qtt_rest.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <math.h>
@@ -145,7 +146,7 @@ static bool eddyd_stop(Eddyd *d, StrBuf *crash)
 typedef struct Resp {
     long status;
     StrBuf body;
-    int want_rows;        /* stop reading after this many rows (-1: read to the end) */
+    int want_rows; /* stop reading after this many rows (-1: read to the end) */
     volatile int header_seen;
 } Resp;
 
@@ -245,7 +246,8 @@ static bool pmatch(const json_t *exp, const json_t *act, const char *stmt)
             json_t *a = json_object_get(act, key);
             if (op && strcasecmp(op, "starts_with") == 0) {
                 if (!json_is_string(a) || !json_is_string(v)) return false;
-                if (strncmp(json_string_value(a), json_string_value(v), strlen(json_string_value(v))) != 0)
+                if (strncmp(json_string_value(a), json_string_value(v),
+                            strlen(json_string_value(v))) != 0)
                     return false;
                 continue;
             }
@@ -269,10 +271,13 @@ static bool pmatch(const json_t *exp, const json_t *act, const char *stmt)
             /* Decimals may be expected as numbers and written exactly. */
             return false;
         }
-        if (json_is_integer(exp) && json_is_integer(act)) return json_integer_value(exp) == json_integer_value(act);
+        if (json_is_integer(exp) && json_is_integer(act))
+            return json_integer_value(exp) == json_integer_value(act);
         return fabs(a - b) <= 1e-6 * fmax(1.0, fabs(a));
     }
-    if (json_is_string(exp)) return json_is_string(act) && str_match(json_string_value(exp), json_string_value(act), stmt);
+    if (json_is_string(exp))
+        return json_is_string(act) &&
+               str_match(json_string_value(exp), json_string_value(act), stmt);
     if (json_is_null(exp)) return !act || json_is_null(act);
     if (json_is_boolean(exp)) return json_is_boolean(act) && json_is_true(exp) == json_is_true(act);
     return json_equal((json_t *)exp, (json_t *)act);
@@ -291,7 +296,8 @@ static bool rmatch(const json_t *exp, const json_t *act)
             if (!a) {
                 char up[256];
                 snprintf(up, sizeof up, "%s", k);
-                for (char *p = up; *p; p++) *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
+                for (char *p = up; *p; p++)
+                    *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
                 a = json_object_get(act, up);
             }
             if (!a || !rmatch(v, a)) return false;
@@ -330,7 +336,8 @@ static json_t *parse_array(const StrBuf *b)
             }
         if (!last) break;
         t.len = (size_t)(last - t.data);
-        while (t.len && (t.data[t.len - 1] == ',' || t.data[t.len - 1] == '\n')) t.len--;
+        while (t.len && (t.data[t.len - 1] == ',' || t.data[t.len - 1] == '\n'))
+            t.len--;
         t.data[t.len] = 0;
         StrBuf u = STRBUF_INIT;
         sb_append(&u, t.data, t.len);
@@ -398,18 +405,21 @@ static bool query_match(const json_t *exp, const json_t *act, bool ordered, cons
 
 static bool starts_select(const char *s)
 {
-    while (*s == ' ' || *s == '\n' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
     return strncasecmp(s, "SELECT ", 7) == 0 || strncasecmp(s, "SELECT\n", 7) == 0;
 }
 
 static bool needs_sr(const QttCase *tc)
 {
-    static const char *const bad[] = {"AVRO", "PROTOBUF", "JSON_SR", "SCHEMA_ID", "SCHEMA_FULL_NAME", NULL};
+    static const char *const bad[] = {"AVRO",      "PROTOBUF",         "JSON_SR",
+                                      "SCHEMA_ID", "SCHEMA_FULL_NAME", NULL};
     for (int i = 0; i < tc->nstatements; i++)
         for (int b = 0; bad[b]; b++)
             if (strcasestr(tc->statements[i], bad[b])) return true;
-    if (tc->format && (strcasecmp(tc->format, "AVRO") == 0 || strncasecmp(tc->format, "PROTOBUF", 8) == 0 ||
-                       strcasecmp(tc->format, "JSON_SR") == 0))
+    if (tc->format &&
+        (strcasecmp(tc->format, "AVRO") == 0 || strncasecmp(tc->format, "PROTOBUF", 8) == 0 ||
+         strcasecmp(tc->format, "JSON_SR") == 0))
         return true;
     return false;
 }
@@ -435,9 +445,11 @@ static bool error_matches(const json_t *exp, long status, const json_t *body, co
             char trimmed[4096];
             snprintf(trimmed, sizeof trimmed, "%s", stmt);
             size_t l = strlen(trimmed);
-            while (l && (trimmed[l - 1] == ';' || trimmed[l - 1] == ' ')) trimmed[--l] = 0;
+            while (l && (trimmed[l - 1] == ';' || trimmed[l - 1] == ' '))
+                trimmed[--l] = 0;
             if (!text || !strstr(text, trimmed)) {
-                sb_printf(why, "statementText %s does not contain the statement", text ? text : "(none)");
+                sb_printf(why, "statementText %s does not contain the statement",
+                          text ? text : "(none)");
                 return false;
             }
         }
@@ -445,7 +457,8 @@ static bool error_matches(const json_t *exp, long status, const json_t *body, co
     const char *msg = json_string_value(json_object_get(exp, "message"));
     const char *amsg = json_string_value(json_object_get(body, "message"));
     if (msg && (!amsg || !strstr(amsg, msg))) {
-        sb_printf(why, "expected message containing \"%s\", got \"%s\"", msg, amsg ? amsg : "(none)");
+        sb_printf(why, "expected message containing \"%s\", got \"%s\"", msg,
+                  amsg ? amsg : "(none)");
         return false;
     }
     return true;
@@ -464,6 +477,94 @@ static void *query_thread(void *arg)
     QueryThread *qt = arg;
     qt->rc = http_post(qt->port, "/query", qt->body, qt->timeout_ms, &qt->resp);
     return NULL;
+}
+
+/* The value of `WITH (... name = <value> ...)` in a statement: a quoted string's
+ * contents or a number's digits, into out. false when absent. */
+static bool with_value(const char *stmt, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name);
+    for (const char *p = stmt; (p = strcasestr(p, name)) != NULL; p += nl) {
+        if (p > stmt && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) continue;
+        const char *q = p + nl;
+        while (isspace((unsigned char)*q))
+            q++;
+        if (*q != '=') continue;
+        q++;
+        while (isspace((unsigned char)*q))
+            q++;
+        size_t n = 0;
+        if (*q == '\'') {
+            for (q++; *q && *q != '\'' && n + 1 < cap; q++)
+                out[n++] = *q;
+        } else {
+            for (; isdigit((unsigned char)*q) && n + 1 < cap; q++)
+                out[n++] = *q;
+        }
+        out[n] = 0;
+        return n > 0;
+    }
+    return false;
+}
+
+/* Creates the case's topics before its statements run, as upstream's harness
+ * does: those listed under `topics` (1 partition unless given), then those the
+ * CREATE statements name, with their PARTITIONS or the harness's default of 4.
+ * Sinks of CREATE ... AS SELECT are left to their queries. */
+static int create_topics(int port, const QttCase *tc, StrBuf *reason)
+{
+    json_t *list = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(tc->topics, i, t)
+    {
+        const char *name = json_string_value(json_object_get(t, "name"));
+        if (!name) continue;
+        json_t *p = json_object_get(t, "partitions");
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(name));
+        json_object_set_new(o, "partitions", json_integer(p ? json_integer_value(p) : 1));
+        json_array_append_new(list, o);
+    }
+    for (int k = 0; k < tc->nstatements; k++) {
+        const char *st = tc->statements[k];
+        while (isspace((unsigned char)*st))
+            st++;
+        if (strncasecmp(st, "CREATE", 6) != 0 || strcasestr(st, " AS SELECT") ||
+            strcasestr(st, "\nAS SELECT"))
+            continue;
+        char name[256], parts[16];
+        if (!with_value(st, "KAFKA_TOPIC", name, sizeof name)) continue;
+        bool listed = false;
+        json_array_foreach(list, i, t) listed =
+            listed || strcmp(json_string_value(json_object_get(t, "name")), name) == 0;
+        if (listed) continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(name));
+        json_object_set_new(
+            o, "partitions",
+            json_integer(with_value(st, "PARTITIONS", parts, sizeof parts) ? atoi(parts) : 4));
+        json_array_append_new(list, o);
+    }
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return 0;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "topics", list);
+    char *body = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    Resp r = {0};
+    r.want_rows = -1;
+    int rc = http_post(port, "/test/topics", body, 30000, &r);
+    free(body);
+    if (rc < 0 || r.status != 200) {
+        sb_printf(reason, "creating topics failed (%ld): %.300s", r.status, sb_cstr(&r.body));
+        sb_free(&r.body);
+        return -1;
+    }
+    sb_free(&r.body);
+    return 0;
 }
 
 static int produce_inputs(int port, const QttCase *tc, StrBuf *reason)
@@ -500,7 +601,7 @@ static bool has_final(const json_t *list)
     size_t i;
     json_t *e;
     json_array_foreach((json_t *)list, i, e) if (json_object_get(e, "finalMessage") ||
-                                                  json_object_get(e, "errorMessage")) return true;
+                                                 json_object_get(e, "errorMessage")) return true;
     return false;
 }
 
@@ -508,13 +609,18 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
 {
     (void)cfg;
     int nadmin = 0;
-    while (nadmin < tc->nstatements && !starts_select(tc->statements[nadmin])) nadmin++;
+    while (nadmin < tc->nstatements && !starts_select(tc->statements[nadmin]))
+        nadmin++;
     json_t *props = tc->properties ? json_deep_copy(tc->properties) : json_object();
     const json_t *responses = tc->responses;
     size_t ri = 0;
     bool expect_error = tc->expected_error != NULL;
     const char *last_stmt = tc->nstatements ? tc->statements[tc->nstatements - 1] : NULL;
     QttVerdict v = QTT_PASS;
+    if (create_topics(d->port, tc, reason) < 0) {
+        json_decref(props);
+        return QTT_FAIL;
+    }
     /* 1. admin statements, as one request */
     if (nadmin > 0) {
         StrBuf sql = STRBUF_INIT;
@@ -562,7 +668,8 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
                 const json_t *admin = json_object_get(er, "admin");
                 if (!admin) break;
                 ri++;
-                if (!pmatch(admin, json_array_get(ents, i), tc->statements[i < (size_t)nadmin ? i : 0])) {
+                if (!pmatch(admin, json_array_get(ents, i),
+                            tc->statements[i < (size_t)nadmin ? i : 0])) {
                     char *a = json_dumps(json_array_get(ents, i), JSON_COMPACT);
                     char *x = json_dumps(admin, JSON_COMPACT);
                     sb_printf(reason, "admin response %zu: expected %s got %.400s", i, x, a);
@@ -608,14 +715,17 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
         qt.port = d->port;
         qt.body = json_dumps(req, JSON_COMPACT);
         json_decref(req);
-        bool push = strcasestr(stmt, "EMIT CHANGES") != NULL || strcasestr(stmt, "EMIT FINAL") != NULL;
+        bool push =
+            strcasestr(stmt, "EMIT CHANGES") != NULL || strcasestr(stmt, "EMIT FINAL") != NULL;
         qt.resp.want_rows = (exp && push && !has_final(exp)) ? expected_rows(exp) : -1;
         qt.timeout_ms = push ? (cfg->kafka ? 8000 : 3000) : 30000;
-        if (push && exp && !has_final(exp) && qt.resp.want_rows == 0) qt.timeout_ms = cfg->kafka ? 3000 : 500;
+        if (push && exp && !has_final(exp) && qt.resp.want_rows == 0)
+            qt.timeout_ms = cfg->kafka ? 3000 : 500;
         pthread_t th;
         pthread_create(&th, NULL, query_thread, &qt);
         if (wait_push) {
-            for (int i = 0; i < 400 && !qt.resp.header_seen; i++) sleep_ms(25);
+            for (int i = 0; i < 400 && !qt.resp.header_seen; i++)
+                sleep_ms(25);
             if (produce_inputs(d->port, tc, reason) < 0) v = QTT_FAIL;
             wait_push = false;
         }
@@ -645,7 +755,8 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
             }
             json_decref(eb);
         } else if (expect_error && last) {
-            sb_printf(reason, "expected an error, the query succeeded: %.300s", sb_cstr(&qt.resp.body));
+            sb_printf(reason, "expected an error, the query succeeded: %.300s",
+                      sb_cstr(&qt.resp.body));
             v = QTT_FAIL;
         } else if (exp) {
             json_t *act = parse_array(&qt.resp.body);
@@ -696,7 +807,8 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
                 if (ok && ek) ok = rmatch(ek, json_object_get(a, "key"));
                 json_t *ts = json_object_get(o, "timestamp");
                 if (ok && ts && json_integer_value(ts) != 0)
-                    ok = json_integer_value(ts) == json_integer_value(json_object_get(a, "timestamp"));
+                    ok = json_integer_value(ts) ==
+                         json_integer_value(json_object_get(a, "timestamp"));
                 if (!ok) {
                     char *x = json_dumps(o, JSON_COMPACT);
                     char *y = a ? json_dumps(a, JSON_COMPACT) : NULL;
@@ -709,7 +821,8 @@ static QttVerdict run_case(const QttCase *tc, Eddyd *d, const QttRestConfig *cfg
                 }
             }
             if (v == QTT_PASS && json_array_size(recs) != n) {
-                sb_printf(reason, "topic %s: expected %zu records, got %zu", t, n, json_array_size(recs));
+                sb_printf(reason, "topic %s: expected %zu records, got %zu", t, n,
+                          json_array_size(recs));
                 v = QTT_FAIL;
             }
             json_decref(recs);

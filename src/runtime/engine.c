@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/murmur2.h"
 #include "engine_int.h"
 #include "rowcodec.h"
 #include "serde.h"
@@ -144,6 +145,9 @@ static int mem_produce(Engine *e, const char *topic, int32_t partition, const Ra
     m->seq = e->seq++;
     RawRecord *r = &m->rec;
     r->topic = t->name;
+    size_t hashed = rec->partition_key_len ? rec->partition_key_len : rec->key_len;
+    if (partition < 0 && e->hash_partitions && rec->key && t->partitions > 1)
+        partition = kafka_partition_of(rec->key, hashed, t->partitions);
     r->partition = partition >= 0 && partition < t->partitions ? partition : 0;
     r->offset = t->next_offset[r->partition < 64 ? r->partition : 0]++;
     r->timestamp = rec->timestamp;
@@ -254,6 +258,7 @@ Engine *engine_new(const EngineConfig *cfg, EddyError *err)
     Engine *e = xcalloc(1, sizeof *e);
     e->mode = cfg->mode;
     e->frozen_clock = cfg->frozen_clock;
+    e->hash_partitions = cfg->hash_partitions;
     pthread_mutex_init(&e->lock, NULL);
     props_init(&e->props);
     if (cfg->props) props_merge(&e->props, cfg->props);

@@ -42,6 +42,9 @@ typedef struct EngineConfig {
     void *embedded_broker;      /* ENGINE_KAFKA: in-process broker (broker.h), or NULL */
     bool frozen_clock;          /* wall-clock time stands still for queries, as in Kafka
                                    Streams' TopologyTestDriver (conformance runs) */
+    bool hash_partitions;       /* ENGINE_MEMORY: a keyed record without a partition goes
+                                   where Kafka's Java producer puts it (murmur2 of the key
+                                   bytes), not to partition 0 as TopologyTestDriver does */
 } EngineConfig;
 
 Engine *engine_new(const EngineConfig *cfg, EddyError *err);

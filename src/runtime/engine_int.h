@@ -55,6 +55,7 @@ struct MemPush {
 struct Engine {
     EngineMode mode;
     bool frozen_clock;
+    bool hash_partitions;
     pthread_mutex_t lock;
     Props props;
     Catalog *catalog;

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/murmur2.h"
 #include "kafka_int.h"
 
 #define POLL_EVERY_SENDS 128 /* serve delivery reports every this many sends */
@@ -599,6 +600,8 @@ void kafka_consumer_stats(KafkaConsumer *c, KafkaConsumerStats *out)
 typedef struct ProducerTopic {
     char *name;
     rd_kafka_topic_t *rkt;
+    int partitions; /* from metadata, when a record hashes part of its key; 0: not asked, -1:
+                       unknown */
 } ProducerTopic;
 
 struct KafkaProducer {
@@ -743,8 +746,32 @@ static rd_kafka_topic_t *producer_topic(KafkaProducer *p, const char *name, Eddy
                 rkt ? "out of memory" : rd_kafka_err2str(rd_kafka_last_error()));
         return NULL;
     }
-    p->topics[p->ntopics++] = (ProducerTopic){copy, rkt};
+    p->topics[p->ntopics++] = (ProducerTopic){copy, rkt, 0};
     return rkt;
+}
+
+/* The partition of a record that hashes only the leading partition_key_len bytes
+ * of its key (windowed keys), as Kafka Streams' WindowedStreamPartitioner puts
+ * it; the topic's partition count is asked once. -1 (librdkafka's murmur2 over
+ * the whole key) when the count is not known. */
+static int32_t inner_key_partition(KafkaProducer *p, rd_kafka_topic_t *rkt, const RawRecord *rec)
+{
+    ProducerTopic *pt = NULL;
+    for (int i = 0; i < p->ntopics && !pt; i++)
+        if (p->topics[i].rkt == rkt) pt = &p->topics[i];
+    if (!pt) return -1;
+    if (pt->partitions == 0) {
+        const struct rd_kafka_metadata *md = NULL;
+        pt->partitions = -1;
+        if (rd_kafka_metadata(p->rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR && md) {
+            if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                md->topics[0].partition_cnt > 0)
+                pt->partitions = md->topics[0].partition_cnt;
+            rd_kafka_metadata_destroy(md);
+        }
+    }
+    if (pt->partitions <= 0) return -1;
+    return kafka_partition_of(rec->key, rec->partition_key_len, pt->partitions);
 }
 
 /* Makes room in the ring for sequence seq. */
@@ -778,6 +805,9 @@ int kafka_producer_send(KafkaProducer *p, const RawRecord *rec, int64_t *seq, Ed
                                 h->value ? (ssize_t)h->value_len : 0);
         }
     }
+    int32_t part = rec->partition;
+    if (part < 0 && rec->key && rec->partition_key_len > 0 && rec->partition_key_len < rec->key_len)
+        part = inner_key_partition(p, rkt, rec);
     int64_t s = p->last_seq + 1;
     if (ring_reserve(p, s) < 0) {
         if (hdrs) rd_kafka_headers_destroy(hdrs);
@@ -788,7 +818,7 @@ int kafka_producer_send(KafkaProducer *p, const RawRecord *rec, int64_t *seq, Ed
     for (;;) {
         rc = rd_kafka_producev(
             p->rk, RD_KAFKA_V_RKT(rkt),
-            RD_KAFKA_V_PARTITION(rec->partition >= 0 ? rec->partition : RD_KAFKA_PARTITION_UA),
+            RD_KAFKA_V_PARTITION(part >= 0 ? part : RD_KAFKA_PARTITION_UA),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY((void *)rec->key, rec->key ? rec->key_len : 0),
             RD_KAFKA_V_VALUE((void *)rec->value, rec->value ? rec->value_len : 0),

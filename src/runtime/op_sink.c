@@ -89,6 +89,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             continue;
         }
         if (sc->nkey == 0 || (r->flags & ROW_NULL_KEY)) knull = true;
+        size_t inner = knull ? 0 : s->kbuf.len;
         if (s->windowed) {
             if (knull) sb_clear(&s->kbuf);
             serde_window_append(&s->kbuf, s->session, r->win_start, r->win_end);
@@ -103,6 +104,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         RawRecord rec = {0};
         rec.topic = st->sink_topic;
         rec.partition = -1;
+        rec.partition_key_len = s->windowed ? inner : 0;
         rec.offset = -1;
         rec.timestamp = ts;
         rec.key = knull ? NULL : s->kbuf.data ? s->kbuf.data : "";

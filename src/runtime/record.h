@@ -29,6 +29,10 @@ typedef struct RawRecord {
     size_t value_len;
     int nheaders;
     const RawHeader *headers;
+    /* Producing without a partition: the leading key bytes the partitioner hashes
+     * (a windowed key's inner key, as Kafka Streams' WindowedStreamPartitioner
+     * does); 0 hashes the whole key. */
+    size_t partition_key_len;
 } RawRecord;
 
 #endif

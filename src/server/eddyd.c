@@ -102,6 +102,7 @@ int main(int argc, char **argv)
     ec.state_dir = cfg.state_dir;
     ec.durable_state = false;
     ec.props = &cfg.props;
+    ec.hash_partitions = true; /* the in-memory engine partitions as a Kafka producer would */
     if (!cfg.memory_engine) {
         ec.mode = ENGINE_KAFKA;
         if (!cfg.bootstrap) {

@@ -1,11 +1,13 @@
 /*
- * ep_test.c - POST /test/produce and POST /test/records, enabled only by
+ * ep_test.c - POST /test/topics, /test/produce and /test/records, enabled only by
  * `eddyd --test-endpoints`. The REST conformance runner (eddy-qtt --rest) uses
  * them to write the test inputs onto topics and read topics back, in the
  * "value spec" form ksqlDB's test files use: a record's key and value are JSON
  * turned into bytes by the formats of the source declared on the topic (JSON
  * as written, DELIMITED text as given, KAFKA primitives by column type), with
- * windowed keys and headers. The same runner works against the in-memory
+ * windowed keys and headers. /test/topics creates the case's topics first
+ * ({"topics": [{"name": "t", "partitions": 4}]}; existing ones are left alone),
+ * as upstream's harness does before the statements run. The same runner works against the in-memory
  * engine and against Kafka, since both go through engine_produce.
  */
 #include <stdio.h>
@@ -31,7 +33,8 @@ static const Source *source_for_topic(Catalog *c, const char *topic)
 
 static void put_be(StrBuf *sb, uint64_t v, int n)
 {
-    for (int i = n - 1; i >= 0; i--) sb_putc(sb, (char)((v >> (8 * i)) & 0xff));
+    for (int i = n - 1; i >= 0; i--)
+        sb_putc(sb, (char)((v >> (8 * i)) & 0xff));
 }
 
 /* Bytes of a spec value for a KAFKA-format column of type t. */
@@ -190,7 +193,8 @@ int ep_test_produce(HttpReq *r)
             h[k].key_len = strlen(h[k].key);
             if (json_is_string(hv)) {
                 char *out;
-                long n = base64_decode(&a, json_string_value(hv), strlen(json_string_value(hv)), &out);
+                long n =
+                    base64_decode(&a, json_string_value(hv), strlen(json_string_value(hv)), &out);
                 h[k].value = n >= 0 ? out : NULL;
                 h[k].value_len = n >= 0 ? (size_t)n : 0;
             }
@@ -245,7 +249,8 @@ static json_t *spec_json(const char *p, size_t n, const Source *src, bool is_key
                                           (uint32_t)b[2] << 8 | b[3]));
         if (t && (t->kind == TYPE_BIGINT || t->kind == TYPE_DOUBLE) && n == 8) {
             uint64_t u = 0;
-            for (int i = 0; i < 8; i++) u = u << 8 | b[i];
+            for (int i = 0; i < 8; i++)
+                u = u << 8 | b[i];
             if (t->kind == TYPE_BIGINT) return json_integer((json_int_t)u);
             double d;
             memcpy(&d, &u, 8);
@@ -296,8 +301,11 @@ int ep_test_records(HttpReq *r)
                 kl = (size_t)inner;
                 json_t *w = json_object();
                 json_object_set_new(w, "start", json_integer(ws));
-                json_object_set_new(w, "end", json_integer(src->window.type == WIN_SESSION ? we : ws + src->window.size_ms));
-                json_object_set_new(w, "type", json_string(src->window.type == WIN_SESSION ? "session" : "time"));
+                json_object_set_new(
+                    w, "end",
+                    json_integer(src->window.type == WIN_SESSION ? we : ws + src->window.size_ms));
+                json_object_set_new(
+                    w, "type", json_string(src->window.type == WIN_SESSION ? "session" : "time"));
                 json_object_set_new(o, "window", w);
             }
         }
@@ -312,4 +320,42 @@ int ep_test_records(HttpReq *r)
     engine_unlock(s->engine);
     json_decref(body);
     return http_reply_json(r, 200, list, MT_JSON);
+}
+
+int ep_test_topics(HttpReq *r)
+{
+    int rc;
+    json_t *body = ep_body_object(r, &rc);
+    if (!body) return rc;
+    Server *s = r->srv;
+    json_t *topics = json_object_get(body, "topics");
+    size_t i;
+    json_t *t;
+    char errmsg[1024] = "";
+    engine_lock(s->engine);
+    json_array_foreach(topics, i, t)
+    {
+        const char *name = json_string_value(json_object_get(t, "name"));
+        json_int_t parts = json_integer_value(json_object_get(t, "partitions"));
+        if (!name || parts < 1 || parts > 64) {
+            snprintf(errmsg, sizeof errmsg, "topic %zu: a name and 1-64 partitions are needed", i);
+            break;
+        }
+        int have = 0;
+        if (engine_topic_exists(s->engine, name, &have)) continue;
+        EddyError err;
+        err_clear(&err);
+        int actual = 0;
+        if (engine_topic_create(s->engine, name, (int)parts, 1, -1, &actual, &err) < 0 &&
+            err.code != 0) {
+            snprintf(errmsg, sizeof errmsg, "%s", err.msg);
+            break;
+        }
+    }
+    engine_unlock(s->engine);
+    json_decref(body);
+    if (errmsg[0]) return http_reply_error(r, 400, 40000, errmsg);
+    json_t *ok = json_object();
+    json_object_set_new(ok, "created", json_true());
+    return http_reply_json(r, 200, ok, MT_JSON);
 }

@@ -301,6 +301,7 @@ static const Route routes[] = {
     {"/", false, "GET", redirect_info, false},
     {"/test/produce", false, "POST", ep_test_produce, true},
     {"/test/records", false, "POST", ep_test_records, true},
+    {"/test/topics", false, "POST", ep_test_topics, true},
 };
 
 static bool path_matches(const Route *rt, const char *url)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../src/common/arena.h"
+#include "../../src/common/murmur2.h"
 #include "../../src/common/strbuf.h"
 #include "../../src/common/types.h"
 #include "../../src/common/value.h"
@@ -147,6 +148,30 @@ START_TEST(values_compare_and_format)
 }
 END_TEST
 
+/* Kafka's own test vectors (UtilsTest.testMurmur2), and its partition rule. */
+START_TEST(kafka_murmur2_matches_kafka)
+{
+    static const struct {
+        const char *key;
+        int32_t hash;
+    } v[] = {
+        {"21", -973932308},
+        {"foobar", -790332482},
+        {"a-little-bit-long-string", -985981536},
+        {"a-little-bit-longer-string", -1486304829},
+        {"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58897971},
+        {"abc", 479470107},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        ck_assert_int_eq((int32_t)kafka_murmur2(v[i].key, strlen(v[i].key)), v[i].hash);
+    /* toPositive(-973932308) % 4 = (0xC5F2D42C & 0x7fffffff) % 4 */
+    ck_assert_int_eq(kafka_partition_of("21", 2, 4),
+                     (int32_t)(((uint32_t)-973932308 & 0x7fffffff) % 4));
+    ck_assert_int_eq(kafka_partition_of("x", 1, 4), 2);
+    ck_assert_int_eq(kafka_partition_of("x", 1, 1), 0);
+}
+END_TEST
+
 START_TEST(json_string_escape)
 {
     StrBuf sb = STRBUF_INIT;
@@ -167,6 +192,7 @@ int main(void)
     tcase_add_test(tc, types_interned_and_printed);
     tcase_add_test(tc, values_compare_and_format);
     tcase_add_test(tc, json_string_escape);
+    tcase_add_test(tc, kafka_murmur2_matches_kafka);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../src/common/murmur2.h"
 #include "../../src/runtime/broker.h"
 #include "../../src/runtime/engine.h"
 #include "../../src/runtime/kafka_io.h"
@@ -600,6 +601,62 @@ START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
 }
 END_TEST
 
+/* A windowed table's records go to the partition of their key without the
+ * window, as Kafka Streams' WindowedStreamPartitioner puts them (so consumers
+ * co-partitioned with ksqlDB find them where they expect). */
+START_TEST(windowed_sink_partitioned_by_inner_key)
+{
+    Env v;
+    env_start(&v);
+    run_sql(&v, "CREATE STREAM w (K INT KEY, X INT) WITH (KAFKA_TOPIC='w', VALUE_FORMAT='JSON', "
+                "PARTITIONS=4);"
+                "CREATE TABLE wc AS SELECT K, COUNT(*) AS N FROM w WINDOW TUMBLING (SIZE 1 SECOND) "
+                "GROUP BY K;");
+    KafkaProducer *p = producer_new(&v);
+    for (int i = 0; i < 48; i++) {
+        int k = i % 8;
+        char key[4] = {0, 0, 0, (char)k};
+        EddyError err;
+        err_clear(&err);
+        RawRecord r = {0};
+        r.topic = "w";
+        r.partition = -1;
+        r.timestamp = 1700000000000LL + i * 250;
+        r.key = key;
+        r.key_len = 4;
+        r.value = "{\"X\":1}";
+        r.value_len = strlen(r.value);
+        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+    }
+    producer_done(p);
+    EddyError err;
+    err_clear(&err);
+    KafkaConsumerConfig cc = {0};
+    cc.bootstrap_servers = broker_bootstrap_servers(v.broker);
+    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
+    ck_assert_ptr_nonnull(c);
+    int64_t deadline = mono_ms() + 20000;
+    while (kafka_consumer_assign_topic(c, "WC", KAFKA_OFFSET_BEGINNING, 2000, &err) < 0 &&
+           mono_ms() < deadline)
+        usleep(100000);
+    int got = 0;
+    while (got < 48 && mono_ms() < deadline) {
+        const RawRecord *recs;
+        int n = kafka_consumer_poll_batch(c, 500, 200, &recs, &err);
+        ck_assert_int_ge(n, 0);
+        for (int i = 0; i < n; i++) {
+            ck_assert_int_eq(recs[i].key_len, 12); /* INT key + 8-byte window start */
+            ck_assert_int_eq(recs[i].partition, kafka_partition_of(recs[i].key, 4, 4));
+            got++;
+        }
+        kafka_consumer_release_batch(c);
+    }
+    kafka_consumer_close(c);
+    ck_assert_int_eq(got, 48);
+    env_stop(&v);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine_kafka");
@@ -610,6 +667,7 @@ int main(void)
     tcase_add_test(tc, push_query_on_kafka);
     tcase_add_test(tc, stateless_query_on_stream_threads);
     tcase_add_test(tc, table_store_keys_in_kafka_order_and_older_stores_rekeyed);
+    tcase_add_test(tc, windowed_sink_partitioned_by_inner_key);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
