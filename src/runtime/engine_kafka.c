@@ -360,7 +360,8 @@ typedef struct RestoreCtx {
     StateTxn *txn;
     StateStore store, index;
     bool windowed, session, has_index;
-    bool sink; /* a table sink's store (keys as serde_table_store_key makes them) */
+    bool sink;      /* a table sink's store (keys as serde_table_store_key makes them) */
+    int partitions; /* the sink's partitions */
     int64_t win_size;
     Serde *key_serde, *val_serde;
     const Schema *schema;
@@ -410,7 +411,8 @@ static int restore_table_record(void *vctx, const RawRecord *r)
     err_clear(&err);
     if (sc->nkey > 0 && serde_decode(rc->key_serde, kp, kl, &rc->arena, cols, &err) < 0) return 0;
     if (rc->sink) {
-        serde_table_store_key(rc->key_serde, cols, sc->nkey, rc->windowed, ws, we, &rc->kb);
+        serde_table_store_key(rc->key_serde, cols, sc->nkey, rc->partitions, rc->windowed, ws, we,
+                              &rc->kb);
     } else {
         sb_clear(&rc->kb);
         rowcodec_put_all(&rc->kb, cols, sc->nkey);
@@ -607,6 +609,7 @@ static int restore_state(Engine *e, KafkaQuery *kq, EddyError *err)
             }
             bool sink = s->kind == STEP_SINK;
             r.sink = sink;
+            r.partitions = s->sink_partitions;
             r.schema = sc;
             r.windowed = s->window.type != WIN_NONE;
             r.session = s->window.type == WIN_SESSION;

@@ -122,8 +122,8 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             /* A table's key lives in one partition: no partition prefix, so a pull
              * query finds it with one lookup and a restore from the sink topic
              * writes the same keys. */
-            serde_table_store_key(s->key_serde, r->cols, sc->nkey, s->windowed, r->win_start,
-                                  r->win_end, &s->skey);
+            serde_table_store_key(s->key_serde, r->cols, sc->nkey, st->sink_partitions, s->windowed,
+                                  r->win_start, r->win_end, &s->skey);
             /* The record is in the topic; only the pull-query copy is skipped. */
             if (!task_key_fits(t, st, s->skey.len, 0)) continue;
             if (tomb) {
@@ -203,7 +203,7 @@ Op *op_sink_new(Task *t, const Step *st)
 
 /* ---------------------------------------------------------------- store upgrade */
 
-#define STORE_KEY_LAYOUT 2 /* 1: rowcodec keys; 2: serde_table_store_key */
+#define STORE_KEY_LAYOUT 3 /* 1: rowcodec keys; 2: serialized keys; 3: with partitions */
 
 static char *dup_bytes(const void *p, size_t n)
 {
@@ -264,7 +264,7 @@ int op_sink_upgrade_store(StateEnv *env, const char *qid, const Step *st, EddyEr
                 continue;
             int64_t ws = windowed ? rowcodec_get_be64((const char *)k + kl - 16) : 0;
             int64_t we = windowed ? rowcodec_get_be64((const char *)k + kl - 8) : 0;
-            serde_table_store_key(ks, cols, sc->nkey, windowed, ws, we, &nk);
+            serde_table_store_key(ks, cols, sc->nkey, st->sink_partitions, windowed, ws, we, &nk);
             if (nk.len == kl && memcmp(nk.data, k, kl) == 0) continue;
             if (nmoves == cap) {
                 cap = cap ? cap * 2 : 64;

@@ -81,7 +81,7 @@ static int decode_entry(PullRun *pr, const void *k, size_t kl, const void *v, si
 static int lookup_key(PullRun *pr, StateTxn *txn, StateStore st, const Value *key, int nkey)
 {
     StrBuf kb = STRBUF_INIT;
-    serde_table_store_key(pr->key_serde, key, nkey, false, 0, 0, &kb);
+    serde_table_store_key(pr->key_serde, key, nkey, pr->sink->sink_partitions, false, 0, 0, &kb);
     if (pr->sink->window.type == WIN_NONE) {
         const void *v;
         size_t vl;

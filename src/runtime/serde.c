@@ -7,6 +7,7 @@
  */
 #include "serde_int.h"
 
+#include "../common/murmur2.h"
 #include "rowcodec.h"
 
 #include <stdio.h>
@@ -145,17 +146,24 @@ void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end)
     put_be64(key, start);
 }
 
-void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, bool windowed,
-                           int64_t start, int64_t end, StrBuf *out)
+void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, int partitions,
+                           bool windowed, int64_t start, int64_t end, StrBuf *out)
 {
     sb_clear(out);
+    size_t at = partitions > 1 ? 2 : 0;
+    if (at) sb_append(out, "\0\0", 2);
     bool is_null = false;
     EddyError err;
     err_clear(&err);
     if (!key_serde || nkey == 0 || serde_encode(key_serde, keys, out, &is_null, &err) < 0 ||
         is_null) {
-        sb_clear(out);
+        out->len = at;
         rowcodec_put_all(out, keys, nkey);
+    }
+    if (at) {
+        int32_t p = kafka_partition_of(out->data + at, out->len - at, partitions);
+        out->data[0] = (char)(p >> 8);
+        out->data[1] = (char)p;
     }
     if (windowed) {
         put_be64(out, start);

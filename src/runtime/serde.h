@@ -60,13 +60,15 @@ int serde_encode(Serde *s, const Value *cols, StrBuf *out, bool *is_null, EddyEr
  * big-endian window start; SESSION appends end then start. */
 void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end);
 /* The key of a row in a materialized table's store (the store pull queries read):
- * the key columns as the table's key format serializes them, so that a scan meets
- * the rows in the byte order of their keys on Kafka, as ksqlDB's state stores do
- * (and LIMIT picks the same rows); the internal rowcodec encoding when the format
- * has no serde here. Windowed tables append the window start and end (8 bytes
- * each, big-endian). Replaces out's contents. */
-void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, bool windowed,
-                           int64_t start, int64_t end, StrBuf *out);
+ * with several partitions, the key's partition (2 bytes, big-endian: murmur2 of
+ * the serialized key, where Kafka puts it); then the key columns as the table's
+ * key format serializes them; windowed tables append the window start and end
+ * (8 bytes each, big-endian). A scan so meets the rows as ksqlDB's per-partition
+ * state stores hand them out: partition by partition, in the byte order of their
+ * keys (and LIMIT picks the same rows). The internal rowcodec encoding stands in
+ * for the key bytes when the format has no serde here. Replaces out's contents. */
+void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, int partitions,
+                           bool windowed, int64_t start, int64_t end, StrBuf *out);
 /* Splits a windowed key: returns the inner key length, or -1 when too short.
  * TUMBLING/HOPPING keys store only the start: *end is set to *start and the
  * caller adds the window size. */
