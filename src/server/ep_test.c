@@ -354,7 +354,7 @@ int ep_test_topics(HttpReq *r)
     }
     engine_unlock(s->engine);
     json_decref(body);
-    if (errmsg[0]) return http_reply_error(r, 400, 40000, errmsg);
+    if (errmsg[0]) return http_reply_error(r, 400, 40000, "%s", errmsg);
     json_t *ok = json_object();
     json_object_set_new(ok, "created", json_true());
     return http_reply_json(r, 200, ok, MT_JSON);
