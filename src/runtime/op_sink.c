@@ -157,6 +157,15 @@ static int sink_flush(Op *op, ExecCtx *ctx)
 
 static const OpVtab sink_vt = {sink_process, NULL, sink_flush, sink_close};
 
+/* The names and types of a schema's columns, for serde_new. */
+static void schema_columns(const Schema *sc, const char **names, const Type **types)
+{
+    for (int i = 0; i < sc->ncols; i++) {
+        names[i] = sc->cols[i].name;
+        types[i] = sc->cols[i].type;
+    }
+}
+
 Op *op_sink_new(Task *t, const Step *st)
 {
     SinkOp *s = xcalloc(1, sizeof *s);
@@ -169,10 +178,7 @@ Op *op_sink_new(Task *t, const Step *st)
     int n = sc->ncols > 0 ? sc->ncols : 1;
     const char *names[n];
     const Type *types[n];
-    for (int i = 0; i < sc->ncols; i++) {
-        names[i] = sc->cols[i].name;
-        types[i] = sc->cols[i].type;
-    }
+    schema_columns(sc, names, types);
     err_clear(&s->init_err);
     s->key_serde = serde_new(&st->sink_key_fmt, true, sc->nkey, names, types, &s->init_err);
     s->val_serde = serde_new(&st->sink_val_fmt, false, sc->ncols - sc->nkey, names + sc->nkey,
@@ -239,10 +245,7 @@ int op_sink_upgrade_store(StateEnv *env, const char *qid, const Step *st, EddyEr
     int n = sc->ncols > 0 ? sc->ncols : 1;
     const char *names[n];
     const Type *types[n];
-    for (int i = 0; i < sc->ncols; i++) {
-        names[i] = sc->cols[i].name;
-        types[i] = sc->cols[i].type;
-    }
+    schema_columns(sc, names, types);
     EddyError kerr;
     err_clear(&kerr);
     Serde *ks = serde_new(&st->sink_key_fmt, true, sc->nkey, names, types, &kerr);

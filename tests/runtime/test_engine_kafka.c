@@ -38,14 +38,11 @@ typedef struct Env {
     char dir[256];
 } Env;
 
-static void env_start(Env *v)
+/* A Kafka engine on the data directory and the broker of v (again, after a stop). */
+static void engine_restart(Env *v)
 {
     EddyError err;
     err_clear(&err);
-    BrokerConfig bc = {.listen = "127.0.0.1:0", .quiet = true};
-    v->broker = broker_start(&bc, &err);
-    ck_assert_msg(v->broker != NULL, "broker: %s", err.msg);
-    snprintf(v->dir, sizeof v->dir, "/tmp/eddy-test-engine-%d", (int)getpid());
     Props props;
     props_init(&props);
     props_set(&props, "auto.offset.reset", "earliest");
@@ -58,6 +55,17 @@ static void env_start(Env *v)
     props_free(&props);
     ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
     v->exec = executor_new(v->engine);
+}
+
+static void env_start(Env *v)
+{
+    EddyError err;
+    err_clear(&err);
+    BrokerConfig bc = {.listen = "127.0.0.1:0", .quiet = true};
+    v->broker = broker_start(&bc, &err);
+    ck_assert_msg(v->broker != NULL, "broker: %s", err.msg);
+    snprintf(v->dir, sizeof v->dir, "/tmp/eddy-test-engine-%d", (int)getpid());
+    engine_restart(v);
     Props none;
     props_init(&none);
     ck_assert_int_eq(processing_log_setup(v->exec, v->engine, &none, &err), 0);
@@ -133,8 +141,8 @@ static KafkaProducer *producer_new(Env *v)
 }
 
 /* Sends one record (key may be NULL; partition by the key's hash). */
-static void send_record(KafkaProducer *p, const char *topic, const char *key, const char *val,
-                        int64_t ts)
+static void send_keyed(KafkaProducer *p, const char *topic, const char *key, size_t key_len,
+                       const char *val, int64_t ts)
 {
     EddyError err;
     err_clear(&err);
@@ -143,10 +151,16 @@ static void send_record(KafkaProducer *p, const char *topic, const char *key, co
     r.partition = -1;
     r.timestamp = ts;
     r.key = key;
-    r.key_len = key ? strlen(key) : 0;
+    r.key_len = key ? key_len : 0;
     r.value = val;
     r.value_len = strlen(val);
     ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+}
+
+static void send_record(KafkaProducer *p, const char *topic, const char *key, const char *val,
+                        int64_t ts)
+{
+    send_keyed(p, topic, key, key ? strlen(key) : 0, val, ts);
 }
 
 /* Waits for every sent record's acknowledgement and closes the producer. */
@@ -453,24 +467,6 @@ START_TEST(push_query_on_kafka)
 }
 END_TEST
 
-static void engine_restart(Env *v)
-{
-    EddyError err;
-    err_clear(&err);
-    Props props;
-    props_init(&props);
-    props_set(&props, "auto.offset.reset", "earliest");
-    EngineConfig cfg = {0};
-    cfg.mode = ENGINE_KAFKA;
-    cfg.state_dir = v->dir;
-    cfg.props = &props;
-    cfg.embedded_broker = v->broker;
-    v->engine = engine_new(&cfg, &err);
-    props_free(&props);
-    ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
-    v->exec = executor_new(v->engine);
-}
-
 START_TEST(lost_state_is_restored_from_kafka)
 {
     Env v;
@@ -540,16 +536,7 @@ START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
     KafkaProducer *p = producer_new(&v);
     for (int u = 265; u >= 250; u--) {
         char key[4] = {0, 0, (char)(u >> 8), (char)u};
-        EddyError err;
-        err_clear(&err);
-        RawRecord r = {0};
-        r.topic = "hits";
-        r.partition = -1;
-        r.key = key;
-        r.key_len = 4;
-        r.value = "{\"X\":1}";
-        r.value_len = strlen(r.value);
-        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+        send_keyed(p, "hits", key, 4, "{\"X\":1}", 0);
     }
     producer_done(p);
     KeyOrder ko = scan_keys(&v, "CTAS_PER_U_0", 16);
@@ -616,17 +603,7 @@ START_TEST(windowed_sink_partitioned_by_inner_key)
     for (int i = 0; i < 48; i++) {
         int k = i % 8;
         char key[4] = {0, 0, 0, (char)k};
-        EddyError err;
-        err_clear(&err);
-        RawRecord r = {0};
-        r.topic = "w";
-        r.partition = -1;
-        r.timestamp = 1700000000000LL + i * 250;
-        r.key = key;
-        r.key_len = 4;
-        r.value = "{\"X\":1}";
-        r.value_len = strlen(r.value);
-        ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
+        send_keyed(p, "w", key, 4, "{\"X\":1}", 1700000000000LL + i * 250);
     }
     producer_done(p);
     EddyError err;
