@@ -589,6 +589,11 @@ QueryState rq_state(const RunningQuery *q)
     return q->state;
 }
 
+int64_t rq_consumer_lag(const RunningQuery *q)
+{
+    return q->kq ? engine_kafka_query_lag(q->kq) : 0;
+}
+
 QueryStats rq_stats(const RunningQuery *q)
 {
     QueryStats s = {0};

@@ -130,6 +130,10 @@ const Plan *rq_plan(const RunningQuery *q);
 const Props *rq_overrides(const RunningQuery *q);
 QueryState rq_state(const RunningQuery *q);
 QueryStats rq_stats(const RunningQuery *q); /* summed over its stream threads */
+/* Records on the query's input partitions not yet processed (high watermarks from
+ * the consumers' latest fetches, no request sent): 0 on the in-memory engine, which
+ * processes records as they are written; -1 when no partition's lag is known yet. */
+int64_t rq_consumer_lag(const RunningQuery *q);
 
 /* Queries that read / write a source (ids in a malloc'd array of borrowed strings). */
 int engine_queries_reading(Engine *e, const char *source, const char ***ids);

@@ -113,6 +113,7 @@ int engine_kafka_start_query(Engine *e, RunningQuery *rq, Plan *plan, const Quer
 void engine_kafka_stop_query(Engine *e, RunningQuery *rq);
 void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause);
 void engine_kafka_query_stats(const KafkaQuery *kq, QueryStats *out);
+int64_t engine_kafka_query_lag(const KafkaQuery *kq);
 /* Reads a topic from its beginning to the end offsets of the moment of the call
  * (limits[p] instead when given), fn per record (< 0 fails, > 0 stops). */
 /* The client properties every consumer and producer gets (borrowed). */

@@ -1160,6 +1160,20 @@ void engine_kafka_pause_query(Engine *e, RunningQuery *rq, bool pause)
         }
 }
 
+/* Sums the known lags of a query's stream threads' consumers. */
+int64_t engine_kafka_query_lag(const KafkaQuery *kq)
+{
+    int64_t lag = -1;
+    for (int w = 0; w < kq->nworkers; w++) {
+        KafkaConsumer *c = kq->workers[w]->consumer;
+        if (!c) continue;
+        KafkaConsumerStats st;
+        kafka_consumer_stats(c, &st);
+        if (st.lag >= 0) lag = (lag < 0 ? 0 : lag) + st.lag;
+    }
+    return lag;
+}
+
 /* Sums the statistics of a query's stream threads. */
 void engine_kafka_query_stats(const KafkaQuery *kq, QueryStats *out)
 {

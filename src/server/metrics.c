@@ -150,10 +150,13 @@ void metrics_render(Metrics *m, Engine *e, StrBuf *sb)
     }
     help(sb, "eddy_query_consumer_lag", "gauge",
          "Records on a query's input topics not yet processed (0 on the in-memory engine, "
-         "which processes records as they are written).");
+         "which processes records as they are written; absent until a fetch reported it).");
     for (int i = 0; i < nq; i++) {
         RunningQuery *rq = engine_query_at(e, i);
-        sb_printf(sb, "eddy_query_consumer_lag{query_id=\"%s\"} 0\n", rq_id(rq));
+        int64_t lag = rq_consumer_lag(rq);
+        if (lag >= 0)
+            sb_printf(sb, "eddy_query_consumer_lag{query_id=\"%s\"} %lld\n", rq_id(rq),
+                      (long long)lag);
     }
     help(sb, "eddy_persistent_queries", "gauge", "Persistent queries by state.");
     sb_printf(sb, "eddy_persistent_queries{state=\"RUNNING\"} %d\n", by_state[QS_RUNNING]);

@@ -340,6 +340,11 @@ START_TEST(stateless_query_on_stream_threads)
     ck_assert_uint_eq(rq_stats(rq).consumed, N);
     ck_assert_uint_eq(rq_stats(rq).produced, N);
     ck_assert_int_eq(query_threads(rq_id(rq)), 3);
+    /* Everything read: the consumers' lag is known and 0. */
+    deadline = mono_ms() + 10000;
+    while (rq_consumer_lag(rq) != 0 && mono_ms() < deadline)
+        usleep(50000);
+    ck_assert_int_eq(rq_consumer_lag(rq), 0);
 
     /* Every partition's offset is committed, whichever thread owned it. */
     EddyError err;
