@@ -1013,6 +1013,10 @@ static int kq_start(Engine *e, KafkaQuery *kq, Plan *plan, const QueryEnv *env, 
     QueryIO io = {kq, kq_produce, kq->transient ? kq_push : NULL, kq_sync};
     QueryEnv qenv = *env;
     qenv.changelogs = !kq->transient;
+    /* ksqlDB caches aggregation results between commits unless its cache is 0. */
+    const char *cache = props_get(env->props, "ksql.streams.cache.max.bytes.buffering");
+    if (!cache) cache = props_get(env->props, "cache.max.bytes.buffering");
+    qenv.coalesce_changes = !kq->transient && !(cache && strtoll(cache, NULL, 10) == 0);
     if (kq->transient) {
         qenv.inprocess_repartition = true;
         qenv.single_task = true;

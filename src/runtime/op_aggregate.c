@@ -476,6 +476,52 @@ static void window_starts(const WindowSpec *w, int64_t ts, int64_t *starts, int 
         if (x + w->size_ms > ts && x >= 0) starts[(*n)++] = x;
 }
 
+/* Keeps one update per (key, window) of a batch's output: the latest, carrying
+ * the value from before the batch as its old one (none when the first update
+ * created the row), in the position of the latest. Kafka Streams' record cache
+ * does the same between commits, so a hot key costs one output record per batch
+ * instead of one per input. */
+static void coalesce(AggOp *a, Emit *em, Arena *arena)
+{
+    size_t cap = 16;
+    while (cap < (size_t)em->n * 2)
+        cap *= 2;
+    int *slot = arena_alloc(arena, sizeof(int) * cap);
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = -1;
+    const char **kd = arena_alloc(arena, sizeof(char *) * (size_t)em->n);
+    size_t *kl = arena_alloc(arena, sizeof(size_t) * (size_t)em->n);
+    bool *dead = arena_zalloc(arena, sizeof(bool) * (size_t)em->n);
+    StrBuf *kb = &a->ibuf;
+    for (int i = 0; i < em->n; i++) {
+        Row *r = &em->rows[i];
+        sb_clear(kb);
+        rowcodec_put_all(kb, r->cols, a->ng);
+        rowcodec_put_be64(kb, r->win_start);
+        rowcodec_put_be64(kb, r->win_end);
+        char *copy = arena_alloc(arena, kb->len);
+        memcpy(copy, kb->data, kb->len);
+        kd[i] = copy;
+        kl[i] = kb->len;
+        uint64_t h = 1469598103934665603ULL;
+        for (size_t b = 0; b < kb->len; b++)
+            h = (h ^ (unsigned char)copy[b]) * 1099511628211ULL;
+        size_t j = (size_t)h & (cap - 1);
+        while (slot[j] >= 0 && !(kl[slot[j]] == kl[i] && memcmp(kd[slot[j]], kd[i], kl[i]) == 0))
+            j = (j + 1) & (cap - 1);
+        if (slot[j] >= 0) {
+            Row *first = &em->rows[slot[j]];
+            r->old = first->old;
+            dead[slot[j]] = true;
+        }
+        slot[j] = i;
+    }
+    int m = 0;
+    for (int i = 0; i < em->n; i++)
+        if (!dead[i]) em->rows[m++] = em->rows[i];
+    em->n = m;
+}
+
 static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
 {
     (void)port;
@@ -534,6 +580,9 @@ static int agg_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         }
         if (s->emit_final) emit_closed(a, t, txn, r->stream_time, &em, arena);
     }
+    if (em.n > 1 && !s->emit_final && s->win.type != WIN_SESSION &&
+        query_env(t->q)->coalesce_changes)
+        coalesce(a, &em, arena);
     return op_emit(op, em.rows, em.n, ctx);
 }
 

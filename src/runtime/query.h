@@ -46,6 +46,10 @@ typedef struct QueryEnv {
                                          that consume all partitions with in-process repartition) */
     bool changelogs;                  /* aggregations write their state changes to their
                                          changelog topics (so a lost data directory can be rebuilt) */
+    bool coalesce_changes;            /* EMIT CHANGES aggregations emit one update per key and
+                                         window per batch (the latest, with the value before the
+                                         batch as its old one), as Kafka Streams' record cache
+                                         does between commits; off in TopologyTestDriver mode */
 } QueryEnv;
 
 typedef struct QueryStats {
