@@ -79,6 +79,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             continue;
         }
         bool tomb = (r->flags & ROW_TOMBSTONE) != 0;
+        size_t inner = 0; /* serialized key bytes at the start of kbuf (0: none) */
         if (st->materialize_only) goto store;
         EddyError err;
         err_clear(&err);
@@ -89,7 +90,7 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
             continue;
         }
         if (sc->nkey == 0 || (r->flags & ROW_NULL_KEY)) knull = true;
-        size_t inner = knull ? 0 : s->kbuf.len;
+        inner = knull ? 0 : s->kbuf.len;
         if (s->windowed) {
             if (knull) sb_clear(&s->kbuf);
             serde_window_append(&s->kbuf, s->session, r->win_start, r->win_end);
@@ -119,11 +120,15 @@ static int sink_process(Op *op, int port, Row *rows, int n, ExecCtx *ctx)
         if (s->materialized) {
             StateTxn *txn = task_txn(t);
             if (!txn) continue;
-            /* A table's key lives in one partition: no partition prefix, so a pull
-             * query finds it with one lookup and a restore from the sink topic
-             * writes the same keys. */
-            serde_table_store_key(s->key_serde, r->cols, sc->nkey, st->sink_partitions, s->windowed,
-                                  r->win_start, r->win_end, &s->skey);
+            /* The key as serde_table_store_key makes it (pull lookups and the
+             * restore from the sink topic make the same), from the bytes the
+             * record already has when it has them. */
+            if (inner > 0)
+                serde_table_store_key_bytes(s->kbuf.data, inner, st->sink_partitions, s->windowed,
+                                            r->win_start, r->win_end, &s->skey);
+            else
+                serde_table_store_key(s->key_serde, r->cols, sc->nkey, st->sink_partitions,
+                                      s->windowed, r->win_start, r->win_end, &s->skey);
             /* The record is in the topic; only the pull-query copy is skipped. */
             if (!task_key_fits(t, st, s->skey.len, 0)) continue;
             if (tomb) {

@@ -146,6 +146,21 @@ void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end)
     put_be64(key, start);
 }
 
+/* The partition prefix and window bounds around key bytes at out[at..]. */
+static void finish_store_key(StrBuf *out, size_t at, int partitions, bool windowed, int64_t start,
+                             int64_t end)
+{
+    if (at) {
+        int32_t p = kafka_partition_of(out->data + at, out->len - at, partitions);
+        out->data[0] = (char)(p >> 8);
+        out->data[1] = (char)p;
+    }
+    if (windowed) {
+        put_be64(out, start);
+        put_be64(out, end);
+    }
+}
+
 void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, int partitions,
                            bool windowed, int64_t start, int64_t end, StrBuf *out)
 {
@@ -160,15 +175,17 @@ void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, int pa
         out->len = at;
         rowcodec_put_all(out, keys, nkey);
     }
-    if (at) {
-        int32_t p = kafka_partition_of(out->data + at, out->len - at, partitions);
-        out->data[0] = (char)(p >> 8);
-        out->data[1] = (char)p;
-    }
-    if (windowed) {
-        put_be64(out, start);
-        put_be64(out, end);
-    }
+    finish_store_key(out, at, partitions, windowed, start, end);
+}
+
+void serde_table_store_key_bytes(const char *key, size_t key_len, int partitions, bool windowed,
+                                 int64_t start, int64_t end, StrBuf *out)
+{
+    sb_clear(out);
+    size_t at = partitions > 1 ? 2 : 0;
+    if (at) sb_append(out, "\0\0", 2);
+    sb_append(out, key, key_len);
+    finish_store_key(out, at, partitions, windowed, start, end);
 }
 
 long serde_window_split(const char *buf, size_t len, bool session, int64_t *start, int64_t *end)

@@ -69,6 +69,9 @@ void serde_window_append(StrBuf *key, bool session, int64_t start, int64_t end);
  * for the key bytes when the format has no serde here. Replaces out's contents. */
 void serde_table_store_key(Serde *key_serde, const Value *keys, int nkey, int partitions,
                            bool windowed, int64_t start, int64_t end, StrBuf *out);
+/* The same from key bytes the key serde already produced (not a Kafka null). */
+void serde_table_store_key_bytes(const char *key, size_t key_len, int partitions, bool windowed,
+                                 int64_t start, int64_t end, StrBuf *out);
 /* Splits a windowed key: returns the inner key length, or -1 when too short.
  * TUMBLING/HOPPING keys store only the start: *end is set to *start and the
  * caller adds the window size. */

@@ -23,49 +23,15 @@
 #include "../../src/runtime/state.h"
 #include "../../src/server/executor.h"
 #include "../../src/server/processing_log.h"
+#include "../support/engine_env.h"
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-typedef struct Env {
-    Broker *broker;
-    Engine *engine;
-    Executor *exec;
-    char dir[256];
-} Env;
-
-/* A Kafka engine on the data directory and the broker of v (again, after a stop). */
-static void engine_restart(Env *v)
-{
-    EddyError err;
-    err_clear(&err);
-    Props props;
-    props_init(&props);
-    props_set(&props, "auto.offset.reset", "earliest");
-    EngineConfig cfg = {0};
-    cfg.mode = ENGINE_KAFKA;
-    cfg.state_dir = v->dir;
-    cfg.props = &props;
-    cfg.embedded_broker = v->broker;
-    v->engine = engine_new(&cfg, &err);
-    props_free(&props);
-    ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
-    v->exec = executor_new(v->engine);
-}
+typedef EngineEnv Env;
 
 static void env_start(Env *v)
 {
+    engine_env_start(v, "engine");
     EddyError err;
     err_clear(&err);
-    BrokerConfig bc = {.listen = "127.0.0.1:0", .quiet = true};
-    v->broker = broker_start(&bc, &err);
-    ck_assert_msg(v->broker != NULL, "broker: %s", err.msg);
-    snprintf(v->dir, sizeof v->dir, "/tmp/eddy-test-engine-%d", (int)getpid());
-    engine_restart(v);
     Props none;
     props_init(&none);
     ck_assert_int_eq(processing_log_setup(v->exec, v->engine, &none, &err), 0);
@@ -73,42 +39,15 @@ static void env_start(Env *v)
     ck_assert_ptr_nonnull(catalog_find(engine_catalog(v->engine), "KSQL_PROCESSING_LOG"));
 }
 
-static void env_stop(Env *v)
-{
-    executor_free(v->exec);
-    engine_free(v->engine);
-    broker_stop(v->broker);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", v->dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static void run_sql(Env *v, const char *sql)
-{
-    ExecRequest req = {sql, NULL, NULL, false, false};
-    json_t *ents = NULL;
-    ExecError xe;
-    int rc = executor_run(v->exec, &req, &ents, &xe);
-    ck_assert_msg(rc == 0, "%s: %s", sql, xe.message);
-    json_decref(ents);
-    exec_error_clear(&xe);
-}
-
 /* Reads every record of `topic` until `want` arrived or the deadline passed. */
 static int consume(Env *v, const char *topic, int want, int timeout_ms, json_t *out)
 {
     EddyError err;
     err_clear(&err);
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
-    ck_assert_ptr_nonnull(c);
-    int64_t deadline = mono_ms() + timeout_ms;
-    while (kafka_consumer_assign_topic(c, topic, KAFKA_OFFSET_BEGINNING, 2000, &err) < 0 &&
-           mono_ms() < deadline)
-        usleep(100000);
+    int64_t deadline = env_mono_ms() + timeout_ms;
+    KafkaConsumer *c = env_topic_reader(v, topic);
     int got = 0;
-    while (got < want && mono_ms() < deadline) {
+    while (got < want && env_mono_ms() < deadline) {
         const RawRecord *recs;
         int n = kafka_consumer_poll_batch(c, 500, 200, &recs, &err);
         ck_assert_int_ge(n, 0);
@@ -128,60 +67,23 @@ static int consume(Env *v, const char *topic, int want, int timeout_ms, json_t *
     return got;
 }
 
-/* An external producer on the embedded broker. */
-static KafkaProducer *producer_new(Env *v)
-{
-    EddyError err;
-    err_clear(&err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaProducer *p = kafka_producer_new(&pc, &err);
-    ck_assert_msg(p != NULL, "producer: %s", err.msg);
-    return p;
-}
-
-/* Sends one record (key may be NULL; partition by the key's hash). */
-static void send_keyed(KafkaProducer *p, const char *topic, const char *key, size_t key_len,
-                       const char *val, int64_t ts)
-{
-    EddyError err;
-    err_clear(&err);
-    RawRecord r = {0};
-    r.topic = topic;
-    r.partition = -1;
-    r.timestamp = ts;
-    r.key = key;
-    r.key_len = key ? key_len : 0;
-    r.value = val;
-    r.value_len = strlen(val);
-    ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
-}
-
 static void send_record(KafkaProducer *p, const char *topic, const char *key, const char *val,
                         int64_t ts)
 {
-    send_keyed(p, topic, key, key ? strlen(key) : 0, val, ts);
-}
-
-/* Waits for every sent record's acknowledgement and closes the producer. */
-static void producer_done(KafkaProducer *p)
-{
-    EddyError err;
-    err_clear(&err);
-    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
-    kafka_producer_close(p, 1000);
+    env_send(p, topic, key, key ? strlen(key) : 0, val, ts);
 }
 
 START_TEST(csas_filters_functions_and_processing_log)
 {
     Env v;
     env_start(&v);
-    run_sql(&v, "CREATE STREAM pageviews (K STRING KEY, USER STRING, MS INT) "
-                "WITH (KAFKA_TOPIC='pageviews', VALUE_FORMAT='JSON', PARTITIONS=2);"
-                "CREATE STREAM slow AS SELECT K, UCASE(USER) AS U, MS * 2 AS MS2 FROM pageviews "
-                "WHERE MS > 10;");
+    engine_env_sql(&v,
+                   "CREATE STREAM pageviews (K STRING KEY, USER STRING, MS INT) "
+                   "WITH (KAFKA_TOPIC='pageviews', VALUE_FORMAT='JSON', PARTITIONS=2);"
+                   "CREATE STREAM slow AS SELECT K, UCASE(USER) AS U, MS * 2 AS MS2 FROM pageviews "
+                   "WHERE MS > 10;");
     /* An external producer: 60 records, every 10th malformed. */
-    KafkaProducer *p = producer_new(&v);
+    KafkaProducer *p = env_producer(&v);
     int expected = 0, malformed = 0;
     for (int i = 0; i < 60; i++) {
         char key[16], val[128];
@@ -196,7 +98,7 @@ START_TEST(csas_filters_functions_and_processing_log)
         }
         send_record(p, "pageviews", key, val, 1700000000000LL + i);
     }
-    producer_done(p);
+    env_producer_done(p);
 
     json_t *out = json_array();
     int got = consume(&v, "SLOW", expected, 30000, out);
@@ -227,8 +129,8 @@ START_TEST(csas_filters_functions_and_processing_log)
     json_decref(log);
 
     /* The processing log is a stream users can query. */
-    run_sql(&v, "CREATE STREAM bad AS SELECT MESSAGE->DESERIALIZATIONERROR->`topic` AS T, "
-                "MESSAGE->`OFFSET` AS O FROM KSQL_PROCESSING_LOG;");
+    engine_env_sql(&v, "CREATE STREAM bad AS SELECT MESSAGE->DESERIALIZATIONERROR->`topic` AS T, "
+                       "MESSAGE->`OFFSET` AS O FROM KSQL_PROCESSING_LOG;");
     json_t *bad = json_array();
     ck_assert_int_eq(consume(&v, "BAD", malformed, 15000, bad), malformed);
     json_array_foreach(bad, i, r)
@@ -239,7 +141,7 @@ START_TEST(csas_filters_functions_and_processing_log)
     json_decref(bad);
 
     /* INSERT VALUES goes through the running query too. */
-    run_sql(&v, "INSERT INTO pageviews (K, USER, MS) VALUES ('k100', 'ann', 50);");
+    engine_env_sql(&v, "INSERT INTO pageviews (K, USER, MS) VALUES ('k100', 'ann', 50);");
     json_t *again = json_array();
     ck_assert_int_eq(consume(&v, "SLOW", expected + 1, 15000, again), expected + 1);
     json_t *last = json_array_get(again, json_array_size(again) - 1);
@@ -255,7 +157,7 @@ START_TEST(csas_filters_functions_and_processing_log)
     (void)last;
     ck_assert_int_eq(found, 1);
     json_decref(again);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -290,8 +192,8 @@ START_TEST(stateless_query_on_stream_threads)
 {
     Env v;
     env_start(&v);
-    run_sql(&v, "CREATE STREAM src (K STRING KEY, N INT) "
-                "WITH (KAFKA_TOPIC='src5', VALUE_FORMAT='JSON', PARTITIONS=5);");
+    engine_env_sql(&v, "CREATE STREAM src (K STRING KEY, N INT) "
+                       "WITH (KAFKA_TOPIC='src5', VALUE_FORMAT='JSON', PARTITIONS=5);");
     Props over;
     props_init(&over);
     props_set(&over, "ksql.streams.num.stream.threads", "3");
@@ -303,7 +205,7 @@ START_TEST(stateless_query_on_stream_threads)
     json_decref(ents);
     props_free(&over);
 
-    KafkaProducer *p = producer_new(&v);
+    KafkaProducer *p = env_producer(&v);
     enum { N = 3000 };
     for (int i = 0; i < N; i++) {
         char key[16], val[64];
@@ -311,7 +213,7 @@ START_TEST(stateless_query_on_stream_threads)
         snprintf(val, sizeof val, "{\"n\":%d}", i);
         send_record(p, "src5", key, val, 1700000000000LL + i);
     }
-    producer_done(p);
+    env_producer_done(p);
 
     json_t *out = json_array();
     ck_assert_int_eq(consume(&v, "DST", N, 30000, out), N);
@@ -334,15 +236,15 @@ START_TEST(stateless_query_on_stream_threads)
 
     RunningQuery *rq = engine_query_at(v.engine, engine_query_count(v.engine) - 1);
     ck_assert_ptr_nonnull(rq);
-    int64_t deadline = mono_ms() + 10000;
-    while (rq_stats(rq).consumed < N && mono_ms() < deadline)
+    int64_t deadline = env_mono_ms() + 10000;
+    while (rq_stats(rq).consumed < N && env_mono_ms() < deadline)
         usleep(50000);
     ck_assert_uint_eq(rq_stats(rq).consumed, N);
     ck_assert_uint_eq(rq_stats(rq).produced, N);
     ck_assert_int_eq(query_threads(rq_id(rq)), 3);
     /* Everything read: the consumers' lag is known and 0. */
-    deadline = mono_ms() + 10000;
-    while (rq_consumer_lag(rq) != 0 && mono_ms() < deadline)
+    deadline = env_mono_ms() + 10000;
+    while (rq_consumer_lag(rq) != 0 && env_mono_ms() < deadline)
         usleep(50000);
     ck_assert_int_eq(rq_consumer_lag(rq), 0);
 
@@ -357,7 +259,7 @@ START_TEST(stateless_query_on_stream_threads)
     KafkaConsumer *c = kafka_consumer_new(&cc, &err);
     ck_assert_ptr_nonnull(c);
     int64_t total = 0;
-    deadline = mono_ms() + 10000;
+    deadline = env_mono_ms() + 10000;
     do {
         KafkaPartition parts[5];
         for (int k = 0; k < 5; k++)
@@ -367,10 +269,10 @@ START_TEST(stateless_query_on_stream_threads)
         for (int k = 0; k < 5; k++)
             total += parts[k].offset > 0 ? parts[k].offset : 0;
         if (total < N) usleep(100000);
-    } while (total < N && mono_ms() < deadline);
+    } while (total < N && env_mono_ms() < deadline);
     ck_assert_int_eq(total, N);
     kafka_consumer_close(c);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -385,21 +287,21 @@ static int count_of(void *ctx, const Row *row)
 
 static void produce_counts(Env *v, int from, int to)
 {
-    KafkaProducer *p = producer_new(v);
+    KafkaProducer *p = env_producer(v);
     for (int i = from; i < to; i++) {
         char val[64];
         snprintf(val, sizeof val, "{\"u\":%d}", i % 8);
         send_record(p, "clicks", NULL, val, 1700000000000LL + i);
     }
-    producer_done(p);
+    env_producer_done(p);
 }
 
 /* Waits until the table's counts add up to `total`. */
 static long wait_total(Env *v, const char *qid, long total, long *totals)
 {
-    int64_t deadline = mono_ms() + 40000;
+    int64_t deadline = env_mono_ms() + 40000;
     long sum = 0;
-    while (mono_ms() < deadline) {
+    while (env_mono_ms() < deadline) {
         memset(totals, 0, sizeof(long) * 8);
         EddyError err;
         err_clear(&err);
@@ -438,9 +340,9 @@ START_TEST(push_query_on_kafka)
 {
     Env v;
     env_start(&v);
-    run_sql(&v, "CREATE STREAM riders (ID STRING, LAT DOUBLE) WITH (KAFKA_TOPIC='riders', "
-                "VALUE_FORMAT='JSON', PARTITIONS=2);");
-    run_sql(&v, "INSERT INTO riders (ID, LAT) VALUES ('a', 1.5);");
+    engine_env_sql(&v, "CREATE STREAM riders (ID STRING, LAT DOUBLE) WITH (KAFKA_TOPIC='riders', "
+                       "VALUE_FORMAT='JSON', PARTITIONS=2);");
+    engine_env_sql(&v, "INSERT INTO riders (ID, LAT) VALUES ('a', 1.5);");
     ExecRequest req = {"SELECT ID, LAT FROM riders EMIT CHANGES;", NULL, NULL, false, false};
     PreparedQuery pq;
     ExecError xe;
@@ -455,11 +357,11 @@ START_TEST(push_query_on_kafka)
     pq.plan = NULL;
     ck_assert_msg(p != NULL, "%s", err.msg);
     /* another producer writes to the topic while the query runs */
-    KafkaProducer *prod = producer_new(&v);
+    KafkaProducer *prod = env_producer(&v);
     send_record(prod, "riders", NULL, "{\"ID\":\"b\",\"LAT\":2.5}", 0);
-    producer_done(prod);
-    int64_t deadline = mono_ms() + 10000;
-    while (seen.rows < 2 && mono_ms() < deadline)
+    env_producer_done(prod);
+    int64_t deadline = env_mono_ms() + 10000;
+    while (seen.rows < 2 && env_mono_ms() < deadline)
         usleep(20000);
     engine_lock(v.engine);
     engine_push_stop(p);
@@ -468,7 +370,7 @@ START_TEST(push_query_on_kafka)
     ck_assert_int_eq(seen.rows, 2);
     /* two partitions: the rows may arrive in either order */
     ck_assert_msg(strcmp(seen.ids, "ab") == 0 || strcmp(seen.ids, "ba") == 0, "rows: %s", seen.ids);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -479,23 +381,22 @@ START_TEST(lost_state_is_restored_from_kafka)
     const char *ddl = "CREATE STREAM clicks (U INT) WITH (KAFKA_TOPIC='clicks', "
                       "VALUE_FORMAT='JSON', PARTITIONS=2);"
                       "CREATE TABLE per_user AS SELECT U, COUNT(*) AS N FROM clicks GROUP BY U;";
-    run_sql(&v, ddl);
+    engine_env_sql(&v, ddl);
     produce_counts(&v, 0, 400);
     long totals[8];
     ck_assert_int_eq(wait_total(&v, "CTAS_PER_USER_0", 400, totals), 400);
     /* Lose the data directory, as a replaced machine would. */
-    executor_free(v.exec);
-    engine_free(v.engine);
+    engine_env_close(&v);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", v.dir);
     ck_assert_int_eq(system(cmd), 0);
-    engine_restart(&v);
-    run_sql(&v, ddl);
+    engine_env_open(&v);
+    engine_env_sql(&v, ddl);
     produce_counts(&v, 400, 560);
     ck_assert_int_eq(wait_total(&v, "CTAS_PER_USER_0", 560, totals), 560);
     for (int u = 0; u < 8; u++)
         ck_assert_int_eq(totals[u], 70);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -515,14 +416,14 @@ static int key_order(void *ctx, const Row *row)
 static KeyOrder scan_keys(Env *v, const char *qid, int want)
 {
     KeyOrder ko;
-    int64_t deadline = mono_ms() + 20000;
+    int64_t deadline = env_mono_ms() + 20000;
     do {
         memset(&ko, 0, sizeof ko);
         EddyError err;
         err_clear(&err);
         engine_scan_table(v->engine, qid, key_order, &ko, &err);
         if (ko.n < want) usleep(100000);
-    } while (ko.n < want && mono_ms() < deadline);
+    } while (ko.n < want && env_mono_ms() < deadline);
     return ko;
 }
 
@@ -537,13 +438,13 @@ START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
     const char *ddl = "CREATE STREAM hits (U INT KEY, X INT) WITH (KAFKA_TOPIC='hits', "
                       "VALUE_FORMAT='JSON', PARTITIONS=1);"
                       "CREATE TABLE per_u AS SELECT U, COUNT(*) AS N FROM hits GROUP BY U;";
-    run_sql(&v, ddl);
-    KafkaProducer *p = producer_new(&v);
+    engine_env_sql(&v, ddl);
+    KafkaProducer *p = env_producer(&v);
     for (int u = 265; u >= 250; u--) {
         char key[4] = {0, 0, (char)(u >> 8), (char)u};
-        send_keyed(p, "hits", key, 4, "{\"X\":1}", 0);
+        env_send(p, "hits", key, 4, "{\"X\":1}", 0);
     }
-    producer_done(p);
+    env_producer_done(p);
     KeyOrder ko = scan_keys(&v, "CTAS_PER_U_0", 16);
     ck_assert_int_eq(ko.n, 16);
     for (int i = 0; i < 16; i++)
@@ -554,8 +455,7 @@ START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
     ck_assert_ptr_nonnull(rq);
     char store[128];
     snprintf(store, sizeof store, "CTAS_PER_U_0#%d.0", rq_plan(rq)->root->id);
-    executor_free(v.exec);
-    engine_free(v.engine);
+    engine_env_close(&v);
     EddyError err;
     err_clear(&err);
     StateEnv *env = state_env_open(v.dir, 0, false, &err);
@@ -583,13 +483,13 @@ START_TEST(table_store_keys_in_kafka_order_and_older_stores_rekeyed)
     ck_assert_int_eq(state_txn_commit(txn, &err), 0);
     state_env_close(env);
 
-    engine_restart(&v);
-    run_sql(&v, ddl);
+    engine_env_open(&v);
+    engine_env_sql(&v, ddl);
     ko = scan_keys(&v, "CTAS_PER_U_0", 16);
     ck_assert_int_eq(ko.n, 16);
     for (int i = 0; i < 16; i++)
         ck_assert_int_eq(ko.keys[i], 250 + i);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -600,29 +500,24 @@ START_TEST(windowed_sink_partitioned_by_inner_key)
 {
     Env v;
     env_start(&v);
-    run_sql(&v, "CREATE STREAM w (K INT KEY, X INT) WITH (KAFKA_TOPIC='w', VALUE_FORMAT='JSON', "
-                "PARTITIONS=4);"
-                "CREATE TABLE wc AS SELECT K, COUNT(*) AS N FROM w WINDOW TUMBLING (SIZE 1 SECOND) "
-                "GROUP BY K;");
-    KafkaProducer *p = producer_new(&v);
+    engine_env_sql(
+        &v, "CREATE STREAM w (K INT KEY, X INT) WITH (KAFKA_TOPIC='w', VALUE_FORMAT='JSON', "
+            "PARTITIONS=4);"
+            "CREATE TABLE wc AS SELECT K, COUNT(*) AS N FROM w WINDOW TUMBLING (SIZE 1 SECOND) "
+            "GROUP BY K;");
+    KafkaProducer *p = env_producer(&v);
     for (int i = 0; i < 48; i++) {
         int k = i % 8;
         char key[4] = {0, 0, 0, (char)k};
-        send_keyed(p, "w", key, 4, "{\"X\":1}", 1700000000000LL + i * 250);
+        env_send(p, "w", key, 4, "{\"X\":1}", 1700000000000LL + i * 250);
     }
-    producer_done(p);
+    env_producer_done(p);
     EddyError err;
     err_clear(&err);
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = broker_bootstrap_servers(v.broker);
-    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
-    ck_assert_ptr_nonnull(c);
-    int64_t deadline = mono_ms() + 20000;
-    while (kafka_consumer_assign_topic(c, "WC", KAFKA_OFFSET_BEGINNING, 2000, &err) < 0 &&
-           mono_ms() < deadline)
-        usleep(100000);
+    int64_t deadline = env_mono_ms() + 20000;
+    KafkaConsumer *c = env_topic_reader(&v, "WC");
     int got = 0;
-    while (got < 48 && mono_ms() < deadline) {
+    while (got < 48 && env_mono_ms() < deadline) {
         const RawRecord *recs;
         int n = kafka_consumer_poll_batch(c, 500, 200, &recs, &err);
         ck_assert_int_ge(n, 0);
@@ -635,7 +530,7 @@ START_TEST(windowed_sink_partitioned_by_inner_key)
     }
     kafka_consumer_close(c);
     ck_assert_int_eq(got, 48);
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 
@@ -645,17 +540,11 @@ static int read_last_values(Env *v, const char *topic, char last[8][64])
 {
     EddyError err;
     err_clear(&err);
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
-    ck_assert_ptr_nonnull(c);
-    int64_t deadline = mono_ms() + 20000;
-    while (kafka_consumer_assign_topic(c, topic, KAFKA_OFFSET_BEGINNING, 2000, &err) < 0 &&
-           mono_ms() < deadline)
-        usleep(100000);
+    int64_t deadline = env_mono_ms() + 20000;
+    KafkaConsumer *c = env_topic_reader(v, topic);
     int got = 0;
-    int64_t idle = mono_ms();
-    while (mono_ms() - idle < 1500 && mono_ms() < deadline) {
+    int64_t idle = env_mono_ms();
+    while (env_mono_ms() - idle < 1500 && env_mono_ms() < deadline) {
         const RawRecord *recs;
         int n = kafka_consumer_poll_batch(c, 1000, 100, &recs, &err);
         ck_assert_int_ge(n, 0);
@@ -666,7 +555,7 @@ static int read_last_values(Env *v, const char *topic, char last[8][64])
             snprintf(last[k], 64, "%.*s", (int)recs[i].value_len, recs[i].value);
             got++;
         }
-        if (n > 0) idle = mono_ms();
+        if (n > 0) idle = env_mono_ms();
         kafka_consumer_release_batch(c);
     }
     kafka_consumer_close(c);
@@ -681,15 +570,16 @@ START_TEST(aggregation_updates_coalesced_per_batch)
 {
     Env v;
     env_start(&v);
-    run_sql(&v, "CREATE STREAM ev (U INT KEY, X INT) WITH (KAFKA_TOPIC='ev', VALUE_FORMAT='JSON', "
-                "PARTITIONS=1);");
-    KafkaProducer *p = producer_new(&v);
+    engine_env_sql(
+        &v, "CREATE STREAM ev (U INT KEY, X INT) WITH (KAFKA_TOPIC='ev', VALUE_FORMAT='JSON', "
+            "PARTITIONS=1);");
+    KafkaProducer *p = env_producer(&v);
     for (int i = 0; i < 800; i++) {
         char key[4] = {0, 0, 0, (char)(i % 2)};
-        send_keyed(p, "ev", key, 4, "{\"X\":1}", 1700000000000LL + i);
+        env_send(p, "ev", key, 4, "{\"X\":1}", 1700000000000LL + i);
     }
-    producer_done(p);
-    run_sql(&v, "CREATE TABLE cached AS SELECT U, COUNT(*) AS N FROM ev GROUP BY U;");
+    env_producer_done(p);
+    engine_env_sql(&v, "CREATE TABLE cached AS SELECT U, COUNT(*) AS N FROM ev GROUP BY U;");
     Props over;
     props_init(&over);
     props_set(&over, "ksql.streams.cache.max.bytes.buffering", "0");
@@ -703,21 +593,21 @@ START_TEST(aggregation_updates_coalesced_per_batch)
 
     char last[8][64];
     memset(last, 0, sizeof last);
-    int64_t deadline = mono_ms() + 30000;
+    int64_t deadline = env_mono_ms() + 30000;
     int n = 0;
     while ((strcmp(last[0], "{\"N\":400}") != 0 || strcmp(last[1], "{\"N\":400}") != 0) &&
-           mono_ms() < deadline)
+           env_mono_ms() < deadline)
         n = read_last_values(&v, "CACHED", last);
     ck_assert_str_eq(last[0], "{\"N\":400}");
     ck_assert_str_eq(last[1], "{\"N\":400}");
     ck_assert_int_lt(n, 100);
     memset(last, 0, sizeof last);
-    deadline = mono_ms() + 30000;
-    while (n != 800 && mono_ms() < deadline)
+    deadline = env_mono_ms() + 30000;
+    while (n != 800 && env_mono_ms() < deadline)
         n = read_last_values(&v, "UNCACHED", last);
     ck_assert_int_eq(n, 800);
     ck_assert_str_eq(last[1], "{\"N\":400}");
-    env_stop(&v);
+    engine_env_stop(&v);
 }
 END_TEST
 

@@ -15,79 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/runtime/broker.h"
-#include "../../src/runtime/engine.h"
-#include "../../src/runtime/kafka_io.h"
-#include "../../src/server/executor.h"
+#include "../support/engine_env.h"
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-typedef struct Env {
-    Broker *broker;
-    Engine *engine;
-    Executor *exec;
-    char dir[256];
-} Env;
-
-static void engine_start(Env *v)
-{
-    EddyError err;
-    err_clear(&err);
-    Props props;
-    props_init(&props);
-    props_set(&props, "auto.offset.reset", "earliest");
-    EngineConfig cfg = {0};
-    cfg.mode = ENGINE_KAFKA;
-    cfg.state_dir = v->dir;
-    cfg.props = &props;
-    cfg.embedded_broker = v->broker;
-    v->engine = engine_new(&cfg, &err);
-    props_free(&props);
-    ck_assert_msg(v->engine != NULL, "engine: %s", err.msg);
-    v->exec = executor_new(v->engine);
-}
-
-static void engine_stop(Env *v)
-{
-    executor_free(v->exec);
-    engine_free(v->engine);
-}
-
-static void run_sql(Env *v, const char *sql)
-{
-    ExecRequest req = {sql, NULL, NULL, false, false};
-    json_t *ents = NULL;
-    ExecError xe;
-    int rc = executor_run(v->exec, &req, &ents, &xe);
-    ck_assert_msg(rc == 0, "%s: %s", sql, xe.message);
-    json_decref(ents);
-    exec_error_clear(&xe);
-}
+typedef EngineEnv Env;
 
 static void produce(Env *v, const char *topic, const char *key, size_t kl, const char *val)
 {
-    EddyError err;
-    err_clear(&err);
-    KafkaProducerConfig pc = {0};
-    pc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaProducer *p = kafka_producer_new(&pc, &err);
-    ck_assert_ptr_nonnull(p);
-    RawRecord r = {0};
-    r.topic = topic;
-    r.partition = -1;
-    r.timestamp = 1700000000000LL;
-    r.key = key;
-    r.key_len = kl;
-    r.value = val;
-    r.value_len = strlen(val);
-    ck_assert_int_eq(kafka_producer_send(p, &r, NULL, &err), 0);
-    ck_assert_int_eq(kafka_producer_flush(p, 10000, &err), 0);
-    kafka_producer_close(p, 1000);
+    KafkaProducer *p = env_producer(v);
+    env_send(p, topic, key, kl, val, 1700000000000LL);
+    env_producer_done(p);
 }
 
 static void produce_table_row(Env *v, int id, const char *name)
@@ -110,8 +46,8 @@ static int read_joined(Env *v, KafkaConsumer *c, char names[][16], int max_id, i
     EddyError err;
     err_clear(&err);
     int got = 0;
-    int64_t deadline = mono_ms() + timeout_ms;
-    while (mono_ms() < deadline) {
+    int64_t deadline = env_mono_ms() + timeout_ms;
+    while (env_mono_ms() < deadline) {
         const RawRecord *recs;
         int n = kafka_consumer_poll_batch(c, 500, 200, &recs, &err);
         ck_assert_int_ge(n, 0);
@@ -132,21 +68,6 @@ static int read_joined(Env *v, KafkaConsumer *c, char names[][16], int max_id, i
     return got;
 }
 
-static KafkaConsumer *sink_consumer(Env *v)
-{
-    EddyError err;
-    err_clear(&err);
-    KafkaConsumerConfig cc = {0};
-    cc.bootstrap_servers = broker_bootstrap_servers(v->broker);
-    KafkaConsumer *c = kafka_consumer_new(&cc, &err);
-    ck_assert_ptr_nonnull(c);
-    int64_t deadline = mono_ms() + 20000;
-    while (kafka_consumer_assign_topic(c, "J", KAFKA_OFFSET_BEGINNING, 2000, &err) < 0 &&
-           mono_ms() < deadline)
-        usleep(100000);
-    return c;
-}
-
 static const char *const ddl =
     "CREATE STREAM S (K STRING KEY, ID INT, V STRING) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON', "
     "PARTITIONS=2);"
@@ -157,27 +78,20 @@ static const char *const ddl =
 START_TEST(repartitioned_join_over_two_partitions_survives_restart)
 {
     Env v;
-    memset(&v, 0, sizeof v);
-    EddyError err;
-    err_clear(&err);
-    BrokerConfig bc = {.listen = "127.0.0.1:0", .quiet = true};
-    v.broker = broker_start(&bc, &err);
-    ck_assert_msg(v.broker != NULL, "broker: %s", err.msg);
-    snprintf(v.dir, sizeof v.dir, "/tmp/eddy-test-join-%d", (int)getpid());
-    engine_start(&v);
-    run_sql(&v, ddl);
+    engine_env_start(&v, "join");
+    engine_env_sql(&v, ddl);
     static const char *const names[] = {"", "one", "two", "three", "four", "five", "six"};
     for (int id = 1; id <= 6; id++)
         produce_table_row(&v, id, names[id]);
 
     /* Stream rows until every id has met its table row (the table side may be
      * read after the first stream rows: those find nothing, as upstream). */
-    KafkaConsumer *c = sink_consumer(&v);
+    KafkaConsumer *c = env_topic_reader(&v, "J");
     char seen[8][16];
     memset(seen, 0, sizeof seen);
-    int64_t deadline = mono_ms() + 60000;
+    int64_t deadline = env_mono_ms() + 60000;
     int matched = 0;
-    while (matched < 6 && mono_ms() < deadline) {
+    while (matched < 6 && env_mono_ms() < deadline) {
         for (int id = 1; id <= 6; id++) {
             char k[16];
             snprintf(k, sizeof k, "k%d", id);
@@ -194,12 +108,12 @@ START_TEST(repartitioned_join_over_two_partitions_survives_restart)
 
     /* Restart on the same data directory: the table is not read again (its
      * offsets were committed with the state), yet stream rows still join. */
-    engine_stop(&v);
-    engine_start(&v);
-    run_sql(&v, ddl);
+    engine_env_close(&v);
+    engine_env_open(&v);
+    engine_env_sql(&v, ddl);
     memset(seen, 0, sizeof seen);
-    deadline = mono_ms() + 60000;
-    while (!seen[4][0] && mono_ms() < deadline) {
+    deadline = env_mono_ms() + 60000;
+    while (!seen[4][0] && env_mono_ms() < deadline) {
         produce_stream_row(&v, "again", 4);
         read_joined(&v, c, seen, 6, 3000);
     }
@@ -208,16 +122,16 @@ START_TEST(repartitioned_join_over_two_partitions_survives_restart)
     /* The data directory is lost: the join's state comes back by processing
      * its inputs again up to the committed offsets, and that replay writes
      * nothing to the sink (only the new row's result appears there). */
-    engine_stop(&v);
+    engine_env_close(&v);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", v.dir);
     ck_assert_int_eq(system(cmd), 0);
-    engine_start(&v);
-    run_sql(&v, ddl);
+    engine_env_open(&v);
+    engine_env_sql(&v, ddl);
     read_joined(&v, c, seen, 6, 1000); /* whatever was still unread */
     memset(seen, 0, sizeof seen);
-    deadline = mono_ms() + 60000;
-    while (!seen[5][0] && mono_ms() < deadline) {
+    deadline = env_mono_ms() + 60000;
+    while (!seen[5][0] && env_mono_ms() < deadline) {
         produce_stream_row(&v, "lost", 5);
         read_joined(&v, c, seen, 6, 3000);
     }
@@ -225,11 +139,7 @@ START_TEST(repartitioned_join_over_two_partitions_survives_restart)
     for (int id = 1; id <= 6; id++)
         if (id != 5) ck_assert_msg(!seen[id][0], "id %d was written again by the replay", id);
     kafka_consumer_close(c);
-
-    engine_stop(&v);
-    broker_stop(v.broker);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", v.dir);
-    ck_assert_int_eq(system(cmd), 0);
+    engine_env_stop(&v);
 }
 END_TEST
 
